@@ -1,0 +1,1 @@
+"""The domain core: aggregates with their events and errors, and the application service (the commands)."""

@@ -1,0 +1,28 @@
+"""Natural keys mapped to uuid5 ids, so that a look-up by natural key is a primary-key read."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid5
+
+_NAMESPACE = UUID("6f6b1c52-3b8a-4a52-9a61-2d0e5bb1e0f4")
+_COURT_BOOKING = uuid5(_NAMESPACE, "court-booking")
+_RESOURCE_DAY = uuid5(_NAMESPACE, "resource-day")
+_API_KEY = uuid5(_NAMESPACE, "api-key")
+_CLIENT_USER = uuid5(_NAMESPACE, "client-user")
+
+
+def court_booking_id(external_service_id: UUID, external_court_booking_id: str) -> UUID:
+    return uuid5(_COURT_BOOKING, f"{external_service_id}/{external_court_booking_id}")
+
+
+def resource_day_id(resource_id: UUID, day: date) -> UUID:
+    return uuid5(_RESOURCE_DAY, f"{resource_id}/{day.isoformat()}")
+
+
+def api_key_id(key_hash: str) -> UUID:
+    return uuid5(_API_KEY, key_hash)
+
+
+def client_user_link_id(client_id: UUID, user_id: UUID) -> UUID:
+    return uuid5(_CLIENT_USER, f"{client_id}/{user_id}")

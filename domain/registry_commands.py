@@ -1,0 +1,135 @@
+"""Commands of the registry: organizations, venues, courts, clients, API keys, users and their links."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.app_base import LedgerBase, Saved
+from domain.client import (
+    ApiKey,
+    Client,
+    ClientNotFoundError,
+    ClientUserLink,
+    InvalidApiTokenError,
+    generate_api_key,
+    hash_api_key,
+)
+from domain.context import Principal, RequestContext
+from domain.ids import api_key_id, client_user_link_id
+from domain.organization import (
+    CourtNotFoundError,
+    Organization,
+    OrganizationNotFoundError,
+    Resource,
+    Venue,
+    VenueNotFoundError,
+)
+from domain.user import User, UserNotFoundError
+
+
+class IssuedApiKey:
+    """A freshly issued key: the only moment its secret exists outside the caller."""
+
+    def __init__(self, key: str, api_key: ApiKey, created_at: str) -> None:
+        self.key = key
+        self.id = api_key.id
+        self.prefix = api_key.prefix
+        self.created_at = created_at
+
+
+class RegistryCommands(LedgerBase):
+    """Registry commands and the API-key authentication."""
+
+    def create_organization(self, ctx: RequestContext, name: str, timezone: str) -> Saved[Organization]:
+        organization = Organization.register(name, timezone, ctx.meta())
+        return Saved(organization, created=True, position=self.save_all(organization))
+
+    def create_venue(
+        self, ctx: RequestContext, organization_id: UUID, name: str, city: str | None, timezone: str | None
+    ) -> Saved[Venue]:
+        organization = self.get_organization(organization_id)
+        venue = Venue.register(organization, name, city, timezone, ctx.meta())
+        return Saved(venue, created=True, position=self.save_all(venue))
+
+    def create_court(self, ctx: RequestContext, venue_id: UUID, name: str) -> Saved[Resource]:
+        venue = self.load(venue_id, Venue, VenueNotFoundError, "Venue")
+        court = Resource.register_court(venue, name, ctx.meta())
+        return Saved(court, created=True, position=self.save_all(court))
+
+    def create_client(
+        self, ctx: RequestContext, name: str, scopes: list[str], organization_ids: list[UUID]
+    ) -> Saved[Client]:
+        for organization_id in organization_ids:
+            self.get_organization(organization_id)
+        client = Client.register(name, scopes, organization_ids, ctx.meta())
+        return Saved(client, created=True, position=self.save_all(client))
+
+    def issue_api_key(self, ctx: RequestContext, client_id: UUID) -> Saved[IssuedApiKey]:
+        def attempt() -> Saved[IssuedApiKey]:
+            client = self.get_client(client_id)
+            key = generate_api_key()
+            meta = ctx.meta()
+            api_key = client.issue_api_key(hash_api_key(key), key[:11], meta)
+            position = self.save_all(client, api_key)
+            return Saved(IssuedApiKey(key, api_key, meta["recordedAt"]), created=True, position=position)
+
+        return self.with_retry(attempt)
+
+    def revoke_api_key(self, ctx: RequestContext, client_id: UUID, key_id: UUID) -> Saved[None]:
+        def attempt() -> Saved[None]:
+            client = self.get_client(client_id)
+            meta = ctx.meta()
+            client.revoke_api_key(key_id, meta)
+            api_key = self.repository.get(key_id)
+            api_key.revoke(meta)
+            return Saved(None, position=self.save_all(client, api_key))
+
+        return self.with_retry(attempt)
+
+    def create_user(
+        self, ctx: RequestContext, email: str, first_name: str | None, last_name: str | None
+    ) -> Saved[User]:
+        user = User.register(email, first_name, last_name, ctx.meta())
+        return Saved(user, created=True, position=self.save_all(user))
+
+    def link_user(self, ctx: RequestContext, client_id: UUID, user_id: UUID) -> Saved[ClientUserLink]:
+        self.get_client(client_id)
+        self.load(user_id, User, UserNotFoundError, "User")
+
+        def attempt() -> Saved[ClientUserLink]:
+            existing = self.find(client_user_link_id(client_id, user_id), ClientUserLink)
+            if existing is not None:
+                return Saved(existing)
+            link = ClientUserLink(client_id=client_id, user_id=user_id, meta=ctx.meta())
+            return Saved(link, created=True, position=self.save_all(link))
+
+        return self.with_retry(attempt)
+
+    def get_organization(self, organization_id: UUID) -> Organization:
+        return self.load(organization_id, Organization, OrganizationNotFoundError, "Organization")
+
+    def get_client(self, client_id: UUID) -> Client:
+        return self.load(client_id, Client, ClientNotFoundError, "Client")
+
+    def get_court(self, court_id: UUID) -> Resource:
+        court = self.load(court_id, Resource, CourtNotFoundError, "Court")
+        if court.kind != "court":
+            raise CourtNotFoundError(f"Court {court_id} was not found.")
+        return court
+
+    def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
+        return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
+
+    def authenticate(self, key: str) -> Principal:
+        """The principal of an API key; revocation takes effect on the next call."""
+        key_hash = hash_api_key(key)
+        api_key = self.find(api_key_id(key_hash), ApiKey)
+        if api_key is None or not api_key.matches(key_hash):
+            raise InvalidApiTokenError("The API token is invalid or revoked.")
+        client = self.get_client(api_key.client_id)
+        return Principal(
+            id=str(client.id),
+            kind="client",
+            scopes=frozenset(client.scopes),
+            organization_ids=frozenset(client.organization_ids),
+        )

@@ -1,0 +1,77 @@
+"""The calendar: one resource on one UTC date, the consistency boundary that forbids overlaps."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import LedgerAggregate
+from domain.errors import ConflictError
+from domain.ids import resource_day_id
+
+MAX_BOOKING_LENGTH = timedelta(days=7)
+
+
+class CourtBookingOverlapError(ConflictError):
+    """Raised when a reservation overlaps another active reservation of the same resource."""
+
+
+def days_touched(start: datetime, end: datetime) -> list[date]:
+    """The UTC dates that the half-open interval [start, end) occupies."""
+    first = start.astimezone(UTC).date()
+    last = (end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+class ResourceDay(LedgerAggregate):
+    """The active reservations of one resource on one UTC calendar date."""
+
+    class Opened(LedgerAggregate.Created):
+        resource_id: UUID
+        day: date
+
+    class Reserved(LedgerAggregate.Event):
+        booking_id: UUID
+        start: datetime
+        end: datetime
+
+    class Released(LedgerAggregate.Event):
+        booking_id: UUID
+
+    @staticmethod
+    def create_id(resource_id: UUID, day: date, **_: object) -> UUID:
+        return resource_day_id(resource_id, day)
+
+    @event(Opened)
+    def __init__(self, resource_id: UUID, day: date, meta: dict[str, str]) -> None:
+        self.resource_id = resource_id
+        self.day = day
+        self.reservations: dict[UUID, tuple[datetime, datetime]] = {}
+
+    def reserve(self, booking_id: UUID, start: datetime, end: datetime, meta: dict[str, str]) -> None:
+        """Hold [start, end) for the booking, replacing its own earlier hold on this day."""
+        overlapping = sorted(
+            str(other)
+            for other, (other_start, other_end) in self.reservations.items()
+            if other != booking_id and other_start < end and start < other_end
+        )
+        if overlapping:
+            raise CourtBookingOverlapError(
+                "The court is already booked for part of this time.", overlapping=overlapping
+            )
+        if self.reservations.get(booking_id) != (start, end):
+            self._reserve(booking_id=booking_id, start=start, end=end, meta=meta)
+
+    def release(self, booking_id: UUID, meta: dict[str, str]) -> None:
+        if booking_id in self.reservations:
+            self._release(booking_id=booking_id, meta=meta)
+
+    @event(Reserved)
+    def _reserve(self, booking_id: UUID, start: datetime, end: datetime, meta: dict[str, str]) -> None:
+        self.reservations[booking_id] = (start, end)
+
+    @event(Released)
+    def _release(self, booking_id: UUID, meta: dict[str, str]) -> None:
+        del self.reservations[booking_id]

@@ -1,0 +1,47 @@
+"""People who take part in bookings; their profile fields are personal data."""
+
+from __future__ import annotations
+
+from eventsourcing.domain import event
+
+from domain.base import LedgerAggregate
+from domain.errors import InvalidInputError, NotFoundError
+
+
+class UserNotFoundError(NotFoundError):
+    """Raised when a user id names no user."""
+
+
+class InvalidEmailError(InvalidInputError):
+    """Raised when an email address is not plausible."""
+
+
+def normalized_email(email: str) -> str:
+    email = email.strip().lower()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or len(email) > 320 or any(c.isspace() for c in email):
+        raise InvalidEmailError(f"{email!r} is not an email address.")
+    return email
+
+
+class User(LedgerAggregate):
+    """A person known to the ledger; clients act for the users linked to them."""
+
+    PERSONAL_FIELDS = ("email", "first_name", "last_name")
+
+    class Registered(LedgerAggregate.Created):
+        email: str
+        first_name: str | None
+        last_name: str | None
+
+    @classmethod
+    def register(
+        cls, email: str, first_name: str | None, last_name: str | None, meta: dict[str, str]
+    ) -> User:
+        return cls(email=normalized_email(email), first_name=first_name, last_name=last_name, meta=meta)
+
+    @event(Registered)
+    def __init__(self, email: str, first_name: str | None, last_name: str | None, meta: dict[str, str]) -> None:
+        self.email = email
+        self.first_name = first_name
+        self.last_name = last_name

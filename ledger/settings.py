@@ -1,0 +1,28 @@
+"""The one settings object: everything the ledger reads from its environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration read from `LEDGER_*` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; unset starts the embedded PostgreSQL in data_dir."
+    )
+    data_dir: Path = Field(default=Path(".ledger"), description="Embedded database and generated admin token.")
+    admin_token: SecretStr | None = Field(default=None, description="Bearer token of the admin API.")
+    db_schema: str = Field(default="", description="PostgreSQL schema for all tables; empty means public.")
+    pool_size: int = Field(default=16, ge=1, le=512, description="Connections kept for requests.")
+    pool_max_overflow: int = Field(default=16, ge=0, le=512)
+    connect_timeout: int = Field(default=5, ge=1, le=60, description="Seconds to wait for a connection.")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    command_retries: int = Field(default=10, ge=1, le=100, description="Attempts on a version conflict.")
+    consistency_wait_seconds: float = Field(default=5.0, ge=0, le=30)
+    run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")

@@ -1,0 +1,40 @@
+"""Storage wiring: turns a PostgreSQL URL into the eventsourcing environment and prepares the schema."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+from ledger.settings import Settings
+
+
+def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
+    """Environment variables that configure eventsourcing's PostgreSQL persistence for `database_url`."""
+    params = conninfo_to_dict(database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(params.get("dbname", "postgres")),
+        "POSTGRES_HOST": str(params.get("host", "127.0.0.1")),
+        "POSTGRES_PORT": str(params.get("port", "5432")),
+        "POSTGRES_USER": str(params.get("user", "postgres")),
+        "POSTGRES_PASSWORD": str(params.get("password", "")),
+        "POSTGRES_SCHEMA": settings.db_schema,
+        # A low timeout, because the library retries pool exhaustion ten times.
+        "POSTGRES_CONNECT_TIMEOUT": str(settings.connect_timeout),
+        "POSTGRES_POOL_SIZE": str(settings.pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.pool_max_overflow),
+        "POSTGRES_PRE_PING": "y",
+        # The database-function insert path skips the table lock, and tailing readers then miss events.
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        "POSTGRES_SINGLE_ROW_TRACKING": "y",
+        "CREATE_TABLE": "y",
+    }
+
+
+def ensure_schema(database_url: str, schema: str) -> None:
+    """Create the configured schema when it is not `public` and does not exist yet."""
+    if not schema:
+        return
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
