@@ -1,0 +1,78 @@
+"""The app factory: routers, middleware, error handlers, and a lifespan that opens the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from api import admin, audit, partner_sync
+from api.deps import RuntimeDep
+from api.errors import install_error_handlers
+from api.middleware import RequestContextMiddleware
+from api.schemas_common import error_responses
+from ledger.runtime import Runtime, open_runtime
+from ledger.settings import Settings
+
+
+class Health(BaseModel):
+    status: str
+
+
+def _without_422(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """OpenAPI without FastAPI's default 422 responses: validation errors answer 400 in the surface's format."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            for path in schema.get("paths", {}).values():
+                for operation in path.values():
+                    operation.get("responses", {}).pop("422", None)
+            for name in ("HTTPValidationError", "ValidationError"):
+                schema.get("components", {}).get("schemas", {}).pop(name, None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """The ledger's ASGI app; it opens its own runtime unless one is given."""
+    settings = settings or (runtime.settings if runtime else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if runtime is None:
+                manager = open_runtime(settings)
+                app.state.runtime = await run_in_threadpool(manager.__enter__)
+                stack.push_async_callback(run_in_threadpool, manager.__exit__, None, None, None)
+            else:
+                app.state.runtime = runtime
+            yield
+
+    app = FastAPI(
+        title="Booking ledger",
+        version="0.1.0",
+        description="An event-sourced booking ledger: partner sync, audit and admin APIs.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    app.include_router(partner_sync.router)
+    app.include_router(audit.router)
+    app.include_router(admin.router)
+
+    @app.get("/health", tags=["health"], responses=error_responses(503))
+    def health(runtime: RuntimeDep) -> Health:
+        """200 once the ledger can serve: the database answers."""
+        runtime.ledger.recorder.max_notification_id()
+        return Health(status="ok")
+
+    app.openapi = _without_422(app)  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,104 @@
+"""Shared FastAPI dependencies: the runtime, the principal for a scope, and the command context."""
+
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Request
+
+from api.problems import (
+    AdminTokenRequiredError,
+    ExternalServiceAccessDeniedError,
+    MissingApiTokenError,
+    RequestSchemaError,
+    ScopePermissionDeniedError,
+)
+from domain.context import ADMIN, Principal, RequestContext
+from ledger.runtime import Runtime, hash_token
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def presented_token(request: Request) -> str | None:
+    """The API key from `Authorization: Bearer|Token <key>` or `x-api-key`."""
+    authorization = request.headers.get("authorization", "")
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() in ("bearer", "token") and credentials.strip():
+        return credentials.strip()
+    api_key = request.headers.get("x-api-key", "").strip()
+    return api_key or None
+
+
+def authenticated(request: Request, runtime: RuntimeDep) -> Principal:
+    token = presented_token(request)
+    if token is None:
+        raise MissingApiTokenError("No API token was provided.")
+    return runtime.ledger.authenticate(token)
+
+
+def require_scope(scope: str) -> Callable[[Principal], Principal]:
+    """A dependency that admits clients holding `scope`."""
+
+    def dependency(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+        if not principal.has_scope(scope):
+            raise ScopePermissionDeniedError(f"This operation needs the {scope!r} scope.")
+        return principal
+
+    return dependency
+
+
+def path_uuid(request: Request, name: str) -> UUID:
+    raw = request.path_params.get(name, "")
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise RequestSchemaError(
+            f"{name} must be a UUID.", [{"path": [name], "code": "uuid_parsing", "message": "Invalid UUID."}]
+        ) from None
+
+
+def require_service_scope(scope: str) -> Callable[[Request, Principal], Principal]:
+    """A dependency that admits only the client whose id is the path's `externalServiceId`, holding `scope`."""
+
+    def dependency(request: Request, principal: Annotated[Principal, Depends(require_scope(scope))]) -> Principal:
+        if path_uuid(request, "externalServiceId") != principal.client_id:
+            raise ExternalServiceAccessDeniedError("The token does not belong to this external service.")
+        return principal
+
+    return dependency
+
+
+def require_admin(request: Request, runtime: RuntimeDep) -> Principal:
+    token = presented_token(request)
+    if token is None:
+        raise MissingApiTokenError("No admin token was provided.")
+    if not hmac.compare_digest(hash_token(token), runtime.admin_token_hash):
+        raise AdminTokenRequiredError("The admin token is invalid.")
+    return ADMIN
+
+
+def context_of(principal_dependency: Callable[..., Principal]) -> Callable[..., RequestContext]:
+    """A dependency that builds the command context for the principal that `principal_dependency` admits."""
+
+    def dependency(
+        request: Request, runtime: RuntimeDep, principal: Annotated[Principal, Depends(principal_dependency)]
+    ) -> RequestContext:
+        return RequestContext(
+            principal=principal,
+            now=runtime.clock(),
+            request_id=request.state.request_id,
+            trace_id=request.state.trace_id,
+        )
+
+    return dependency
+
+
+AdminContext = Annotated[RequestContext, Depends(context_of(require_admin))]

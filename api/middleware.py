@@ -1,0 +1,95 @@
+"""Per-request plumbing: request ids, W3C trace context, and the body-size limit, for every surface."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import problem_for, problem_response
+from api.problems import PayloadTooLargeError
+
+TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$")
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+def parse_traceparent(value: str | None) -> tuple[str, str] | None:
+    """The (trace id, flags) of a valid version-00 traceparent header, else None."""
+    match = TRACEPARENT.match(value or "")
+    return (match.group(1), match.group(3)) if match else None
+
+
+class RequestContextMiddleware:
+    """Assigns the request id and trace, buffers the body up to the limit, and echoes both ids."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
+        offered_id = headers.get("x-request-id", "")
+        request_id = offered_id if REQUEST_ID.match(offered_id) else secrets.token_hex(16)
+        incoming = headers.get("traceparent")
+        parsed = parse_traceparent(incoming)
+        trace_id, flags = parsed if parsed else (secrets.token_hex(16), "01")
+        state: dict[str, Any] = scope.setdefault("state", {})
+        state.update(
+            request_id=request_id,
+            trace_id=trace_id,
+            traceparent_received=incoming is not None,
+            traceparent_valid=parsed is not None,
+        )
+        reply_headers = [
+            (b"x-request-id", request_id.encode()),
+            (b"traceparent", f"00-{trace_id}-{secrets.token_hex(8)}-{flags}".encode()),
+        ]
+
+        async def send_with_ids(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *reply_headers]
+            await send(message)
+
+        body = await self._read_body(receive, headers)
+        if body is None:
+            response = problem_response(
+                scope["path"], problem_for(PayloadTooLargeError("The request body exceeds 1 MiB."))
+            )
+            await response(scope, receive, send_with_ids)
+            return
+
+        delivered = False
+
+        async def replay_body() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay_body, send_with_ids)
+
+    async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes | None:
+        """The whole body, or None when it is larger than the limit."""
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)

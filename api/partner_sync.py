@@ -1,0 +1,147 @@
+"""Router of the partner-sync surface: court bookings upserted, read, cancelled and listed by external id."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+
+from api.deps import RuntimeDep, context_of, require_service_scope
+from api.partner_schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage, court_booking_from_row
+from api.problems import RequestSchemaError
+from api.schemas_common import ExternalIdPath, Instant, error_responses
+from domain.context import Principal, RequestContext
+from domain.court_booking import CourtBooking
+from domain.court_booking_commands import CourtBookingOutcome
+from ledger.runtime import Runtime
+from projections.court_bookings import CourtBookingFilter
+
+router = APIRouter(prefix="/api/v1/external-services/{externalServiceId}/court-bookings", tags=["court bookings"])
+
+Reader = Annotated[Principal, Depends(require_service_scope("court-bookings:read"))]
+WriteContext = Annotated[RequestContext, Depends(context_of(require_service_scope("court-bookings:write")))]
+ServiceId = Annotated[UUID, Path(description="External service ID (UUID): the client's id.")]
+BY_EXTERNAL_ID = "/by-external-id/{externalCourtBookingId}"
+MAX_LIMIT = 1000
+
+
+def _single(response: Response, booking: CourtBooking) -> CourtBookingOut:
+    response.headers["ETag"] = f'"{booking.version}"'
+    return CourtBookingOut.of(booking)
+
+
+def _written(response: Response, runtime: Runtime, outcome: CourtBookingOutcome) -> CourtBookingOut:
+    if outcome.created:
+        response.status_code = 201
+    position = outcome.position
+    if position is None:
+        # An idempotent replay wrote nothing; the log head is a position at or after the booking's last event.
+        position = runtime.ledger.recorder.max_notification_id() or 0
+    response.headers["X-Ledger-Position"] = str(position)
+    return _single(response, outcome.booking)
+
+
+@router.put(
+    BY_EXTERNAL_ID,
+    summary="Upsert court booking",
+    responses={201: {"model": CourtBookingOut, "description": "Created."}, **error_responses(400, 401, 403, 404, 409, 413, 503)},
+)
+def upsert_court_booking(
+    externalServiceId: ServiceId,
+    externalCourtBookingId: ExternalIdPath,
+    body: CourtBookingIn,
+    ctx: WriteContext,
+    runtime: RuntimeDep,
+    response: Response,
+) -> CourtBookingOut:
+    """Create or update a booking by external booking id with stale-write protection."""
+    outcome = runtime.ledger.upsert_court_booking(
+        ctx,
+        externalServiceId,
+        externalCourtBookingId,
+        body.courtId,
+        body.startDate,
+        body.endDate,
+        body.participant_pairs(),
+        body.externalUpdatedAt,
+    )
+    return _written(response, runtime, outcome)
+
+
+@router.get(BY_EXTERNAL_ID, summary="Get court booking", responses=error_responses(400, 401, 403, 404, 503))
+def get_court_booking(
+    externalServiceId: ServiceId,
+    externalCourtBookingId: ExternalIdPath,
+    principal: Reader,
+    runtime: RuntimeDep,
+    response: Response,
+    version: Annotated[int | None, Query(ge=1, le=2**31, description="The booking as it was at this version.")] = None,
+) -> CourtBookingOut:
+    """The booking now, or as it was at `version` (its history lists each event's version)."""
+    booking = runtime.ledger.get_court_booking(externalServiceId, externalCourtBookingId, version)
+    return _single(response, booking)
+
+
+@router.delete(BY_EXTERNAL_ID, summary="Cancel court booking", responses=error_responses(400, 401, 403, 404, 409, 503))
+def cancel_court_booking(
+    externalServiceId: ServiceId,
+    externalCourtBookingId: ExternalIdPath,
+    externalUpdatedAt: Annotated[Instant, Query(description="The partner's update time of the cancellation.")],
+    ctx: WriteContext,
+    runtime: RuntimeDep,
+    response: Response,
+) -> CourtBookingOut:
+    """Cancel the booking: it frees its time and stays in history; a newer upsert re-activates it."""
+    outcome = runtime.ledger.cancel_court_booking(ctx, externalServiceId, externalCourtBookingId, externalUpdatedAt)
+    return _written(response, runtime, outcome)
+
+
+def encode_cursor(start: datetime, booking_id: UUID) -> str:
+    raw = json.dumps([start.isoformat(), str(booking_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        start, booking_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(start), UUID(booking_id)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise RequestSchemaError(
+            "cursor is not a cursor that this endpoint returned.",
+            [{"path": ["cursor"], "code": "invalid_cursor", "message": "Invalid cursor."}],
+        ) from None
+
+
+@router.get("", summary="List court bookings", responses=error_responses(400, 401, 403, 503))
+def list_court_bookings(
+    externalServiceId: ServiceId,
+    principal: Reader,
+    runtime: RuntimeDep,
+    response: Response,
+    courtId: UUID | None = None,
+    start_from: Annotated[Instant | None, Query(alias="from", description="Bookings ending after this.")] = None,
+    to: Annotated[Instant | None, Query(description="Bookings starting before this.")] = None,
+    status: Literal["active", "canceled"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    consistentWith: Annotated[int | None, Query(ge=0, description="Wait until the view has this position.")] = None,
+    consistent_with_header: Annotated[int | None, Header(alias="X-Ledger-Consistent-With", ge=0)] = None,
+) -> CourtBookingPage:
+    """Bookings from the view ordered by start; waits up to 5 s for `consistentWith` before answering."""
+    wanted = consistentWith if consistentWith is not None else consistent_with_header
+    if wanted is not None:
+        reached = runtime.court_bookings.wait_for(wanted, runtime.settings.consistency_wait_seconds)
+        response.headers["X-Ledger-Consistency"] = "reached" if reached else "timed-out"
+    where = CourtBookingFilter(
+        externalServiceId, courtId, start_from, to, status, decode_cursor(cursor) if cursor else None
+    )
+    rows = runtime.court_bookings.list_court_bookings(where, limit + 1)
+    page = rows[:limit]
+    has_more = len(rows) > limit
+    next_cursor = encode_cursor(page[-1]["start_date"], page[-1]["id"]) if has_more else None
+    return CourtBookingPage(data=[court_booking_from_row(row) for row in page], nextCursor=next_cursor)

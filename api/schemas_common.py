@@ -1,0 +1,65 @@
+"""Types shared by the surfaces' schemas: bounded aware datetimes, external ids, error bodies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Path
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+
+MIN_YEAR, MAX_YEAR = 1900, 9000
+
+
+def _utc_instant(value: datetime) -> datetime:
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("date is out of range") from None
+    if not MIN_YEAR <= instant.year <= MAX_YEAR:
+        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
+    return instant
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_utc_instant)]
+"""A datetime with an explicit offset, normalized to UTC, within a sane range of years."""
+
+EXTERNAL_ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+ExternalIdPath = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=255,
+        pattern=EXTERNAL_ID_PATTERN,
+        description="Your system's booking identifier (1 to 255 characters, no control characters).",
+    ),
+]
+
+
+class ErrorDetail(BaseModel):
+    type: str = Field(examples=["court_not_found"])
+    message: str
+    issues: list[dict[str, Any]] | None = None
+
+
+class ErrorBody(BaseModel):
+    """The error format of the partner-sync, admin and audit surfaces."""
+
+    error: ErrorDetail
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Invalid request: invalid_schema, mutually_exclusive_fields_violation, duplicate_entries_provided, "
+    "invalid_time_range.",
+    401: "missing_api_token or invalid_api_token.",
+    403: "scope_permission_denied, external_service_access_denied, organization_access_denied, user_access_denied.",
+    404: "The named resource does not exist.",
+    409: "stale_write, version_conflict or court_booking_overlap.",
+    413: "payload_too_large: the body exceeds 1 MiB.",
+    503: "service_unavailable: the database cannot be reached; retry after Retry-After seconds.",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI declarations of the error responses of one route."""
+    return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]} for status in statuses}

@@ -1,0 +1,172 @@
+"""The `ledger` command: serve, run projections, replay, and the admin operations."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+from uuid import UUID
+
+from ledger.settings import Settings
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+    from ledger.runtime import open_runtime
+
+    with open_runtime(settings) as runtime:
+        base = f"http://{args.host}:{args.port}"
+        print(f"Booking ledger on {base} (database: {'embedded in ' + str(settings.data_dir) if settings.database_url is None else 'LEDGER_DATABASE_URL'})")
+        print(f"Admin token: {runtime.admin_token_source}")
+        print(
+            "Next, create an organization:\n"
+            f"  curl -s -X POST {base}/api/v1/admin/organizations -H \"Authorization: Bearer $(cat {runtime.admin_token_source})\" "
+            "-H 'Content-Type: application/json' -d '{\"name\": \"Padel Club\", \"timezone\": \"Europe/Berlin\"}'"
+            if runtime.admin_token_source != "LEDGER_ADMIN_TOKEN"
+            else f"Next: curl -s {base}/health"
+        )
+        sys.stdout.flush()
+        uvicorn.run(create_app(settings, runtime), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _projections(args: argparse.Namespace, settings: Settings) -> int:
+    from ledger.runtime import open_runtime
+
+    with open_runtime(settings, run_projections=True) as runtime:
+        assert runtime.supervisor is not None
+        signal.signal(signal.SIGTERM, lambda *_: runtime.supervisor.stop() if runtime.supervisor else None)
+        print("Projection runners started; Ctrl-C stops them.", flush=True)
+        try:
+            runtime.supervisor.run_until_stopped()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def _progress(position: int, head: int) -> None:
+    width = 40
+    done = int(width * position / head) if head else width
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {position}/{head} events")
+    sys.stderr.flush()
+
+
+def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from ledger.runtime import open_runtime
+    from replay.rebuild import rebuild_court_bookings
+
+    with open_runtime(settings, run_projections=False) as runtime:
+        report = rebuild_court_bookings(runtime.ledger, runtime.court_bookings, progress=_progress)
+    sys.stderr.write("\n")
+    print(json.dumps({"view": args.view, "events": report.events, "position": report.position}))
+    return 0
+
+
+def _admin(args: argparse.Namespace, settings: Settings) -> int:
+    from api import admin_schemas as out
+    from domain.context import ADMIN, RequestContext
+    from ledger.runtime import open_runtime
+
+    with open_runtime(settings, run_projections=False) as runtime:
+        ledger = runtime.ledger
+        ctx = RequestContext(ADMIN, runtime.clock(), f"cli-{uuid.uuid4().hex}")
+        operations: dict[str, Callable[[], Any]] = {
+            "create-organization": lambda: out.OrganizationOut.of(
+                ledger.create_organization(ctx, args.name, args.timezone).value
+            ),
+            "create-venue": lambda: out.VenueOut.of(
+                ledger.create_venue(ctx, args.organization_id, args.name, args.city, args.timezone).value
+            ),
+            "create-court": lambda: out.CourtOut.of(ledger.create_court(ctx, args.venue_id, args.name).value),
+            "create-client": lambda: out.ClientOut.of(
+                ledger.create_client(ctx, args.name, args.scopes, args.organization_ids).value
+            ),
+            "create-api-key": lambda: out.IssuedApiKeyOut.of(ledger.issue_api_key(ctx, args.client_id).value),
+            "revoke-api-key": lambda: ledger.revoke_api_key(ctx, args.client_id, args.key_id) and None,
+            "create-user": lambda: out.UserOut.of(
+                ledger.create_user(ctx, args.email, args.first_name, args.last_name).value
+            ),
+            "link-user": lambda: out.UserLinkOut(clientId=args.client_id, userId=args.user_id)
+            if ledger.link_user(ctx, args.client_id, args.user_id)
+            else None,
+            "get-client": lambda: out.ClientOut.of(ledger.get_client(args.client_id)),
+        }
+        result = operations[args.operation]()
+    print(result.model_dump_json(indent=2) if result is not None else json.dumps({"ok": True}))
+    return 0
+
+
+def _admin_parser(subparsers: Any) -> None:
+    admin = subparsers.add_parser("admin", help="registry and credentials, as in the admin API")
+    ops = admin.add_subparsers(dest="operation", required=True)
+    p = ops.add_parser("create-organization")
+    p.add_argument("--name", required=True)
+    p.add_argument("--timezone", required=True)
+    p = ops.add_parser("create-venue")
+    p.add_argument("--organization-id", type=UUID, required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--city")
+    p.add_argument("--timezone")
+    p = ops.add_parser("create-court")
+    p.add_argument("--venue-id", type=UUID, required=True)
+    p.add_argument("--name", required=True)
+    p = ops.add_parser("create-client")
+    p.add_argument("--name", required=True)
+    p.add_argument("--scope", dest="scopes", action="append", default=[], help="repeat for each scope")
+    p.add_argument("--organization-id", dest="organization_ids", type=UUID, action="append", default=[])
+    for name in ("create-api-key", "get-client"):
+        ops.add_parser(name).add_argument("--client-id", type=UUID, required=True)
+    p = ops.add_parser("revoke-api-key")
+    p.add_argument("--client-id", type=UUID, required=True)
+    p.add_argument("--key-id", type=UUID, required=True)
+    p = ops.add_parser("create-user")
+    p.add_argument("--email", required=True)
+    p.add_argument("--first-name")
+    p.add_argument("--last-name")
+    p = ops.add_parser("link-user")
+    p.add_argument("--client-id", type=UUID, required=True)
+    p.add_argument("--user-id", type=UUID, required=True)
+    admin.set_defaults(handler=_admin)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ledger", description="The event-sourced booking ledger.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="start the API and the projection runners")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=_serve)
+    projections = commands.add_parser("projections", help="projection runners")
+    projections.add_argument("action", choices=["run"])
+    projections.set_defaults(handler=_projections)
+    replay = commands.add_parser("replay", help="auditors' tools")
+    replay.add_argument("action", choices=["rebuild"])
+    replay.add_argument("view", choices=["court-bookings"])
+    replay.set_defaults(handler=_rebuild)
+    _admin_parser(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from domain.errors import LedgerError
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    try:
+        code: int = args.handler(args, settings)
+    except LedgerError as error:
+        print(json.dumps({"error": {"type": type(error).__name__, "message": error.message}}), file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""The running ledger: database, application service, views, projection runners and the admin token."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from domain.application import Ledger
+from ledger.embedded import start_embedded_postgres
+from ledger.settings import Settings
+from ledger.storage import ensure_schema, eventsourcing_env
+from projections.court_bookings import CourtBookingsProjection, CourtBookingsView
+from projections.registry import VIEWS
+from projections.runner import ProjectionSupervisor
+
+ADMIN_TOKEN_FILE = "admin-token"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Runtime:
+    """Everything a request or a CLI command needs, opened once per process."""
+
+    settings: Settings
+    database_url: str
+    env: dict[str, str]
+    ledger: Ledger
+    court_bookings: CourtBookingsView
+    admin_token_hash: str
+    admin_token_source: str
+    clock: Callable[[], datetime] = utc_now
+    supervisor: ProjectionSupervisor | None = None
+
+
+def resolve_admin_token(settings: Settings, announce: Callable[[str], None]) -> tuple[str, str]:
+    """The admin token's hash and where it comes from; generates and saves one on first start."""
+    if settings.admin_token is not None:
+        return hash_token(settings.admin_token.get_secret_value()), "LEDGER_ADMIN_TOKEN"
+    path = settings.data_dir / ADMIN_TOKEN_FILE
+    if path.exists():
+        return hash_token(path.read_text().strip()), str(path)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(token + "\n")
+    announce(f"Generated an admin token (shown once; saved in {path}): {token}")
+    return hash_token(token), str(path)
+
+
+@contextmanager
+def open_runtime(
+    settings: Settings,
+    *,
+    run_projections: bool | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    announce: Callable[[str], None] = print,
+) -> Iterator[Runtime]:
+    """Open the database (embedded when no URL is set), the ledger and its views; close them on exit."""
+    with ExitStack() as stack:
+        database_url = settings.database_url
+        if database_url is None:
+            database_url, server = start_embedded_postgres(settings.data_dir)
+            stack.callback(_release_embedded, server)
+        ensure_schema(database_url, settings.db_schema)
+        env = eventsourcing_env(database_url, settings)
+        ledger = Ledger(env=env)
+        ledger.command_attempts = settings.command_retries
+        stack.callback(ledger.close)
+        recorder = ledger.recorder
+        if not isinstance(recorder, PostgresApplicationRecorder):
+            raise TypeError("The ledger runs on PostgreSQL only.")
+        view = CourtBookingsView(
+            datastore=recorder.datastore, tracking_table_name=f"{CourtBookingsProjection.name}_tracking"
+        )
+        view.create_table()
+        token_hash, token_source = resolve_admin_token(settings, announce)
+        runtime = Runtime(settings, database_url, env, ledger, view, token_hash, token_source, clock)
+        if settings.run_projections if run_projections is None else run_projections:
+            runtime.supervisor = ProjectionSupervisor(env, VIEWS)
+            runtime.supervisor.start()
+            stack.callback(runtime.supervisor.stop)
+        yield runtime
+
+
+def _release_embedded(server: Any) -> None:
+    # Stops the embedded server when this was the last process using it; the data stays on disk.
+    server.cleanup()

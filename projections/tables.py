@@ -1,0 +1,84 @@
+"""Shared plumbing of the views: qualified table names and exactly-once tracking in the same transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.postgres import PostgresTrackingRecorder
+from psycopg import Cursor, sql
+from psycopg.rows import DictRow
+
+Statement = tuple[sql.Composable, dict[str, Any]]
+
+
+class TrackedView(PostgresTrackingRecorder):
+    """A view whose rows and tracking position change in one transaction, for every event it receives."""
+
+    application_name = "Ledger"
+
+    def table(self, name: str) -> sql.Identifier:
+        if self.datastore.schema:
+            return sql.Identifier(self.datastore.schema, name)
+        return sql.Identifier(name)
+
+    @property
+    def tracking_table(self) -> sql.Identifier:
+        return self.table(self.tracking_table_name)
+
+    def create_table(self) -> None:
+        super().create_table()
+        # A tracking row from the start, so that writers can lock it before changing rows.
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                sql.SQL(
+                    "INSERT INTO {} (application_name, notification_id) VALUES (%s, 0) "
+                    "ON CONFLICT (application_name) DO NOTHING"
+                ).format(self.tracking_table),
+                (self.application_name,),
+            )
+
+    def lock_position(self, curs: Cursor[DictRow]) -> int:
+        """Lock the tracking row for this transaction and return the position it holds."""
+        curs.execute(
+            sql.SQL("SELECT notification_id FROM {} WHERE application_name = %s FOR UPDATE").format(
+                self.tracking_table
+            ),
+            (self.application_name,),
+            prepare=True,
+        )
+        row = curs.fetchone()
+        return int(row["notification_id"]) if row and row["notification_id"] is not None else 0
+
+    def set_position(self, curs: Cursor[DictRow], position: int) -> None:
+        curs.execute(
+            sql.SQL("UPDATE {} SET notification_id = %s WHERE application_name = %s").format(self.tracking_table),
+            (position, self.application_name),
+            prepare=True,
+        )
+
+    def apply(self, position: int, statements: Sequence[Statement]) -> bool:
+        """Apply an event's row changes and advance the position; skip an event already applied."""
+        with self.datastore.transaction(commit=True) as curs:
+            if self.lock_position(curs) >= position:
+                return False
+            for query, params in statements:
+                curs.execute(query, params, prepare=True)
+            self.set_position(curs, position)
+        return True
+
+    def position(self) -> int:
+        return self.max_tracking_id(self.application_name) or 0
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Block until the view has reached `position` or `timeout` seconds passed; True if reached."""
+        deadline = time.monotonic() + timeout
+        pause = 0.002
+        while self.position() < position:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.05)
+        return True

@@ -1,0 +1,1 @@
+"""Auditors' tools: history, time travel, and projection rebuild from the event log."""

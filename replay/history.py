@@ -1,0 +1,65 @@
+"""The history of one aggregate: every event in order, with its version, metadata and payload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from domain.application import Ledger
+from domain.context import format_instant
+from domain.court_booking import CourtBookingNotFoundError
+from domain.ids import court_booking_id
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "meta"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event as an auditor sees it."""
+
+    version: int
+    type: str
+    recorded_at: str
+    meta: dict[str, str]
+    data: dict[str, Any]
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of an event field."""
+    if isinstance(value, datetime):
+        return format_instant(value)
+    if isinstance(value, (UUID, date)):
+        return str(value) if isinstance(value, UUID) else value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+def aggregate_history(ledger: Ledger, aggregate_id: UUID) -> list[HistoryEntry]:
+    entries = []
+    for event in ledger.events.get(aggregate_id):
+        names = [f.name for f in fields(event)] if hasattr(event, "__dataclass_fields__") else []
+        meta = dict(getattr(event, "meta", {}))
+        entries.append(
+            HistoryEntry(
+                version=event.originator_version,
+                type=type(event).__qualname__,
+                recorded_at=meta.get("recordedAt", format_instant(event.timestamp)),
+                meta=meta,
+                data={name: plain(getattr(event, name)) for name in names if name not in _ENVELOPE},
+            )
+        )
+    return entries
+
+
+def court_booking_history(
+    ledger: Ledger, external_service_id: UUID, external_court_booking_id: str
+) -> list[HistoryEntry]:
+    entries = aggregate_history(ledger, court_booking_id(external_service_id, external_court_booking_id))
+    if not entries:
+        raise CourtBookingNotFoundError("Court booking was not found.")
+    return entries

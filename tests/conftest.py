@@ -1,0 +1,82 @@
+"""Shared fixtures: one PostgreSQL per session (the given URL or an embedded one), a fresh schema, a live server."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+
+from api.app import create_app
+from ledger.embedded import start_embedded_postgres
+from ledger.runtime import Runtime, open_runtime
+from ledger.settings import Settings
+from tests.support import ServerThread, Tenant, make_tenant
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    url = os.environ.get("LEDGER_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="ledger-test-") as data_dir:
+        url, server = start_embedded_postgres(Path(data_dir))
+        yield url
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    # Each session gets its own schema, so runs never see each other's events or views.
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    yield Settings(
+        database_url=database_url,
+        db_schema=schema,
+        data_dir=tmp_path_factory.mktemp("ledger-data"),
+        admin_token=secrets.token_urlsafe(24),
+        pool_size=40,
+    )
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture(scope="session")
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    with open_runtime(settings, run_projections=True) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def server(runtime: Runtime) -> Iterator[ServerThread]:
+    with ServerThread(create_app(runtime=runtime)) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def http(server: ServerThread) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def admin_headers(settings: Settings) -> dict[str, str]:
+    assert settings.admin_token is not None
+    return {"Authorization": f"Bearer {settings.admin_token.get_secret_value()}"}
+
+
+@pytest.fixture
+def tenant(http: httpx.Client, admin_headers: dict[str, str]) -> Tenant:
+    return make_tenant(http, admin_headers)
+
+
+@pytest.fixture
+def other_tenant(http: httpx.Client, admin_headers: dict[str, str]) -> Tenant:
+    return make_tenant(http, admin_headers)
