@@ -42,7 +42,8 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         db_schema=schema,
         data_dir=tmp_path_factory.mktemp("ledger-data"),
         admin_token=secrets.token_urlsafe(24),
-        pool_size=40,
+        pool_size=4,
+        pool_max_overflow=36,
     )
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
