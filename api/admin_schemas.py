@@ -46,7 +46,11 @@ class VenueOut(BaseModel):
     @classmethod
     def of(cls, venue: Venue) -> VenueOut:
         return cls(
-            id=venue.id, organizationId=venue.organization_id, name=venue.name, city=venue.city, timezone=venue.timezone
+            id=venue.id,
+            organizationId=venue.organization_id,
+            name=venue.name,
+            city=venue.city,
+            timezone=venue.timezone,
         )
 
 
@@ -95,7 +99,8 @@ class ClientOut(BaseModel):
             scopes=client.scopes,
             organizationIds=client.organization_ids,
             apiKeys=[
-                ApiKeyOut.model_validate({"id": key_id, **details}) for key_id, details in client.api_keys.items()
+                ApiKeyOut.model_validate({"id": key_id, **details})
+                for key_id, details in client.api_keys.items()
             ],
         )
 
@@ -110,7 +115,12 @@ class IssuedApiKeyOut(BaseModel):
 
     @classmethod
     def of(cls, issued: IssuedApiKey) -> IssuedApiKeyOut:
-        return cls(id=issued.id, key=issued.key, prefix=issued.prefix, createdAt=datetime.fromisoformat(issued.created_at))
+        return cls(
+            id=issued.id,
+            key=issued.key,
+            prefix=issued.prefix,
+            createdAt=datetime.fromisoformat(issued.created_at),
+        )
 
 
 class UserIn(BaseModel):

@@ -25,11 +25,13 @@ class Health(BaseModel):
 
 
 def _without_422(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """OpenAPI without FastAPI's default 422 responses: validation errors answer 400 in the surface's format."""
+    """OpenAPI without FastAPI's default 422: validation errors answer 400 in the surface's format."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
             for path in schema.get("paths", {}).values():
                 for operation in path.values():
                     operation.get("responses", {}).pop("422", None)

@@ -46,7 +46,9 @@ def court_booking_history_endpoint(
     return HistoryOut(
         aggregateId=court_booking_id(externalServiceId, externalCourtBookingId),
         events=[
-            HistoryEventOut(version=e.version, type=e.type, recordedAt=e.recorded_at, meta=e.meta, data=e.data)
+            HistoryEventOut(
+                version=e.version, type=e.type, recordedAt=e.recorded_at, meta=e.meta, data=e.data
+            )
             for e in entries
         ],
     )

@@ -1,6 +1,5 @@
 """Shared FastAPI dependencies: the runtime, the principal for a scope, and the command context."""
 
-
 import hmac
 from collections.abc import Callable
 from typing import Annotated
@@ -66,9 +65,11 @@ def path_uuid(request: Request, name: str) -> UUID:
 
 
 def require_service_scope(scope: str) -> Callable[[Request, Principal], Principal]:
-    """A dependency that admits only the client whose id is the path's `externalServiceId`, holding `scope`."""
+    """A dependency admitting only the client whose id is the path's `externalServiceId`, with `scope`."""
 
-    def dependency(request: Request, principal: Annotated[Principal, Depends(require_scope(scope))]) -> Principal:
+    def dependency(
+        request: Request, principal: Annotated[Principal, Depends(require_scope(scope))]
+    ) -> Principal:
         if path_uuid(request, "externalServiceId") != principal.client_id:
             raise ExternalServiceAccessDeniedError("The token does not belong to this external service.")
         return principal

@@ -101,7 +101,7 @@ def validation_issues(error: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def envelope(problem: Problem) -> dict[str, Any]:
-    """The `{"error": {"type", "message", "issues"?}}` format of the partner-sync, admin and audit surfaces."""
+    """The `{"error": {"type", "message", "issues"?}}` format: partner sync, admin and audit."""
     body: dict[str, Any] = {"type": problem.type, "message": problem.message}
     if problem.issues is not None:
         body["issues"] = problem.issues
@@ -142,7 +142,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return problem_response(request.url.path, Problem(500, "internal_error", "An unexpected error occurred."))
+        return problem_response(
+            request.url.path, Problem(500, "internal_error", "An unexpected error occurred.")
+        )
 
     app.add_exception_handler(LedgerError, on_ledger_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

@@ -21,7 +21,9 @@ from domain.court_booking_commands import CourtBookingOutcome
 from ledger.runtime import Runtime
 from projections.court_bookings import CourtBookingFilter
 
-router = APIRouter(prefix="/api/v1/external-services/{externalServiceId}/court-bookings", tags=["court bookings"])
+router = APIRouter(
+    prefix="/api/v1/external-services/{externalServiceId}/court-bookings", tags=["court bookings"]
+)
 
 Reader = Annotated[Principal, Depends(require_service_scope("court-bookings:read"))]
 WriteContext = Annotated[RequestContext, Depends(context_of(require_service_scope("court-bookings:write")))]
@@ -49,7 +51,10 @@ def _written(response: Response, runtime: Runtime, outcome: CourtBookingOutcome)
 @router.put(
     BY_EXTERNAL_ID,
     summary="Upsert court booking",
-    responses={201: {"model": CourtBookingOut, "description": "Created."}, **error_responses(400, 401, 403, 404, 409, 413, 503)},
+    responses={
+        201: {"model": CourtBookingOut, "description": "Created."},
+        **error_responses(400, 401, 403, 404, 409, 413, 503),
+    },
 )
 def upsert_court_booking(
     externalServiceId: ServiceId,
@@ -80,24 +85,32 @@ def get_court_booking(
     principal: Reader,
     runtime: RuntimeDep,
     response: Response,
-    version: Annotated[int | None, Query(ge=1, le=2**31, description="The booking as it was at this version.")] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=2**31, description="The booking as it was at this version.")
+    ] = None,
 ) -> CourtBookingOut:
     """The booking now, or as it was at `version` (its history lists each event's version)."""
     booking = runtime.ledger.get_court_booking(externalServiceId, externalCourtBookingId, version)
     return _single(response, booking)
 
 
-@router.delete(BY_EXTERNAL_ID, summary="Cancel court booking", responses=error_responses(400, 401, 403, 404, 409, 503))
+@router.delete(
+    BY_EXTERNAL_ID, summary="Cancel court booking", responses=error_responses(400, 401, 403, 404, 409, 503)
+)
 def cancel_court_booking(
     externalServiceId: ServiceId,
     externalCourtBookingId: ExternalIdPath,
-    externalUpdatedAt: Annotated[Instant, Query(description="The partner's update time of the cancellation.")],
+    externalUpdatedAt: Annotated[
+        Instant, Query(description="The partner's update time of the cancellation.")
+    ],
     ctx: WriteContext,
     runtime: RuntimeDep,
     response: Response,
 ) -> CourtBookingOut:
     """Cancel the booking: it frees its time and stays in history; a newer upsert re-activates it."""
-    outcome = runtime.ledger.cancel_court_booking(ctx, externalServiceId, externalCourtBookingId, externalUpdatedAt)
+    outcome = runtime.ledger.cancel_court_booking(
+        ctx, externalServiceId, externalCourtBookingId, externalUpdatedAt
+    )
     return _written(response, runtime, outcome)
 
 
@@ -124,12 +137,16 @@ def list_court_bookings(
     runtime: RuntimeDep,
     response: Response,
     courtId: UUID | None = None,
-    start_from: Annotated[Instant | None, Query(alias="from", description="Bookings ending after this.")] = None,
+    start_from: Annotated[
+        Instant | None, Query(alias="from", description="Bookings ending after this.")
+    ] = None,
     to: Annotated[Instant | None, Query(description="Bookings starting before this.")] = None,
     status: Literal["active", "canceled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
-    consistentWith: Annotated[int | None, Query(ge=0, description="Wait until the view has this position.")] = None,
+    consistentWith: Annotated[
+        int | None, Query(ge=0, description="Wait until the view has this position.")
+    ] = None,
     consistent_with_header: Annotated[int | None, Header(alias="X-Ledger-Consistent-With", ge=0)] = None,
 ) -> CourtBookingPage:
     """Bookings from the view ordered by start; waits up to 5 s for `consistentWith` before answering."""

@@ -52,7 +52,8 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid request: invalid_schema, mutually_exclusive_fields_violation, duplicate_entries_provided, "
     "invalid_time_range.",
     401: "missing_api_token or invalid_api_token.",
-    403: "scope_permission_denied, external_service_access_denied, organization_access_denied, user_access_denied.",
+    403: "scope_permission_denied, external_service_access_denied, organization_access_denied, "
+    "user_access_denied.",
     404: "The named resource does not exist.",
     409: "stale_write, version_conflict or court_booking_overlap.",
     413: "payload_too_large: the body exceeds 1 MiB.",

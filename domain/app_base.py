@@ -84,7 +84,7 @@ class LedgerBase(Application[UUID]):
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate with this id if it exists and is a `cls`, else None."""
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return aggregate if isinstance(aggregate, cls) else None
@@ -97,7 +97,7 @@ class LedgerBase(Application[UUID]):
 
     def load_version(self, aggregate_id: UUID, cls: type[A], version: int) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id, version=version)
+            aggregate: Any = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             return None
         if not isinstance(aggregate, cls) or aggregate.version != version:

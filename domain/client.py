@@ -84,7 +84,9 @@ class Client(LedgerAggregate):
         )
 
     @event(Registered)
-    def __init__(self, name: str, scopes: list[str], organization_ids: list[UUID], meta: dict[str, str]) -> None:
+    def __init__(
+        self, name: str, scopes: list[str], organization_ids: list[UUID], meta: dict[str, str]
+    ) -> None:
         self.name = name
         self.scopes = list(scopes)
         self.organization_ids = list(organization_ids)

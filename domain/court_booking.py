@@ -194,7 +194,9 @@ class CourtBooking(LedgerAggregate):
         self.external_court_booking_id = external_court_booking_id
         self.status = "active"
         self.created_at = datetime.fromisoformat(meta["recordedAt"])
-        self._apply_terms(organization_id, court_id, start, end, participants, external_updated_at, fingerprint)
+        self._apply_terms(
+            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
+        )
         self.updated_at = self.created_at
 
     @property
@@ -260,7 +262,9 @@ class CourtBooking(LedgerAggregate):
         fingerprint: str,
         meta: dict[str, str],
     ) -> None:
-        self._apply_terms(organization_id, court_id, start, end, participants, external_updated_at, fingerprint)
+        self._apply_terms(
+            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
+        )
         self.updated_at = datetime.fromisoformat(meta["recordedAt"])
 
     @event(Reactivated)
@@ -275,7 +279,9 @@ class CourtBooking(LedgerAggregate):
         fingerprint: str,
         meta: dict[str, str],
     ) -> None:
-        self._apply_terms(organization_id, court_id, start, end, participants, external_updated_at, fingerprint)
+        self._apply_terms(
+            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
+        )
         self.status = "active"
         self.updated_at = datetime.fromisoformat(meta["recordedAt"])
 

@@ -61,7 +61,9 @@ class CourtBookingCommands(RegistryCommands):
         participants: Sequence[tuple[UUID | None, str | None]],
         external_updated_at: datetime,
     ) -> CourtBookingOutcome:
-        terms = CourtBookingTerms(court_id, start, end, checked_participants(participants), external_updated_at)
+        terms = CourtBookingTerms(
+            court_id, start, end, checked_participants(participants), external_updated_at
+        )
         court = self.get_court(court_id)
         self._check_access(ctx, external_service_id, court.organization_id, terms.user_ids)
         booking_id = court_booking_id(external_service_id, external_court_booking_id)
@@ -120,7 +122,9 @@ class CourtBookingCommands(RegistryCommands):
         self, ctx: RequestContext, client_id: UUID, organization_id: UUID, user_ids: Sequence[UUID]
     ) -> None:
         if organization_id not in ctx.principal.organization_ids:
-            raise OrganizationAccessDeniedError("The service is not granted access to the court's organization.")
+            raise OrganizationAccessDeniedError(
+                "The service is not granted access to the court's organization."
+            )
         unlinked = [str(user_id) for user_id in user_ids if not self.is_user_linked(client_id, user_id)]
         if unlinked:
             raise UserAccessDeniedError(

@@ -74,7 +74,12 @@ class Venue(LedgerAggregate):
 
     @classmethod
     def register(
-        cls, organization: Organization, name: str, city: str | None, timezone: str | None, meta: dict[str, str]
+        cls,
+        organization: Organization,
+        name: str,
+        city: str | None,
+        timezone: str | None,
+        meta: dict[str, str],
     ) -> Venue:
         return cls(
             organization_id=organization.id,

@@ -7,6 +7,7 @@ from uuid import UUID
 from domain.app_base import LedgerBase, Saved
 from domain.client import (
     ApiKey,
+    ApiKeyNotFoundError,
     Client,
     ClientNotFoundError,
     ClientUserLink,
@@ -80,7 +81,7 @@ class RegistryCommands(LedgerBase):
             client = self.get_client(client_id)
             meta = ctx.meta()
             client.revoke_api_key(key_id, meta)
-            api_key = self.repository.get(key_id)
+            api_key = self.load(key_id, ApiKey, ApiKeyNotFoundError, "API key")
             api_key.revoke(meta)
             return Saved(None, position=self.save_all(client, api_key))
 

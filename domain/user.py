@@ -41,7 +41,9 @@ class User(LedgerAggregate):
         return cls(email=normalized_email(email), first_name=first_name, last_name=last_name, meta=meta)
 
     @event(Registered)
-    def __init__(self, email: str, first_name: str | None, last_name: str | None, meta: dict[str, str]) -> None:
+    def __init__(
+        self, email: str, first_name: str | None, last_name: str | None, meta: dict[str, str]
+    ) -> None:
         self.email = email
         self.first_name = first_name
         self.last_name = last_name

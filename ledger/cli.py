@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
 import sys
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from ledger.settings import Settings
+
+if TYPE_CHECKING:
+    from ledger.runtime import Runtime
+
+
+def _announce(base: str, runtime: Runtime) -> None:
+    settings = runtime.settings
+    where = f"embedded in {settings.data_dir}" if settings.database_url is None else "LEDGER_DATABASE_URL"
+    print(f"Booking ledger on {base} (database: {where})")
+    if runtime.admin_token_file is None:
+        print("Admin token: LEDGER_ADMIN_TOKEN")
+        token = "$LEDGER_ADMIN_TOKEN"  # noqa: S105 - a shell expression, not a secret
+    else:
+        print(f"Admin token: in {runtime.admin_token_file}")
+        token = f"$(cat {runtime.admin_token_file})"
+    print(
+        "Next, create an organization:\n"
+        f'  curl -s -X POST {base}/api/v1/admin/organizations -H "Authorization: Bearer {token}" \\\n'
+        "    -H 'Content-Type: application/json' "
+        """-d '{"name": "Padel Club", "timezone": "Europe/Berlin"}'""",
+        flush=True,
+    )
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -22,17 +45,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
 
     with open_runtime(settings) as runtime:
-        base = f"http://{args.host}:{args.port}"
-        print(f"Booking ledger on {base} (database: {'embedded in ' + str(settings.data_dir) if settings.database_url is None else 'LEDGER_DATABASE_URL'})")
-        print(f"Admin token: {runtime.admin_token_source}")
-        print(
-            "Next, create an organization:\n"
-            f"  curl -s -X POST {base}/api/v1/admin/organizations -H \"Authorization: Bearer $(cat {runtime.admin_token_source})\" "
-            "-H 'Content-Type: application/json' -d '{\"name\": \"Padel Club\", \"timezone\": \"Europe/Berlin\"}'"
-            if runtime.admin_token_source != "LEDGER_ADMIN_TOKEN"
-            else f"Next: curl -s {base}/health"
-        )
-        sys.stdout.flush()
+        _announce(f"http://{args.host}:{args.port}", runtime)
         uvicorn.run(create_app(settings, runtime), host=args.host, port=args.port, log_level="info")
     return 0
 
@@ -44,10 +57,8 @@ def _projections(args: argparse.Namespace, settings: Settings) -> int:
         assert runtime.supervisor is not None
         signal.signal(signal.SIGTERM, lambda *_: runtime.supervisor.stop() if runtime.supervisor else None)
         print("Projection runners started; Ctrl-C stops them.", flush=True)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             runtime.supervisor.run_until_stopped()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 
@@ -93,9 +104,11 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             "create-user": lambda: out.UserOut.of(
                 ledger.create_user(ctx, args.email, args.first_name, args.last_name).value
             ),
-            "link-user": lambda: out.UserLinkOut(clientId=args.client_id, userId=args.user_id)
-            if ledger.link_user(ctx, args.client_id, args.user_id)
-            else None,
+            "link-user": lambda: (
+                out.UserLinkOut(clientId=args.client_id, userId=args.user_id)
+                if ledger.link_user(ctx, args.client_id, args.user_id)
+                else None
+            ),
             "get-client": lambda: out.ClientOut.of(ledger.get_client(args.client_id)),
         }
         result = operations[args.operation]()
@@ -163,7 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.handler(args, settings)
     except LedgerError as error:
-        print(json.dumps({"error": {"type": type(error).__name__, "message": error.message}}), file=sys.stderr)
+        print(
+            json.dumps({"error": {"type": type(error).__name__, "message": error.message}}), file=sys.stderr
+        )
         return 1
     return code
 

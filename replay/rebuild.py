@@ -25,7 +25,9 @@ class RebuildReport:
     table: str
 
 
-def _apply_batch(ledger: Ledger, curs: Cursor[DictRow], start: int, stop: int | None, table: sql.Identifier, limit: int) -> tuple[int, int]:
+def _apply_batch(
+    ledger: Ledger, curs: Cursor[DictRow], start: int, stop: int | None, table: sql.Identifier, limit: int
+) -> tuple[int, int]:
     """Apply the events after `start` (up to `stop`) to `table`; return (events read, last position)."""
     notifications = ledger.recorder.select_notifications(
         start=start, limit=limit, stop=stop, inclusive_of_start=False

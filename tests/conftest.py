@@ -1,4 +1,4 @@
-"""Shared fixtures: one PostgreSQL per session (the given URL or an embedded one), a fresh schema, a live server."""
+"""Shared fixtures: one PostgreSQL per session (given or embedded), a fresh schema, a live server."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import httpx
 import psycopg
 import pytest
 from psycopg import sql
+from pydantic import SecretStr
 
 from api.app import create_app
 from ledger.embedded import start_embedded_postgres
@@ -41,7 +42,7 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         database_url=database_url,
         db_schema=schema,
         data_dir=tmp_path_factory.mktemp("ledger-data"),
-        admin_token=secrets.token_urlsafe(24),
+        admin_token=SecretStr(secrets.token_urlsafe(24)),
         pool_size=4,
         pool_max_overflow=36,
     )

@@ -1,4 +1,4 @@
-"""Test helpers: a running server, and tenants (organization, court, client, key, user) made through the admin API."""
+"""Test helpers: a live server, and tenants (organization, court, client, key, user) made by the admin API."""
 
 from __future__ import annotations
 
@@ -89,7 +89,9 @@ class Tenant:
     def add_court(self) -> str:
         court = expect(
             self.http.post(
-                f"/api/v1/admin/venues/{self.venue_id}/courts", json={"name": "Extra"}, headers=self.admin_headers
+                f"/api/v1/admin/venues/{self.venue_id}/courts",
+                json={"name": "Extra"},
+                headers=self.admin_headers,
             ),
             201,
         )
@@ -102,7 +104,9 @@ def make_tenant(http: httpx.Client, admin_headers: dict[str, str], scopes: list[
         return expect(http.post(path, json=body, headers=admin_headers), 201)
 
     organization = post("/api/v1/admin/organizations", {"name": "Org", "timezone": "Europe/Berlin"})
-    venue = post(f"/api/v1/admin/organizations/{organization['id']}/venues", {"name": "Venue", "city": "Berlin"})
+    venue = post(
+        f"/api/v1/admin/organizations/{organization['id']}/venues", {"name": "Venue", "city": "Berlin"}
+    )
     court = post(f"/api/v1/admin/venues/{venue['id']}/courts", {"name": "Court 1"})
     client = post(
         "/api/v1/admin/clients",
@@ -112,7 +116,15 @@ def make_tenant(http: httpx.Client, admin_headers: dict[str, str], scopes: list[
     user = post("/api/v1/admin/users", {"email": f"player-{uuid.uuid4().hex[:8]}@example.com"})
     post(f"/api/v1/admin/clients/{client['id']}/users", {"userId": user["id"]})
     return Tenant(
-        http, admin_headers, organization["id"], venue["id"], court["id"], client["id"], key["id"], key["key"], user["id"]
+        http,
+        admin_headers,
+        organization["id"],
+        venue["id"],
+        court["id"],
+        client["id"],
+        key["id"],
+        key["key"],
+        user["id"],
     )
 
 
