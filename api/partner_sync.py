@@ -122,12 +122,16 @@ def encode_cursor(start: datetime, booking_id: UUID) -> str:
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
     try:
         start, booking_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(start), UUID(booking_id)
+        if isinstance(start, str) and isinstance(booking_id, str):
+            moment = datetime.fromisoformat(start)
+            if moment.tzinfo is not None:
+                return moment, UUID(booking_id)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise RequestSchemaError(
-            "cursor is not a cursor that this endpoint returned.",
-            [{"path": ["cursor"], "code": "invalid_cursor", "message": "Invalid cursor."}],
-        ) from None
+        pass
+    raise RequestSchemaError(
+        "cursor is not a cursor that this endpoint returned.",
+        [{"path": ["cursor"], "code": "invalid_cursor", "message": "Invalid cursor."}],
+    )
 
 
 @router.get("", summary="List court bookings", responses=error_responses(400, 401, 403, 503))

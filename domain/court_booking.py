@@ -95,6 +95,8 @@ class CourtBookingTerms:
     external_updated_at: datetime
 
     def __post_init__(self) -> None:
+        if any(moment.tzinfo is None for moment in (self.start, self.end, self.external_updated_at)):
+            raise InvalidTimeRangeError("Datetimes must carry a UTC offset.")
         if self.start >= self.end:
             raise InvalidTimeRangeError("startDate must be before endDate.")
         if self.end - self.start > MAX_BOOKING_LENGTH:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from eventsourcing.domain import event
 
@@ -31,11 +32,15 @@ class InvalidNameError(InvalidInputError):
     """Raised when a name is empty or longer than 200 characters."""
 
 
+@functools.cache
+def iana_timezones() -> frozenset[str]:
+    """The IANA names known to the installed tz database (the `tzdata` package where the host has none)."""
+    return frozenset(available_timezones()) - {"localtime", "Factory"}
+
+
 def checked_timezone(timezone: str) -> str:
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise InvalidTimezoneError(f"Unknown timezone {timezone!r}.") from error
+    if timezone not in iana_timezones():
+        raise InvalidTimezoneError(f"Unknown timezone {timezone!r}.")
     return timezone
 
 

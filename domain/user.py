@@ -19,7 +19,16 @@ class InvalidEmailError(InvalidInputError):
 def normalized_email(email: str) -> str:
     email = email.strip().lower()
     local, _, domain = email.partition("@")
-    if not local or "." not in domain or len(email) > 320 or any(c.isspace() for c in email):
+    labels = domain.split(".")
+    plausible = (
+        local
+        and len(labels) >= 2
+        and all(labels)
+        and "@" not in domain
+        and len(email) <= 320
+        and not any(c.isspace() or ord(c) < 32 for c in email)
+    )
+    if not plausible:
         raise InvalidEmailError(f"{email!r} is not an email address.")
     return email
 

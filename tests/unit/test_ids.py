@@ -1,0 +1,32 @@
+"""Natural keys map to uuid5 ids that must never change, since stored events are addressed by them."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.ids import api_key_id, client_user_link_id, court_booking_id, resource_day_id
+
+
+def test_court_booking_id_is_stable_for_its_service_and_external_id() -> None:
+    assert court_booking_id(UUID(int=1), "partner-booking-1") == UUID("b0758020-69d3-5d92-ac0e-ee54abb215be")
+
+
+def test_court_booking_ids_differ_between_services() -> None:
+    first = court_booking_id(UUID(int=1), "partner-booking-1")
+
+    second = court_booking_id(UUID(int=2), "partner-booking-1")
+
+    assert first != second
+
+
+def test_resource_day_id_is_stable_for_its_resource_and_date() -> None:
+    assert resource_day_id(UUID(int=3), date(2030, 1, 1)) == UUID("068a010f-b7fb-500f-8b2b-0296bb4c935e")
+
+
+def test_api_key_id_is_stable_for_its_hash() -> None:
+    assert api_key_id("0" * 64) == UUID("3d2a6bc5-c38a-5160-9fa4-5afa82222e28")
+
+
+def test_client_user_link_id_is_stable_for_its_pair() -> None:
+    assert client_user_link_id(UUID(int=5), UUID(int=6)) == UUID("f8466d68-ce7e-5abf-8dd9-c53e154ce4b6")
