@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.court_booking_commands import CourtBookingCommands
+from domain.booking_commands import BookingCommands
 
 
-class Ledger(CourtBookingCommands):
+class Ledger(BookingCommands):
     """The event-sourced booking ledger; its methods are the commands."""

@@ -18,6 +18,7 @@ from domain.application import Ledger
 from ledger.embedded import start_embedded_postgres
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
+from projections.bookings import BookingsProjection, BookingsView
 from projections.court_bookings import CourtBookingsProjection, CourtBookingsView
 from projections.registry import VIEWS
 from projections.runner import ProjectionSupervisor
@@ -42,6 +43,7 @@ class Runtime:
     env: dict[str, str]
     ledger: Ledger
     court_bookings: CourtBookingsView
+    bookings: BookingsView
     admin_token_hash: str
     admin_token_file: Path | None
     clock: Callable[[], datetime] = utc_now
@@ -93,8 +95,12 @@ def open_runtime(
             datastore=recorder.datastore, tracking_table_name=f"{CourtBookingsProjection.name}_tracking"
         )
         view.create_table()
+        bookings = BookingsView(
+            datastore=recorder.datastore, tracking_table_name=f"{BookingsProjection.name}_tracking"
+        )
+        bookings.create_table()
         token_hash, token_file = resolve_admin_token(settings, announce)
-        runtime = Runtime(settings, database_url, env, ledger, view, token_hash, token_file, clock)
+        runtime = Runtime(settings, database_url, env, ledger, view, bookings, token_hash, token_file, clock)
         if settings.run_projections if run_projections is None else run_projections:
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()

@@ -1,0 +1,229 @@
+"""The bookings and orders views: bookings by user, event and order, general enough for the query API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from domain.booking import Booking
+from domain.coach_event import CoachEvent
+from domain.order import Order
+from projections.tables import Statement, TrackedView
+
+
+def bookings_ddl(view: TrackedView) -> list[sql.Composed]:
+    bookings, orders = view.table("bookings"), view.table("orders")
+    return [
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (booking_id uuid PRIMARY KEY, client_id uuid NOT NULL, "
+            "order_id uuid NOT NULL, user_id uuid NOT NULL, coach_id uuid NOT NULL, event_id uuid NOT NULL, "
+            "sport_id uuid NOT NULL, start_at timestamptz NOT NULL, end_at timestamptz NOT NULL, "
+            "status text NOT NULL, event_status text NOT NULL, completed boolean NOT NULL, note text, "
+            "canceled_at timestamptz, canceled_by_role text, cancellation_reason_code text, "
+            "cancellation_reason_text text, dismissed boolean NOT NULL, timeslot jsonb NOT NULL, "
+            "created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, version integer NOT NULL, "
+            "position bigint NOT NULL)"
+        ).format(bookings),
+        sql.SQL("CREATE INDEX IF NOT EXISTS bookings_by_user ON {} (user_id, start_at, booking_id)").format(
+            bookings
+        ),
+        sql.SQL("CREATE INDEX IF NOT EXISTS bookings_by_event ON {} (event_id, start_at, booking_id)").format(
+            bookings
+        ),
+        sql.SQL("CREATE INDEX IF NOT EXISTS bookings_by_order ON {} (order_id)").format(bookings),
+        sql.SQL(
+            "CREATE TABLE IF NOT EXISTS {} (order_id uuid PRIMARY KEY, client_id uuid NOT NULL, "
+            "user_id uuid NOT NULL, payment_status text NOT NULL, created_at timestamptz NOT NULL, "
+            "position bigint NOT NULL)"
+        ).format(orders),
+        sql.SQL("CREATE INDEX IF NOT EXISTS orders_by_user ON {} (user_id, created_at, order_id)").format(
+            orders
+        ),
+    ]
+
+
+def _insert(table: sql.Identifier, values: dict[str, Any]) -> Statement:
+    query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
+        table,
+        sql.SQL(", ").join(map(sql.Identifier, values)),
+        sql.SQL(", ").join(map(sql.Placeholder, values)),
+    )
+    return query, values
+
+
+def _update(table: sql.Identifier, key: str, key_value: Any, values: dict[str, Any]) -> Statement:
+    query = sql.SQL("UPDATE {} SET {} WHERE {} = %(__key)s").format(
+        table,
+        sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in values),
+        sql.Identifier(key),
+    )
+    return query, {**values, "__key": key_value}
+
+
+BOOKING_CHANGES: dict[type, Any] = {
+    Booking.Accepted: lambda e: {"status": "Accepted"},
+    Booking.Rejected: lambda e: {"status": "Rejected"},
+    Booking.Canceled: lambda e: {
+        "status": "Canceled",
+        "canceled_at": e.recorded_at,
+        "canceled_by_role": e.role,
+        "cancellation_reason_code": e.reason_code,
+        "cancellation_reason_text": e.reason_text,
+    },
+    Booking.CompletionMarked: lambda e: {"completed": e.completed},
+    Booking.NoteWritten: lambda e: {"note": e.note},
+    Booking.Dismissed: lambda e: {"dismissed": True},
+    Booking.Disputed: lambda e: {"status": "InDispute"},
+    Booking.DisputeResolved: lambda e: {"status": "DisputeDone"},
+}
+
+
+def row_statements(event: DomainEventProtocol[Any], position: int, view: TrackedView) -> list[Statement]:
+    """The row changes one event makes to the bookings and orders tables."""
+    bookings, orders = view.table("bookings"), view.table("orders")
+    if isinstance(event, Booking.Requested):
+        values = {
+            "booking_id": event.originator_id, "client_id": event.client_id, "order_id": event.order_id,
+            "user_id": event.user_id, "coach_id": event.coach_id, "event_id": event.event_id,
+            "sport_id": event.sport_id, "start_at": event.start_at, "end_at": event.end_at,
+            "status": "Pending",
+            "event_status": "Active", "completed": False, "note": None, "canceled_at": None,
+            "canceled_by_role": None, "cancellation_reason_code": None, "cancellation_reason_text": None,
+            "dismissed": False, "timeslot": Jsonb(event.timeslot), "created_at": event.recorded_at,
+            "updated_at": event.recorded_at, "version": event.originator_version, "position": position,
+        }  # fmt: skip
+        return [_insert(bookings, values)]
+    change = BOOKING_CHANGES.get(type(event))
+    if change is not None:
+        values = {
+            **change(event),
+            "updated_at": event.recorded_at,  # type: ignore[attr-defined]
+            "version": event.originator_version,
+            "position": position,
+        }
+        return [_update(bookings, "booking_id", event.originator_id, values)]
+    if isinstance(event, CoachEvent.Canceled):
+        return [_update(bookings, "event_id", event.originator_id, {"event_status": "Canceled"})]
+    if isinstance(event, Order.Placed):
+        values = {
+            "order_id": event.originator_id, "client_id": event.client_id, "user_id": event.user_id,
+            "payment_status": event.payment_status, "created_at": event.recorded_at, "position": position,
+        }  # fmt: skip
+        return [_insert(orders, values)]
+    if isinstance(event, Order.PaymentSettled):
+        return [
+            _update(
+                orders,
+                "order_id",
+                event.originator_id,
+                {"payment_status": event.status, "position": position},
+            )
+        ]
+    return []
+
+
+class BookingsView(TrackedView):
+    """The bookings and orders tables with their tracking position."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sql_create_statements.extend(bookings_ddl(self))
+
+    def apply_event(self, event: DomainEventProtocol[Any], position: int) -> bool:
+        return self.apply(position, row_statements(event, position, self))
+
+    def _select(
+        self, where: sql.Composable, params: dict[str, Any], order: str = "start_at, booking_id"
+    ) -> list[dict[str, Any]]:
+        # serviceCardinality: the booking's ordinal among the user's non-cancelled bookings with that coach.
+        query = sql.SQL(
+            "SELECT * FROM (SELECT b.*, CASE WHEN b.status <> 'Canceled' THEN row_number() OVER ("
+            "PARTITION BY b.user_id, b.coach_id, b.status <> 'Canceled' ORDER BY b.start_at, b.booking_id) "
+            "END AS service_cardinality FROM {bookings} b WHERE b.user_id IN ("
+            "SELECT user_id FROM {bookings} WHERE {where})) ranked "
+            "WHERE {where} ORDER BY start_at, booking_id"
+        ).format(bookings=self.table("bookings"), where=where)
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(query, params)
+            return list(curs.fetchall())
+
+    def bookings_by_user(
+        self, client_id: UUID | None, user_id: UUID, start_at: datetime | None, end_at: datetime | None
+    ) -> list[dict[str, Any]]:
+        """The user's bookings that are not dismissed, optionally overlapping [start_at, end_at)."""
+        clauses: list[sql.Composable] = [sql.SQL("user_id = %(user)s"), sql.SQL("NOT dismissed")]
+        params: dict[str, Any] = {"user": user_id}
+        self._window(clauses, params, start_at, end_at)
+        self._client(clauses, params, client_id)
+        return self._select(sql.SQL(" AND ").join(clauses), params)
+
+    def bookings_by_event(
+        self, client_id: UUID | None, event_id: UUID, start_at: datetime | None, end_at: datetime | None
+    ) -> list[dict[str, Any]]:
+        clauses: list[sql.Composable] = [sql.SQL("event_id = %(event)s")]
+        params: dict[str, Any] = {"event": event_id}
+        self._window(clauses, params, start_at, end_at)
+        self._client(clauses, params, client_id)
+        return self._select(sql.SQL(" AND ").join(clauses), params)
+
+    def bookings_by_ids(self, booking_ids: list[UUID]) -> list[dict[str, Any]]:
+        return self._select(sql.SQL("booking_id = ANY(%(ids)s)"), {"ids": booking_ids})
+
+    def orders_by_user(
+        self, client_id: UUID | None, user_id: UUID, start_at: datetime | None, end_at: datetime | None
+    ) -> list[dict[str, Any]]:
+        """The user's orders created in [start_at, end_at), each with its bookings, in two queries."""
+        clauses: list[sql.Composable] = [sql.SQL("user_id = %(user)s")]
+        params: dict[str, Any] = {"user": user_id}
+        if start_at is not None:
+            clauses.append(sql.SQL("created_at >= %(start_at)s"))
+            params["start_at"] = start_at
+        if end_at is not None:
+            clauses.append(sql.SQL("created_at < %(end_at)s"))
+            params["end_at"] = end_at
+        self._client(clauses, params, client_id)
+        query = sql.SQL("SELECT * FROM {} WHERE {} ORDER BY created_at, order_id").format(
+            self.table("orders"), sql.SQL(" AND ").join(clauses)
+        )
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(query, params)
+            orders = list(curs.fetchall())
+        rows = self._select(
+            sql.SQL("order_id = ANY(%(orders)s)"), {"orders": [order["order_id"] for order in orders]}
+        )
+        for order in orders:
+            order["bookings"] = [row for row in rows if row["order_id"] == order["order_id"]]
+        return orders
+
+    @staticmethod
+    def _window(
+        clauses: list[sql.Composable], params: dict[str, Any], start: datetime | None, end: datetime | None
+    ) -> None:
+        if start is not None:
+            clauses.append(sql.SQL("end_at > %(start_at)s"))
+            params["start_at"] = start
+        if end is not None:
+            clauses.append(sql.SQL("start_at < %(end_at)s"))
+            params["end_at"] = end
+
+    @staticmethod
+    def _client(clauses: list[sql.Composable], params: dict[str, Any], client_id: UUID | None) -> None:
+        if client_id is not None:
+            clauses.append(sql.SQL("client_id = %(client)s"))
+            params["client"] = client_id
+
+
+class BookingsProjection(Projection[BookingsView]):
+    """Feeds every event of the ledger to the bookings and orders views."""
+
+    name = "bookings"
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        self.view.apply_event(domain_event, tracking.notification_id)
