@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Response
 
 from api.admin_schemas import (
     ClientIn,
@@ -21,31 +22,58 @@ from api.admin_schemas import (
     VenueIn,
     VenueOut,
 )
-from api.deps import AdminContext, RuntimeDep
+from api.deps import AdminContext, RuntimeDep, admin_context, body_openapi, json_body
 from api.schemas_common import error_responses
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
 CREATE_ERRORS = error_responses(400, 401, 404, 413, 503)
 
 
-@router.post("/organizations", status_code=201, responses=CREATE_ERRORS)
-def create_organization(body: OrganizationIn, ctx: AdminContext, runtime: RuntimeDep) -> OrganizationOut:
+@router.post(
+    "/organizations", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(OrganizationIn)
+)
+def create_organization(
+    body: Annotated[OrganizationIn, Depends(json_body(OrganizationIn, admin_context))],
+    ctx: AdminContext,
+    runtime: RuntimeDep,
+) -> OrganizationOut:
     return OrganizationOut.of(runtime.ledger.create_organization(ctx, body.name, body.timezone).value)
 
 
-@router.post("/organizations/{organizationId}/venues", status_code=201, responses=CREATE_ERRORS)
-def create_venue(organizationId: UUID, body: VenueIn, ctx: AdminContext, runtime: RuntimeDep) -> VenueOut:
+@router.post(
+    "/organizations/{organizationId}/venues",
+    status_code=201,
+    responses=CREATE_ERRORS,
+    openapi_extra=body_openapi(VenueIn),
+)
+def create_venue(
+    organizationId: UUID,
+    body: Annotated[VenueIn, Depends(json_body(VenueIn, admin_context))],
+    ctx: AdminContext,
+    runtime: RuntimeDep,
+) -> VenueOut:
     saved = runtime.ledger.create_venue(ctx, organizationId, body.name, body.city, body.timezone)
     return VenueOut.of(saved.value)
 
 
-@router.post("/venues/{venueId}/courts", status_code=201, responses=CREATE_ERRORS)
-def create_court(venueId: UUID, body: CourtIn, ctx: AdminContext, runtime: RuntimeDep) -> CourtOut:
+@router.post(
+    "/venues/{venueId}/courts", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(CourtIn)
+)
+def create_court(
+    venueId: UUID,
+    body: Annotated[CourtIn, Depends(json_body(CourtIn, admin_context))],
+    ctx: AdminContext,
+    runtime: RuntimeDep,
+) -> CourtOut:
     return CourtOut.of(runtime.ledger.create_court(ctx, venueId, body.name).value)
 
 
-@router.post("/clients", status_code=201, responses=CREATE_ERRORS)
-def create_client(body: ClientIn, ctx: AdminContext, runtime: RuntimeDep) -> ClientOut:
+@router.post("/clients", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(ClientIn))
+def create_client(
+    body: Annotated[ClientIn, Depends(json_body(ClientIn, admin_context))],
+    ctx: AdminContext,
+    runtime: RuntimeDep,
+) -> ClientOut:
     return ClientOut.of(runtime.ledger.create_client(ctx, body.name, body.scopes, body.organizationIds).value)
 
 
@@ -69,12 +97,24 @@ def revoke_api_key(clientId: UUID, keyId: UUID, ctx: AdminContext, runtime: Runt
     return Response(status_code=204)
 
 
-@router.post("/users", status_code=201, responses=CREATE_ERRORS)
-def create_user(body: UserIn, ctx: AdminContext, runtime: RuntimeDep) -> UserOut:
+@router.post("/users", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(UserIn))
+def create_user(
+    body: Annotated[UserIn, Depends(json_body(UserIn, admin_context))], ctx: AdminContext, runtime: RuntimeDep
+) -> UserOut:
     return UserOut.of(runtime.ledger.create_user(ctx, str(body.email), body.firstName, body.lastName).value)
 
 
-@router.post("/clients/{clientId}/users", status_code=201, responses=CREATE_ERRORS)
-def link_user(clientId: UUID, body: UserLinkIn, ctx: AdminContext, runtime: RuntimeDep) -> UserLinkOut:
+@router.post(
+    "/clients/{clientId}/users",
+    status_code=201,
+    responses=CREATE_ERRORS,
+    openapi_extra=body_openapi(UserLinkIn),
+)
+def link_user(
+    clientId: UUID,
+    body: Annotated[UserLinkIn, Depends(json_body(UserLinkIn, admin_context))],
+    ctx: AdminContext,
+    runtime: RuntimeDep,
+) -> UserLinkOut:
     link = runtime.ledger.link_user(ctx, clientId, body.userId).value
     return UserLinkOut(clientId=link.client_id, userId=link.user_id)

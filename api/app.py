@@ -32,9 +32,12 @@ def _without_422(app: FastAPI) -> Callable[[], dict[str, Any]]:
             schema = get_openapi(
                 title=app.title, version=app.version, description=app.description, routes=app.routes
             )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
             for path in schema.get("paths", {}).values():
                 for operation in path.values():
                     operation.get("responses", {}).pop("422", None)
+                    for content in operation.get("requestBody", {}).get("content", {}).values():
+                        components.update(content.get("schema", {}).pop("$defs", {}))
             for name in ("HTTPValidationError", "ValidationError"):
                 schema.get("components", {}).get("schemas", {}).pop(name, None)
             app.openapi_schema = schema

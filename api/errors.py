@@ -63,7 +63,13 @@ ERROR_TYPES: dict[type[Exception], tuple[int, str]] = {
     resource_day.CourtBookingOverlapError: (409, "court_booking_overlap"),
     problems.ServiceUnavailableError: (503, "service_unavailable"),
 }
-HTTP_TYPES = {401: "missing_api_token", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+HTTP_TYPES = {
+    400: "invalid_schema",
+    401: "missing_api_token",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
 
 
 @dataclass(frozen=True)

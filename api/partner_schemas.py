@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field, SerializerFunctionWrapHandler, model_serializer
 
-from api.schemas_common import Instant
+from api.schemas_common import BodyInstant, Instant
 from domain.court_booking import MAX_PARTICIPANTS, CourtBooking
 
 
@@ -20,9 +20,9 @@ class CourtBookingIn(BaseModel):
     """The upsert body; unknown fields are ignored."""
 
     courtId: UUID
-    startDate: Instant
-    endDate: Instant
-    externalUpdatedAt: Instant
+    startDate: BodyInstant
+    endDate: BodyInstant
+    externalUpdatedAt: BodyInstant
     participants: list[ParticipantIn] = Field(min_length=1, max_length=MAX_PARTICIPANTS)
 
     def participant_pairs(self) -> list[tuple[UUID | None, str | None]]:

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 
-from api.deps import RuntimeDep, context_of, require_service_scope
+from api.deps import RuntimeDep, body_openapi, context_of, json_body, require_service_scope
 from api.partner_schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage, court_booking_from_row
 from api.problems import RequestSchemaError
 from api.schemas_common import ExternalIdPath, Instant, error_responses
@@ -26,7 +26,9 @@ router = APIRouter(
 )
 
 Reader = Annotated[Principal, Depends(require_service_scope("court-bookings:read"))]
-WriteContext = Annotated[RequestContext, Depends(context_of(require_service_scope("court-bookings:write")))]
+write_context = context_of(require_service_scope("court-bookings:write"))
+WriteContext = Annotated[RequestContext, Depends(write_context)]
+UpsertBody = Annotated[CourtBookingIn, Depends(json_body(CourtBookingIn, write_context))]
 ServiceId = Annotated[UUID, Path(description="External service ID (UUID): the client's id.")]
 BY_EXTERNAL_ID = "/by-external-id/{externalCourtBookingId}"
 MAX_LIMIT = 1000
@@ -51,6 +53,7 @@ def _written(response: Response, runtime: Runtime, outcome: CourtBookingOutcome)
 @router.put(
     BY_EXTERNAL_ID,
     summary="Upsert court booking",
+    openapi_extra=body_openapi(CourtBookingIn),
     responses={
         201: {"model": CourtBookingOut, "description": "Created."},
         **error_responses(400, 401, 403, 404, 409, 413, 503),
@@ -59,7 +62,7 @@ def _written(response: Response, runtime: Runtime, outcome: CourtBookingOutcome)
 def upsert_court_booking(
     externalServiceId: ServiceId,
     externalCourtBookingId: ExternalIdPath,
-    body: CourtBookingIn,
+    body: UpsertBody,
     ctx: WriteContext,
     runtime: RuntimeDep,
     response: Response,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, Strict
 
 MIN_YEAR, MAX_YEAR = 1900, 9000
 
@@ -23,6 +23,9 @@ def _utc_instant(value: datetime) -> datetime:
 
 Instant = Annotated[AwareDatetime, AfterValidator(_utc_instant)]
 """A datetime with an explicit offset, normalized to UTC, within a sane range of years."""
+
+BodyInstant = Annotated[AwareDatetime, Strict(), AfterValidator(_utc_instant)]
+"""An `Instant` in a JSON body: an RFC 3339 string only, never a number read as a Unix time."""
 
 EXTERNAL_ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 ExternalIdPath = Annotated[

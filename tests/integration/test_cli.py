@@ -13,7 +13,8 @@ from ledger.settings import Settings
 
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert settings.database_url is not None and settings.admin_token is not None
+    assert settings.database_url is not None
+    assert settings.admin_token is not None
     monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LEDGER_DB_SCHEMA", settings.db_schema)
     monkeypatch.setenv("LEDGER_ADMIN_TOKEN", settings.admin_token.get_secret_value())
@@ -29,7 +30,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
 def test_admin_commands_bootstrap_a_client_whose_key_authenticates(
     capsys: pytest.CaptureFixture[str], settings: Settings
 ) -> None:
-    organization = run(capsys, "admin", "create-organization", "--name", "Club", "--timezone", "Europe/Madrid")
+    organization = run(
+        capsys, "admin", "create-organization", "--name", "Club", "--timezone", "Europe/Madrid"
+    )
     venue = run(capsys, "admin", "create-venue", "--organization-id", organization["id"], "--name", "Centre")
     court = run(capsys, "admin", "create-court", "--venue-id", venue["id"], "--name", "Pista 1")
     client = run(
@@ -50,7 +53,8 @@ def test_admin_commands_bootstrap_a_client_whose_key_authenticates(
     link = run(capsys, "admin", "link-user", "--client-id", client["id"], "--user-id", user["id"])
     listed = run(capsys, "admin", "get-client", "--client-id", client["id"])
 
-    assert court["organizationId"] == organization["id"] and court["venueId"] == venue["id"]
+    assert court["organizationId"] == organization["id"]
+    assert court["venueId"] == venue["id"]
     assert sorted(client["scopes"]) == ["court-bookings:read", "court-bookings:write"]
     assert key["key"].startswith(key["prefix"])
     assert user["email"] == "someone@example.com"
@@ -65,7 +69,9 @@ def test_revoked_key_is_listed_with_its_revocation_time(capsys: pytest.CaptureFi
     client = run(capsys, "admin", "create-client", "--name", "P", "--organization-id", organization["id"])
     key = run(capsys, "admin", "create-api-key", "--client-id", client["id"])
 
-    assert run(capsys, "admin", "revoke-api-key", "--client-id", client["id"], "--key-id", key["id"]) == {"ok": True}
+    assert run(capsys, "admin", "revoke-api-key", "--client-id", client["id"], "--key-id", key["id"]) == {
+        "ok": True
+    }
     listed = run(capsys, "admin", "get-client", "--client-id", client["id"])
     assert listed["apiKeys"][0]["revokedAt"] is not None
 
@@ -74,7 +80,9 @@ def test_revoked_key_is_listed_with_its_revocation_time(capsys: pytest.CaptureFi
 def test_admin_command_for_an_unknown_organization_fails_with_a_clear_error(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    code = main(["admin", "create-venue", "--organization-id", "00000000-0000-0000-0000-000000000001", "--name", "V"])
+    code = main(
+        ["admin", "create-venue", "--organization-id", "00000000-0000-0000-0000-000000000001", "--name", "V"]
+    )
 
     assert code == 1
     assert "OrganizationNotFoundError" in capsys.readouterr().err
@@ -85,4 +93,5 @@ def test_rebuild_command_reports_the_events_it_replayed(capsys: pytest.CaptureFi
     report = run(capsys, "replay", "rebuild", "court-bookings")
 
     assert report["view"] == "court-bookings"
-    assert report["events"] > 0 and report["position"] >= report["events"]
+    assert report["events"] > 0
+    assert report["position"] >= report["events"]
