@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Response
 from api.admin_schemas import (
     ClientIn,
     ClientOut,
+    CoachEventIn,
+    CoachEventOut,
     CourtIn,
     CourtOut,
     IssuedApiKeyOut,
@@ -118,3 +120,30 @@ def link_user(
 ) -> UserLinkOut:
     link = runtime.ledger.link_user(ctx, clientId, body.userId).value
     return UserLinkOut(clientId=link.client_id, userId=link.user_id)
+
+
+@router.post(
+    "/coach-events", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(CoachEventIn)
+)
+def create_coach_event(
+    body: Annotated[CoachEventIn, Depends(json_body(CoachEventIn, admin_context))],
+    ctx: AdminContext,
+    runtime: RuntimeDep,
+) -> CoachEventOut:
+    """Schedule a coach's bookable session with its timeslot and seats."""
+    coach_event, _ = runtime.ledger.schedule_coach_event(
+        ctx, body.coachId, body.sportId, body.startAt, body.endAt, body.addressId, body.time_slot()
+    )
+    return CoachEventOut.of(coach_event)
+
+
+@router.get("/coach-events/{eventId}", responses=error_responses(400, 401, 404, 503))
+def get_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
+    return CoachEventOut.of(runtime.ledger.get_coach_event(eventId))
+
+
+@router.post("/coach-events/{eventId}/cancel", responses=error_responses(400, 401, 404, 409, 503))
+def cancel_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
+    """Cancel the event and its active bookings (cancelled by System)."""
+    coach_event, _ = runtime.ledger.cancel_coach_event(ctx, eventId)
+    return CoachEventOut.of(coach_event)

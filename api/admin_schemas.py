@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
+from typing import Literal
+from uuid import UUID, uuid4
 
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, EmailStr, Field, StrictInt
 
+from api.bookings_schemas import TimeSlotOut
+from api.schemas_common import BodyInstant
 from domain.client import Client
+from domain.coach_event import CoachEvent, TimeSlot
 from domain.organization import Organization, Resource, Venue
 from domain.registry_commands import IssuedApiKey
 from domain.user import User
@@ -147,3 +151,76 @@ class UserLinkIn(BaseModel):
 class UserLinkOut(BaseModel):
     clientId: UUID
     userId: UUID
+
+
+class TimeSlotIn(BaseModel):
+    """The seed's TimeSlot; ids and times default from the event, price is in minor units."""
+
+    timeSlotId: UUID | None = None
+    startTime: str | None = Field(default=None, max_length=32)
+    endTime: str | None = Field(default=None, max_length=32)
+    numberOfParticipants: int = Field(ge=1, le=10_000)
+    slotType: Literal["Online", "Offline"]
+    ageFrom: int = Field(ge=18, le=99)
+    ageTo: int = Field(ge=18, le=99)
+    duration: int | None = Field(default=None, ge=15, le=100_000)
+    price: StrictInt = Field(ge=0, le=10**12)
+    priceCurrency: Literal["RUB"] = "RUB"
+    paymentMethod: Literal["Cash"] = "Cash"
+    public: bool = True
+    level: Literal["Any", "Beginner", "Medium", "Pro"] = "Any"
+    eligibility: Literal["All", "Men", "Women"] = "All"
+
+
+class CoachEventIn(BaseModel):
+    coachId: UUID
+    sportId: UUID
+    startAt: BodyInstant
+    endAt: BodyInstant
+    addressId: UUID | None = None
+    timeslot: TimeSlotIn
+
+    def time_slot(self) -> TimeSlot:
+        slot = self.timeslot
+        return TimeSlot(
+            time_slot_id=slot.timeSlotId or uuid4(),
+            start_time=slot.startTime or self.startAt.timetz().isoformat(),
+            end_time=slot.endTime or self.endAt.timetz().isoformat(),
+            number_of_participants=slot.numberOfParticipants,
+            slot_type=slot.slotType,
+            age_from=slot.ageFrom,
+            age_to=slot.ageTo,
+            duration=slot.duration or int((self.endAt - self.startAt).total_seconds() // 60),
+            price=slot.price,
+            price_currency=slot.priceCurrency,
+            payment_method=slot.paymentMethod,
+            public=slot.public,
+            level=slot.level,
+            eligibility=slot.eligibility,
+        )
+
+
+class CoachEventOut(BaseModel):
+    eventId: UUID
+    coachId: UUID
+    sportId: UUID
+    startAt: datetime
+    endAt: datetime
+    addressId: UUID | None
+    status: Literal["Active", "Canceled"]
+    seatsTaken: int
+    timeslot: TimeSlotOut
+
+    @classmethod
+    def of(cls, event: CoachEvent) -> CoachEventOut:
+        return cls(
+            eventId=event.id,
+            coachId=event.coach_id,
+            sportId=event.sport_id,
+            startAt=event.start_at,
+            endAt=event.end_at,
+            addressId=event.address_id,
+            status=event.status,  # type: ignore[arg-type]
+            seatsTaken=len(event.holders),
+            timeslot=TimeSlotOut.of(event.timeslot),
+        )

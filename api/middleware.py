@@ -8,15 +8,16 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import problem_for, problem_response
+from api.errors import Surfaces
 from api.problems import PayloadTooLargeError
 
-TRACEPARENT = re.compile(r"^00-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$")
+# W3C trace context: version, trace id, parent id, flags; all-zero ids and version ff are invalid.
+TRACEPARENT = re.compile(r"^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
 def parse_traceparent(value: str | None) -> tuple[str, str] | None:
-    """The (trace id, flags) of a valid version-00 traceparent header, else None."""
+    """The (trace id, flags) of a valid traceparent header, else None."""
     match = TRACEPARENT.match(value or "")
     return (match.group(1), match.group(3)) if match else None
 
@@ -24,9 +25,10 @@ def parse_traceparent(value: str | None) -> tuple[str, str] | None:
 class RequestContextMiddleware:
     """Assigns the request id and trace, buffers the body up to the limit, and echoes both ids."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, surfaces: Surfaces) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.surfaces = surfaces
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,12 +59,13 @@ class RequestContextMiddleware:
 
         body = await self._read_body(receive, headers)
         if body is None:
-            response = problem_response(
-                scope["path"], problem_for(PayloadTooLargeError("The request body exceeds 1 MiB."))
+            response = self.surfaces.error_response(
+                scope, PayloadTooLargeError("The request body exceeds 1 MiB.")
             )
             await response(scope, receive, send_with_ids)
             return
 
+        state["body"] = body
         delivered = False
 
         async def replay_body() -> Message:

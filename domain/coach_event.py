@@ -85,7 +85,8 @@ class TimeSlot:
             raise InvalidCoachEventError("; ".join(problems) + ".")
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-ready fields, as stored in events and views."""
+        return {**asdict(self), "time_slot_id": str(self.time_slot_id)}
 
 
 class CoachEvent(LedgerAggregate):
@@ -128,7 +129,7 @@ class CoachEvent(LedgerAggregate):
             start_at=start_at,
             end_at=end_at,
             address_id=address_id,
-            timeslot=timeslot.as_dict(),
+            timeslot={**timeslot.as_dict(), "address_id": str(address_id) if address_id else None},
             meta=meta,
         )
 

@@ -27,4 +27,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     command_retries: int = Field(default=10, ge=1, le=100, description="Attempts on a version conflict.")
     consistency_wait_seconds: float = Field(default=5.0, ge=0, le=30)
+    idempotency_wait_seconds: float = Field(
+        default=5.0, ge=0, le=60, description="How long a retry waits for the first request with its key."
+    )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")

@@ -1,0 +1,339 @@
+"""Router of the bookings-and-orders surface (LE-KO): orders, payments and the booking lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.responses import Response
+
+from api.bookings_deps import Caller, caller_with, idempotency_key, run_idempotent
+from api.bookings_schemas import (
+    BookingOut,
+    CancelIn,
+    CompletedIn,
+    DisputeIn,
+    ErrorsBody,
+    NoteIn,
+    OrderIn,
+    OrderOut,
+    PaymentResultIn,
+    ResolutionIn,
+)
+from api.deps import RuntimeDep, body_openapi, json_body
+from api.schemas_common import Instant
+from domain.booking import Booking, NotBookingOwnerError
+from domain.court_booking import UserAccessDeniedError
+from domain.order import Order
+from ledger.runtime import Runtime
+
+router = APIRouter(prefix="/api/v1", tags=["bookings and orders"])
+
+order_writer = caller_with("orders:write")
+payment_provider = caller_with("orders:write", acting_user_required=False)
+booking_writer = caller_with("bookings:write")
+reader = caller_with("bookings:read")
+OrderWriter = Annotated[Caller, Depends(order_writer)]
+PaymentProvider = Annotated[Caller, Depends(payment_provider)]
+BookingWriter = Annotated[Caller, Depends(booking_writer)]
+Reader = Annotated[Caller, Depends(reader)]
+VIEW_WAIT_SECONDS = 2.0
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorsBody, "description": description}
+    for status, description in {
+        400: "validation: a malformed body, parameter or traceparent",
+        401: "unauthorized: no or an invalid API key",
+        403: "forbidden, not_booking_owner, not_booking_party",
+        404: "not_found",
+        409: "a rule's code: event_full, invalid_status_transition, booking_not_happened_yet, ...",
+        413: "payload_too_large",
+        422: "idempotency_key_reused",
+        503: "service_unavailable",
+    }.items()
+}
+OrderBody = Annotated[OrderIn, Depends(json_body(OrderIn, order_writer))]
+PaymentBody = Annotated[PaymentResultIn, Depends(json_body(PaymentResultIn, payment_provider))]
+CancelBody = Annotated[CancelIn, Depends(json_body(CancelIn, booking_writer))]
+CompletedBody = Annotated[CompletedIn, Depends(json_body(CompletedIn, booking_writer))]
+NoteBody = Annotated[NoteIn, Depends(json_body(NoteIn, booking_writer))]
+DisputeBody = Annotated[DisputeIn, Depends(json_body(DisputeIn, booking_writer))]
+ResolutionBody = Annotated[ResolutionIn, Depends(json_body(ResolutionIn, booking_writer))]
+
+
+def booking_views(runtime: Runtime, bookings: list[Booking], position: int | None) -> list[BookingOut]:
+    """Bookings in the response shape; event status from the aggregates, cardinality from the view."""
+    if position is not None:
+        runtime.bookings.wait_for(position, VIEW_WAIT_SECONDS)
+    rows = {row["booking_id"]: row for row in runtime.bookings.bookings_by_ids([b.id for b in bookings])}
+    statuses = {
+        event_id: runtime.ledger.get_coach_event(event_id).status
+        for event_id in {b.event_id for b in bookings}
+    }
+    return [
+        BookingOut.of(b, statuses[b.event_id], rows[b.id]["service_cardinality"] if b.id in rows else None)
+        for b in bookings
+    ]
+
+
+def as_json(model: Any, status: int, position: int | None) -> JSONResponse:
+    headers = {"X-Ledger-Position": str(position)} if position is not None else {}
+    return JSONResponse(model.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+def order_json(
+    runtime: Runtime, order: Order, bookings: list[Booking], position: int | None, status: int
+) -> JSONResponse:
+    return as_json(OrderOut.of(order, booking_views(runtime, bookings, position)), status, position)
+
+
+@router.post(
+    "/orders", status_code=201, response_model=OrderOut, responses=ERRORS, openapi_extra=body_openapi(OrderIn)
+)
+def create_order(request: Request, body: OrderBody, caller: OrderWriter, runtime: RuntimeDep) -> Response:
+    """One Pending booking per event, all or nothing; honours Idempotency-Key."""
+    key = idempotency_key(request)
+    order_id = uuid.uuid5(caller.client_id or uuid.NAMESPACE_URL, f"order:{key}") if key else uuid.uuid4()
+
+    def handle() -> Response:
+        placed = runtime.ledger.place_order(
+            caller.ctx,
+            order_id,
+            body.userId,
+            body.eventIds,
+            body.paymentMethod.type,
+            body.paymentMethod.methodId,
+        )
+        return order_json(runtime, placed.order, placed.bookings, placed.position, 201)
+
+    return run_idempotent(request, caller, handle)
+
+
+@router.get("/orders", responses=ERRORS)
+def list_orders(
+    caller: Reader,
+    runtime: RuntimeDep,
+    userId: UUID,
+    startAt: Annotated[Instant | None, Query(description="Orders created at or after this.")] = None,
+    endAt: Annotated[Instant | None, Query(description="Orders created before this.")] = None,
+) -> list[OrderOut]:
+    _check_user_visible(caller, runtime, userId)
+    rows = runtime.bookings.orders_by_user(caller.visible_client(), userId, startAt, endAt)
+    return [OrderOut.from_row(row) for row in rows]
+
+
+@router.get("/orders/{orderId}", responses=ERRORS)
+def get_order(orderId: UUID, caller: Reader, runtime: RuntimeDep) -> OrderOut:
+    order, bookings = runtime.ledger.get_order(caller.ctx, orderId)
+    return OrderOut.of(order, booking_views(runtime, bookings, None))
+
+
+@router.post(
+    "/orders/{orderId}/payment",
+    response_model=OrderOut,
+    responses=ERRORS,
+    openapi_extra=body_openapi(PaymentResultIn),
+)
+def settle_payment(
+    request: Request,
+    orderId: UUID,
+    body: PaymentBody,
+    caller: PaymentProvider,
+    runtime: RuntimeDep,
+) -> Response:
+    """The payment provider's callback: Paid, or Failed (which cancels the order's bookings)."""
+
+    def handle() -> Response:
+        settled = runtime.ledger.settle_payment(caller.ctx, orderId, body.status)
+        return order_json(runtime, settled.order, settled.bookings, settled.position, 200)
+
+    return run_idempotent(request, caller, handle)
+
+
+@router.get("/bookings/by-user/{userId}", responses=ERRORS)
+def bookings_by_user(
+    userId: UUID,
+    caller: Reader,
+    runtime: RuntimeDep,
+    startAt: Annotated[Instant | None, Query()] = None,
+    endAt: Annotated[Instant | None, Query()] = None,
+) -> list[BookingOut]:
+    """The user's bookings overlapping [startAt, endAt), without the ones the user dismissed."""
+    _check_user_visible(caller, runtime, userId)
+    rows = runtime.bookings.bookings_by_user(caller.visible_client(), userId, startAt, endAt)
+    return [BookingOut.from_row(row) for row in rows]
+
+
+@router.get("/bookings/by-event/{eventId}", responses=ERRORS)
+def bookings_by_event(
+    eventId: UUID,
+    caller: Reader,
+    runtime: RuntimeDep,
+    startAt: Annotated[Instant | None, Query()] = None,
+    endAt: Annotated[Instant | None, Query()] = None,
+) -> list[BookingOut]:
+    runtime.ledger.get_coach_event(eventId)
+    rows = runtime.bookings.bookings_by_event(caller.visible_client(), eventId, startAt, endAt)
+    return [BookingOut.from_row(row) for row in rows]
+
+
+@router.get("/bookings/{bookingId}", responses=ERRORS)
+def get_booking(bookingId: UUID, caller: Reader, runtime: RuntimeDep) -> BookingOut:
+    return booking_views(runtime, [runtime.ledger.get_booking(caller.ctx, bookingId)], None)[0]
+
+
+def _change(
+    request: Request,
+    runtime: Runtime,
+    caller: Caller,
+    booking_id: UUID,
+    change: Callable[[Booking, str, dict[str, str]], None],
+) -> Response:
+    def handle() -> Response:
+        booking, position = runtime.ledger.change_booking(
+            caller.ctx, booking_id, caller.acting_user_id, change
+        )
+        return as_json(booking_views(runtime, [booking], position)[0], 200, position)
+
+    return run_idempotent(request, caller, handle)
+
+
+@router.post("/bookings/{bookingId}/accept", response_model=BookingOut, responses=ERRORS)
+def accept_booking(request: Request, bookingId: UUID, caller: BookingWriter, runtime: RuntimeDep) -> Response:
+    """For the event's coach or an admin client."""
+    return _change(request, runtime, caller, bookingId, lambda b, role, meta: b.accept(role, meta))
+
+
+@router.post("/bookings/{bookingId}/reject", response_model=BookingOut, responses=ERRORS)
+def reject_booking(request: Request, bookingId: UUID, caller: BookingWriter, runtime: RuntimeDep) -> Response:
+    """For the event's coach or an admin client."""
+    return _change(request, runtime, caller, bookingId, lambda b, role, meta: b.reject(role, meta))
+
+
+@router.post(
+    "/bookings/{bookingId}/cancel",
+    response_model=BookingOut,
+    responses=ERRORS,
+    openapi_extra=body_openapi(CancelIn),
+)
+def cancel_booking(
+    request: Request,
+    bookingId: UUID,
+    body: CancelBody,
+    caller: BookingWriter,
+    runtime: RuntimeDep,
+) -> Response:
+    """Cancel and free the seat; the role (Athlete, Coach, System) comes from the caller."""
+    code, text = body.cancellationReasonCode, body.cancellationReasonText
+    return _change(
+        request, runtime, caller, bookingId, lambda b, role, meta: b.cancel(role, code, text, meta)
+    )
+
+
+@router.patch(
+    "/bookings/{bookingId}/completed",
+    response_model=BookingOut,
+    responses=ERRORS,
+    openapi_extra=body_openapi(CompletedIn),
+)
+def mark_completed(
+    request: Request,
+    bookingId: UUID,
+    body: CompletedBody,
+    caller: BookingWriter,
+    runtime: RuntimeDep,
+) -> Response:
+    now = caller.ctx.now
+    return _change(
+        request,
+        runtime,
+        caller,
+        bookingId,
+        lambda b, role, meta: b.mark_completed(body.completed, role, now, meta),
+    )
+
+
+@router.put(
+    "/bookings/{bookingId}/note",
+    response_model=BookingOut,
+    responses=ERRORS,
+    openapi_extra=body_openapi(NoteIn),
+)
+def write_note(
+    request: Request,
+    bookingId: UUID,
+    body: NoteBody,
+    caller: BookingWriter,
+    runtime: RuntimeDep,
+) -> Response:
+    now = caller.ctx.now
+    return _change(
+        request, runtime, caller, bookingId, lambda b, role, meta: b.write_note(body.note, role, now, meta)
+    )
+
+
+@router.post("/bookings/{bookingId}/dismiss", response_model=BookingOut, responses=ERRORS)
+def dismiss_booking(
+    request: Request, bookingId: UUID, userId: UUID, caller: BookingWriter, runtime: RuntimeDep
+) -> Response:
+    """Only the owner, only a cancelled booking; permanent. It leaves the owner's listings, not history."""
+    if userId != caller.acting_user_id:
+        raise NotBookingOwnerError("userId must be the acting user, the booking's owner.")
+    return _change(request, runtime, caller, bookingId, lambda b, role, meta: b.dismiss(userId, meta))
+
+
+@router.post(
+    "/bookings/{bookingId}/disputes",
+    response_model=BookingOut,
+    responses=ERRORS,
+    openapi_extra=body_openapi(DisputeIn),
+)
+def open_dispute(
+    request: Request,
+    bookingId: UUID,
+    body: DisputeBody,
+    caller: BookingWriter,
+    runtime: RuntimeDep,
+) -> Response:
+    now = caller.ctx.now
+    return _change(
+        request,
+        runtime,
+        caller,
+        bookingId,
+        lambda b, role, meta: b.open_dispute(body.reason, role, now, meta),
+    )
+
+
+@router.post(
+    "/bookings/{bookingId}/disputes/resolve",
+    response_model=BookingOut,
+    responses=ERRORS,
+    openapi_extra=body_openapi(ResolutionIn),
+)
+def resolve_dispute(
+    request: Request,
+    bookingId: UUID,
+    body: ResolutionBody,
+    caller: BookingWriter,
+    runtime: RuntimeDep,
+) -> Response:
+    now = caller.ctx.now
+    return _change(
+        request,
+        runtime,
+        caller,
+        bookingId,
+        lambda b, role, meta: b.resolve_dispute(body.resolution, role, now, meta),
+    )
+
+
+def _check_user_visible(caller: Caller, runtime: Runtime, user_id: UUID) -> None:
+    client_id = caller.client_id
+    if caller.is_system:
+        return
+    if client_id is None or not runtime.ledger.is_user_linked(client_id, user_id):
+        raise UserAccessDeniedError("The user is not linked to this client.")
