@@ -7,6 +7,7 @@ import secrets
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -19,7 +20,7 @@ from api.app import create_app
 from ledger.embedded import start_embedded_postgres
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
-from tests.support import ServerThread, Tenant, make_tenant
+from tests.support import MovableClock, ServerThread, Tenant, make_tenant
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +52,20 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 @pytest.fixture(scope="session")
-def runtime(settings: Settings) -> Iterator[Runtime]:
-    with open_runtime(settings, run_projections=True) as opened:
+def session_clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+def clock(session_clock: MovableClock) -> Iterator[MovableClock]:
+    """The server's clock; a test may advance it (e.g. past a booking's end), and it is reset afterwards."""
+    yield session_clock
+    session_clock.offset = timedelta()
+
+
+@pytest.fixture(scope="session")
+def runtime(settings: Settings, session_clock: MovableClock) -> Iterator[Runtime]:
+    with open_runtime(settings, run_projections=True, clock=session_clock) as opened:
         yield opened
 
 

@@ -17,6 +17,19 @@ from fastapi import FastAPI
 ALL_PARTNER_SCOPES = ["court-bookings:read", "court-bookings:write", "audit:read"]
 
 
+class MovableClock:
+    """The ledger's clock in tests: real time plus an offset that a test may move forward."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
