@@ -14,6 +14,7 @@ from domain.errors import AccessDeniedError, ConflictError, InvalidInputError, N
 ATHLETE, COACH, SYSTEM = "Athlete", "Coach", "System"
 REASON_CODES = ("NotFeelingWell", "NoTime", "Other")
 ACTIVE = ("Pending", "Accepted")
+SEAT_FREEING = ("Canceled", "Rejected")
 
 
 class BookingNotFoundError(NotFoundError):
@@ -129,6 +130,11 @@ class Booking(LedgerAggregate):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def holds_seat(self) -> bool:
+        """Whether the booking occupies a seat: until it is cancelled or rejected (a dispute keeps it)."""
+        return self.status not in SEAT_FREEING
 
     def role_of(self, acting_user_id: UUID | None, is_system: bool) -> str:
         """The caller's role: owner -> Athlete, the event's coach -> Coach, an admin client -> System."""

@@ -190,11 +190,11 @@ class BookingCommands(CourtBookingCommands):
         def attempt() -> tuple[Booking, int | None]:
             booking = self.get_booking(ctx, booking_id)
             role = booking.role_of(acting_user_id, ctx.principal.has_scope("admin"))
-            was_active = booking.is_active
+            held_seat = booking.holds_seat
             meta = ctx.meta()
             change(booking, role, meta)
             changed: list[object] = [booking]
-            if was_active and not booking.is_active:
+            if held_seat and not booking.holds_seat:
                 coach_event = self.get_coach_event(booking.event_id)
                 coach_event.release_seat(booking.id, meta)
                 changed.append(coach_event)
