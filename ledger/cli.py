@@ -16,6 +16,8 @@ from uuid import UUID
 from ledger.settings import Settings
 
 if TYPE_CHECKING:
+    from domain.application import Ledger
+    from domain.context import RequestContext
     from ledger.runtime import Runtime
 
 
@@ -110,10 +112,62 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
                 else None
             ),
             "get-client": lambda: out.ClientOut.of(ledger.get_client(args.client_id)),
+            "create-coach-event": lambda: _create_coach_event(args, ledger, ctx),
+            "get-coach-event": lambda: out.CoachEventOut.of(ledger.get_coach_event(args.event_id)),
+            "cancel-coach-event": lambda: out.CoachEventOut.of(
+                ledger.cancel_coach_event(ctx, args.event_id)[0]
+            ),
         }
         result = operations[args.operation]()
     print(result.model_dump_json(indent=2) if result is not None else json.dumps({"ok": True}))
     return 0
+
+
+def _create_coach_event(args: argparse.Namespace, ledger: Ledger, ctx: RequestContext) -> Any:
+    from api.admin_schemas import CoachEventIn, CoachEventOut
+
+    payload = {
+        "coachId": args.coach_id,
+        "sportId": args.sport_id,
+        "startAt": args.start_at,
+        "endAt": args.end_at,
+        "addressId": args.address_id,
+        "timeslot": {
+            "numberOfParticipants": args.seats,
+            "slotType": args.slot_type,
+            "ageFrom": args.age_from,
+            "ageTo": args.age_to,
+            "price": args.price,
+            "duration": args.duration,
+            "level": args.level,
+            "eligibility": args.eligibility,
+        },
+    }
+    # The same validation as the admin API: the body model, in JSON mode.
+    body = CoachEventIn.model_validate_json(json.dumps(payload))
+    coach_event, _ = ledger.schedule_coach_event(
+        ctx, body.coachId, body.sportId, body.startAt, body.endAt, body.addressId, body.time_slot()
+    )
+    return CoachEventOut.of(coach_event)
+
+
+def _coach_event_parsers(ops: Any) -> None:
+    p = ops.add_parser("create-coach-event", help="schedule a coach's bookable session")
+    p.add_argument("--coach-id", required=True)
+    p.add_argument("--sport-id", required=True)
+    p.add_argument("--start-at", required=True, help="RFC 3339 with offset, e.g. 2030-05-01T10:00:00Z")
+    p.add_argument("--end-at", required=True)
+    p.add_argument("--address-id")
+    p.add_argument("--seats", type=int, required=True)
+    p.add_argument("--slot-type", choices=["Online", "Offline"], default="Offline")
+    p.add_argument("--age-from", type=int, default=18)
+    p.add_argument("--age-to", type=int, default=99)
+    p.add_argument("--price", type=int, required=True, help="minor units")
+    p.add_argument("--duration", type=int)
+    p.add_argument("--level", default="Any")
+    p.add_argument("--eligibility", default="All")
+    for name in ("get-coach-event", "cancel-coach-event"):
+        ops.add_parser(name).add_argument("--event-id", type=UUID, required=True)
 
 
 def _admin_parser(subparsers: Any) -> None:
@@ -146,6 +200,7 @@ def _admin_parser(subparsers: Any) -> None:
     p = ops.add_parser("link-user")
     p.add_argument("--client-id", type=UUID, required=True)
     p.add_argument("--user-id", type=UUID, required=True)
+    _coach_event_parsers(ops)
     admin.set_defaults(handler=_admin)
 
 
@@ -168,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
     from domain.errors import LedgerError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -180,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             json.dumps({"error": {"type": type(error).__name__, "message": error.message}}), file=sys.stderr
         )
+        return 1
+    except ValidationError as error:
+        issues = [{"path": list(e["loc"]), "message": e["msg"]} for e in error.errors(include_url=False)]
+        print(json.dumps({"error": {"type": "invalid_schema", "issues": issues}}), file=sys.stderr)
         return 1
     return code
 

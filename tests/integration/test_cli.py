@@ -95,3 +95,37 @@ def test_rebuild_command_reports_the_events_it_replayed(capsys: pytest.CaptureFi
     assert report["view"] == "court-bookings"
     assert report["events"] > 0
     assert report["position"] >= report["events"]
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_coach_event_commands_schedule_show_and_cancel_an_event(capsys: pytest.CaptureFixture[str]) -> None:
+    coach = run(capsys, "admin", "create-user", "--email", "coach@example.com")
+    sport = "7d1f3d0e-1c5e-4f7a-9a4e-0d6b2f8c9e11"
+    event_args = ["--coach-id", coach["id"], "--sport-id", sport, "--seats", "3", "--price", "2500"]
+    times = ["--start-at", "2040-03-01T10:00:00Z", "--end-at", "2040-03-01T11:30:00+00:00"]
+
+    scheduled = run(capsys, "admin", "create-coach-event", *event_args, *times)
+    shown = run(capsys, "admin", "get-coach-event", "--event-id", scheduled["eventId"])
+    canceled = run(capsys, "admin", "cancel-coach-event", "--event-id", scheduled["eventId"])
+
+    assert shown == scheduled
+    assert scheduled["timeslot"]["numberOfParticipants"] == 3
+    assert scheduled["timeslot"]["duration"] == 90
+    assert scheduled["status"] == "Active"
+    assert canceled["status"] == "Canceled"
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_coach_event_command_refuses_ages_outside_the_seed_range(capsys: pytest.CaptureFixture[str]) -> None:
+    coach = run(capsys, "admin", "create-user", "--email", "coach2@example.com")
+
+    code = main(
+        [
+            *("admin", "create-coach-event", "--coach-id", coach["id"], "--sport-id", coach["id"]),
+            *("--seats", "2", "--price", "100", "--age-from", "17"),
+            *("--start-at", "2040-03-01T10:00:00Z", "--end-at", "2040-03-01T11:00:00Z"),
+        ]
+    )
+
+    assert code == 1
+    assert "invalid_schema" in capsys.readouterr().err
