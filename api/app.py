@@ -17,6 +17,7 @@ from api.deps import RuntimeDep
 from api.errors import Surfaces, install_error_handlers
 from api.idempotency import IdempotencyStore
 from api.middleware import RequestContextMiddleware
+from api.rate_limit import RateLimiter
 from api.schemas_common import error_responses
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     surfaces = Surfaces(owned=(BOOKINGS_SURFACE,))
     app.state.surfaces = surfaces
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, surfaces=surfaces)
     install_error_handlers(app, surfaces)
     app.include_router(partner_sync.router)

@@ -6,6 +6,7 @@ from typing import Any
 
 from api import problems
 from api.errors import ErrorTable, Problem, RequestInfo, Surface
+from api.rate_limit import RateLimitedError
 from domain import booking, client, coach_event, order
 from domain.booking_commands import OrderRejectedError
 from domain.errors import AccessDeniedError, ConflictError, InvalidInputError, LedgerError, NotFoundError
@@ -50,6 +51,7 @@ BOOKINGS_TYPES: ErrorTable = {
     coach_event.EventAlreadyStartedError: (409, "event_already_started"),
     coach_event.EventAlreadyBookedError: (409, "event_already_booked"),
     order.PaymentAlreadySettledError: (409, "payment_already_settled"),
+    RateLimitedError: (429, "rate_limited"),
     problems.ServiceUnavailableError: (503, "service_unavailable"),
 }
 BOOKINGS_HTTP_TYPES = {

@@ -52,6 +52,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         409: "a rule's code: event_full, invalid_status_transition, booking_not_happened_yet, ...",
         413: "payload_too_large",
         422: "idempotency_key_reused",
+        429: "rate_limited: retry after Retry-After seconds",
         503: "service_unavailable",
     }.items()
 }

@@ -16,6 +16,7 @@ from api.problems import (
     RequestSchemaError,
     ScopePermissionDeniedError,
 )
+from api.rate_limit import RateLimiter
 from domain.context import ADMIN, Principal, RequestContext
 from ledger.runtime import Runtime, hash_token
 
@@ -42,7 +43,10 @@ def authenticated(request: Request, runtime: RuntimeDep) -> Principal:
     token = presented_token(request)
     if token is None:
         raise MissingApiTokenError("No API token was provided.")
-    return runtime.ledger.authenticate(token)
+    principal = runtime.ledger.authenticate(token)
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.check(principal.id)
+    return principal
 
 
 def require_scope(scope: str) -> Callable[[Principal], Principal]:

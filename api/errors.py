@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from api import problems
+from api.rate_limit import RateLimitedError
 from domain import client, court_booking, organization, resource_day, user
 from domain.court_booking_commands import CourtBookingVersionNotFoundError
 from domain.errors import (
@@ -43,6 +44,7 @@ COMMON_TYPES: ErrorTable = {
     NotFoundError: (404, "not_found"),
     problems.PayloadTooLargeError: (413, "payload_too_large"),
     ConflictError: (409, "conflict"),
+    RateLimitedError: (429, "rate_limited"),
     problems.ServiceUnavailableError: (503, "service_unavailable"),
 }
 
@@ -127,6 +129,8 @@ class Surface:
     def problem_for(self, error: LedgerError) -> Problem:
         status, error_type = next(self.types[cls] for cls in type(error).__mro__ if cls in self.types)
         headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else {}
+        if isinstance(error, RateLimitedError):
+            headers["Retry-After"] = str(error.retry_after)
         if status == 401:
             headers["WWW-Authenticate"] = "Bearer"
         parts = [self.problem_for(part) for part in getattr(error, "problems", [])]

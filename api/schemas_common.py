@@ -60,10 +60,12 @@ ERROR_DESCRIPTIONS = {
     404: "The named resource does not exist.",
     409: "stale_write, version_conflict or court_booking_overlap.",
     413: "payload_too_large: the body exceeds 1 MiB.",
+    429: "rate_limited: too many requests from this client; retry after Retry-After seconds.",
     503: "service_unavailable: the database cannot be reached; retry after Retry-After seconds.",
 }
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI declarations of the error responses of one route."""
-    return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]} for status in statuses}
+    """OpenAPI declarations of the error responses of one route; authenticated routes may also answer 429."""
+    declared = (*statuses, 429) if 401 in statuses else statuses
+    return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]} for status in declared}

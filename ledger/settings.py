@@ -30,4 +30,10 @@ class Settings(BaseSettings):
     idempotency_wait_seconds: float = Field(
         default=5.0, ge=0, le=60, description="How long a retry waits for the first request with its key."
     )
+    rate_limit_per_second: float = Field(
+        default=1000.0,
+        ge=0,
+        description="Average requests per second allowed per client; 0 disables the limit.",
+    )
+    rate_limit_burst: int = Field(default=2000, ge=1, description="Requests a client may send at once.")
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")
