@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test test-slow reliability lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,16 @@ run: $(STAMP)
 	$(BIN)/ledger serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
+
+# Every reliability scenario, fast and slow, then one table of what each acknowledged, lost or broke.
+reliability: $(STAMP)
+	@rm -f .reliability.jsonl
+	@LEDGER_RELIABILITY_REPORT=.reliability.jsonl $(BIN)/python -m pytest tests/reliability; status=$$?; \
+	$(BIN)/python -m tests.reliability.report .reliability.jsonl; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
