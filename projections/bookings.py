@@ -136,8 +136,8 @@ class BookingsView(TrackedView):
         super().__init__(*args, **kwargs)
         self.sql_create_statements.extend(bookings_ddl(self))
 
-    def apply_event(self, event: DomainEventProtocol[Any], position: int) -> bool:
-        return self.apply(position, row_statements(event, position, self))
+    def statements(self, event: DomainEventProtocol[Any], position: int) -> list[Statement]:
+        return row_statements(event, position, self)
 
     def _select(
         self, where: sql.Composable, params: dict[str, Any], order: str = "start_at, booking_id"
@@ -226,4 +226,4 @@ class BookingsProjection(Projection[BookingsView]):
     name = "bookings"
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply_event(domain_event, tracking.notification_id)
+        self.view.apply_batch([(domain_event, tracking.notification_id)])

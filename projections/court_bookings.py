@@ -151,8 +151,8 @@ class CourtBookingsView(TrackedView):
         self.rows_table = self.table(TABLE)
         self.sql_create_statements.extend(table_ddl(self.rows_table, TABLE))
 
-    def apply_event(self, event: DomainEventProtocol[Any], position: int) -> bool:
-        return self.apply(position, row_statements(event, position, self.rows_table))
+    def statements(self, event: DomainEventProtocol[Any], position: int) -> list[Statement]:
+        return row_statements(event, position, self.rows_table)
 
     def list_court_bookings(self, where: CourtBookingFilter, limit: int) -> list[dict[str, Any]]:
         """One page of bookings ordered by (start_date, id); uses the (service[, court], start) indexes."""
@@ -187,4 +187,4 @@ class CourtBookingsProjection(Projection[CourtBookingsView]):
     name = "court_bookings"
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply_event(domain_event, tracking.notification_id)
+        self.view.apply_batch([(domain_event, tracking.notification_id)])

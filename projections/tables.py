@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg import Cursor, sql
 from psycopg.rows import DictRow
@@ -60,15 +61,27 @@ class TrackedView(PostgresTrackingRecorder):
             prepare=True,
         )
 
-    def apply(self, position: int, statements: Sequence[Statement]) -> bool:
-        """Apply an event's row changes and advance the position; skip an event already applied."""
+    def statements(self, event: DomainEventProtocol[Any], position: int) -> list[Statement]:
+        """The row changes that one event makes to this view (none for events it ignores)."""
+        raise NotImplementedError
+
+    def apply_batch(self, batch: Sequence[tuple[DomainEventProtocol[Any], int]]) -> int:
+        """Apply the row changes of (event, position) pairs and advance the position, in one transaction.
+
+        Events at or before the stored position were applied already and are skipped, so a runner that
+        resumes after a crash, or races a rebuild's swap, applies each event exactly once. Returns the count.
+        """
         with self.datastore.transaction(commit=True) as curs:
-            if self.lock_position(curs) >= position:
-                return False
-            for query, params in statements:
-                curs.execute(query, params, prepare=True)
-            self.set_position(curs, position)
-        return True
+            current = self.lock_position(curs)
+            fresh = [(event, position) for event, position in batch if position > current]
+            if not fresh:
+                return 0
+            with curs.connection.pipeline():
+                for event, position in fresh:
+                    for query, params in self.statements(event, position):
+                        curs.execute(query, params, prepare=True)
+                self.set_position(curs, fresh[-1][1])
+        return len(fresh)
 
     def position(self) -> int:
         return self.max_tracking_id(self.application_name) or 0
