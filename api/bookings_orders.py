@@ -80,15 +80,18 @@ def booking_views(runtime: Runtime, bookings: list[Booking], position: int | Non
     ]
 
 
-def as_json(model: Any, status: int, position: int | None) -> JSONResponse:
-    headers = {"X-Ledger-Position": str(position)} if position is not None else {}
+def as_json(runtime: Runtime, model: Any, status: int, position: int | None) -> JSONResponse:
+    if position is None:
+        # A write that changed nothing: the log head is at or after everything it reflects.
+        position = runtime.ledger.recorder.max_notification_id() or 0
+    headers = {"X-Ledger-Position": str(position)}
     return JSONResponse(model.model_dump(mode="json"), status_code=status, headers=headers)
 
 
 def order_json(
     runtime: Runtime, order: Order, bookings: list[Booking], position: int | None, status: int
 ) -> JSONResponse:
-    return as_json(OrderOut.of(order, booking_views(runtime, bookings, position)), status, position)
+    return as_json(runtime, OrderOut.of(order, booking_views(runtime, bookings, position)), status, position)
 
 
 @router.post(
@@ -197,7 +200,7 @@ def _change(
         booking, position = runtime.ledger.change_booking(
             caller.ctx, booking_id, caller.acting_user_id, change
         )
-        return as_json(booking_views(runtime, [booking], position)[0], 200, position)
+        return as_json(runtime, booking_views(runtime, [booking], position)[0], 200, position)
 
     return run_idempotent(request, caller, handle)
 

@@ -12,6 +12,7 @@ from domain.base import LedgerAggregate
 from domain.errors import AccessDeniedError, ConflictError, InvalidInputError, NotFoundError
 
 ATHLETE, COACH, SYSTEM = "Athlete", "Coach", "System"
+NO_ROLE = ""  # a caller linked to the client but not a party to this booking
 REASON_CODES = ("NotFeelingWell", "NoTime", "Other")
 ACTIVE = ("Pending", "Accepted")
 SEAT_FREEING = ("Canceled", "Rejected")
@@ -159,6 +160,7 @@ class Booking(LedgerAggregate):
     def cancel(
         self, role: str, reason_code: str | None, reason_text: str | None, meta: dict[str, str]
     ) -> None:
+        self._require_role(role, (ATHLETE, COACH, SYSTEM))
         if reason_code is not None and reason_code not in REASON_CODES:
             raise InvalidCancellationReasonError(
                 f"cancellationReasonCode is one of {', '.join(REASON_CODES)}."
@@ -167,6 +169,7 @@ class Booking(LedgerAggregate):
         self._cancel(role=role, reason_code=reason_code, reason_text=reason_text, meta=meta)
 
     def mark_completed(self, completed: bool, role: str, now: datetime, meta: dict[str, str]) -> None:
+        self._require_role(role, (ATHLETE, COACH, SYSTEM))
         self._require_happened(now)
         self._require_status(("Accepted", "Pending", "InDispute", "DisputeDone"), "complete")
         if completed != self.completed:
@@ -199,7 +202,8 @@ class Booking(LedgerAggregate):
 
     def _require_role(self, role: str, allowed: tuple[str, ...]) -> None:
         if role not in allowed:
-            raise NotBookingPartyError(f"This change is for the {' or the '.join(allowed)}, not the {role}.")
+            caller = f"the {role}" if role else "someone who is not a party to the booking"
+            raise NotBookingPartyError(f"This change is for the {' or the '.join(allowed)}, not {caller}.")
 
     def _require_status(self, allowed: tuple[str, ...], action: str) -> None:
         if self.status not in allowed:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from domain.booking import SYSTEM, Booking, BookingNotFoundError
+from domain.booking import NO_ROLE, SYSTEM, Booking, BookingNotFoundError, NotBookingPartyError
 from domain.coach_event import CoachEvent, CoachEventNotFoundError, TimeSlot
 from domain.context import RequestContext
 from domain.court_booking import UserAccessDeniedError
@@ -189,7 +189,11 @@ class BookingCommands(CourtBookingCommands):
 
         def attempt() -> tuple[Booking, int | None]:
             booking = self.get_booking(ctx, booking_id)
-            role = booking.role_of(acting_user_id, ctx.principal.has_scope("admin"))
+            try:
+                role = booking.role_of(acting_user_id, ctx.principal.has_scope("admin"))
+            except NotBookingPartyError:
+                # Each change checks the role it needs; dismissing needs the owner instead.
+                role = NO_ROLE
             held_seat = booking.holds_seat
             meta = ctx.meta()
             change(booking, role, meta)

@@ -15,7 +15,7 @@ from psycopg.types.json import Jsonb
 from domain.booking import Booking
 from domain.coach_event import CoachEvent
 from domain.order import Order
-from projections.tables import Statement, TrackedView
+from projections.tables import Statement, TrackedView, insert_row, update_rows
 
 
 def bookings_ddl(view: TrackedView) -> list[sql.Composed]:
@@ -49,24 +49,6 @@ def bookings_ddl(view: TrackedView) -> list[sql.Composed]:
     ]
 
 
-def _insert(table: sql.Identifier, values: dict[str, Any]) -> Statement:
-    query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-        table,
-        sql.SQL(", ").join(map(sql.Identifier, values)),
-        sql.SQL(", ").join(map(sql.Placeholder, values)),
-    )
-    return query, values
-
-
-def _update(table: sql.Identifier, key: str, key_value: Any, values: dict[str, Any]) -> Statement:
-    query = sql.SQL("UPDATE {} SET {} WHERE {} = %(__key)s").format(
-        table,
-        sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in values),
-        sql.Identifier(key),
-    )
-    return query, {**values, "__key": key_value}
-
-
 BOOKING_CHANGES: dict[type, Any] = {
     Booking.Accepted: lambda e: {"status": "Accepted"},
     Booking.Rejected: lambda e: {"status": "Rejected"},
@@ -87,7 +69,7 @@ BOOKING_CHANGES: dict[type, Any] = {
 
 def row_statements(event: DomainEventProtocol[Any], position: int, view: TrackedView) -> list[Statement]:
     """The row changes one event makes to the bookings and orders tables."""
-    bookings, orders = view.table("bookings"), view.table("orders")
+    bookings, orders = view.table_sql("bookings"), view.table_sql("orders")
     if isinstance(event, Booking.Requested):
         values = {
             "booking_id": event.originator_id, "client_id": event.client_id, "order_id": event.order_id,
@@ -99,7 +81,7 @@ def row_statements(event: DomainEventProtocol[Any], position: int, view: Tracked
             "dismissed": False, "timeslot": Jsonb(event.timeslot), "created_at": event.recorded_at,
             "updated_at": event.recorded_at, "version": event.originator_version, "position": position,
         }  # fmt: skip
-        return [_insert(bookings, values)]
+        return [insert_row(bookings, values)]
     change = BOOKING_CHANGES.get(type(event))
     if change is not None:
         values = {
@@ -108,18 +90,18 @@ def row_statements(event: DomainEventProtocol[Any], position: int, view: Tracked
             "version": event.originator_version,
             "position": position,
         }
-        return [_update(bookings, "booking_id", event.originator_id, values)]
+        return [update_rows(bookings, "booking_id", event.originator_id, values)]
     if isinstance(event, CoachEvent.Canceled):
-        return [_update(bookings, "event_id", event.originator_id, {"event_status": "Canceled"})]
+        return [update_rows(bookings, "event_id", event.originator_id, {"event_status": "Canceled"})]
     if isinstance(event, Order.Placed):
         values = {
             "order_id": event.originator_id, "client_id": event.client_id, "user_id": event.user_id,
             "payment_status": event.payment_status, "created_at": event.recorded_at, "position": position,
         }  # fmt: skip
-        return [_insert(orders, values)]
+        return [insert_row(orders, values)]
     if isinstance(event, Order.PaymentSettled):
         return [
-            _update(
+            update_rows(
                 orders,
                 "order_id",
                 event.originator_id,

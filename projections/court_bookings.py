@@ -14,7 +14,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from domain.court_booking import CourtBooking
-from projections.tables import Statement, TrackedView
+from projections.tables import Statement, TrackedView, insert_row, update_rows
 
 TABLE = "court_bookings"
 COLUMNS = (
@@ -41,7 +41,11 @@ INDEXES = {
 
 def table_ddl(table: sql.Identifier, index_prefix: str) -> list[sql.Composed]:
     """CREATE statements of the view's table and its indexes."""
-    statements: list[sql.Composed] = [
+    return [*create_table_ddl(table), *index_ddl(table, index_prefix)]
+
+
+def create_table_ddl(table: sql.Identifier) -> list[sql.Composed]:
+    return [
         sql.SQL(
             "CREATE TABLE IF NOT EXISTS {} ("
             "id uuid PRIMARY KEY, external_service_id uuid NOT NULL, "
@@ -53,82 +57,61 @@ def table_ddl(table: sql.Identifier, index_prefix: str) -> list[sql.Composed]:
             "version integer NOT NULL, position bigint NOT NULL)"
         ).format(table)
     ]
-    for suffix, columns in INDEXES.items():
-        statements.append(
-            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} " + columns).format(
-                sql.Identifier(f"{index_prefix}_{suffix}"), table
-            )
+
+
+def index_ddl(table: sql.Identifier, index_prefix: str) -> list[sql.Composed]:
+    return [
+        sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} " + columns).format(
+            sql.Identifier(f"{index_prefix}_{suffix}"), table
         )
-    return statements
+        for suffix, columns in INDEXES.items()
+    ]
 
 
-def row_statements(event: DomainEventProtocol[Any], position: int, table: sql.Identifier) -> list[Statement]:
-    """The row changes that one event makes to the view; none for events of other aggregates."""
+def row_statements(event: DomainEventProtocol[Any], position: int, table: str) -> list[Statement]:
+    """The row changes that one event makes to the view in `table`; none for events of other aggregates."""
     if isinstance(event, CourtBooking.Registered):
-        values = {
-            "id": event.originator_id,
-            "external_service_id": event.external_service_id,
-            "external_court_booking_id": event.external_court_booking_id,
+        return [
+            insert_row(
+                table,
+                {
+                    "id": event.originator_id,
+                    "external_service_id": event.external_service_id,
+                    "external_court_booking_id": event.external_court_booking_id,
+                    "organization_id": event.organization_id,
+                    "court_id": event.court_id,
+                    "start_date": event.start,
+                    "end_date": event.end,
+                    "status": "active",
+                    "participants": Jsonb(event.participants),
+                    "external_updated_at": event.external_updated_at,
+                    "created_at": event.recorded_at,
+                    "updated_at": event.recorded_at,
+                    "version": event.originator_version,
+                    "position": position,
+                },
+            )
+        ]
+    if isinstance(event, CourtBooking.Revised):
+        changes = {
             "organization_id": event.organization_id,
             "court_id": event.court_id,
             "start_date": event.start,
             "end_date": event.end,
             "status": "active",
             "participants": Jsonb(event.participants),
-            "external_updated_at": event.external_updated_at,
-            "created_at": event.recorded_at,
-            "updated_at": event.recorded_at,
-            "version": event.originator_version,
-            "position": position,
         }
-        query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-            table,
-            sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
-            sql.SQL(", ").join(map(sql.Placeholder, COLUMNS)),
-        )
-        return [(query, values)]
-    if isinstance(event, CourtBooking.Revised):
-        query = sql.SQL(
-            "UPDATE {} SET organization_id = %(organization_id)s, court_id = %(court_id)s, "
-            "start_date = %(start_date)s, end_date = %(end_date)s, status = 'active', "
-            "participants = %(participants)s, external_updated_at = %(external_updated_at)s, "
-            "updated_at = %(updated_at)s, version = %(version)s, position = %(position)s WHERE id = %(id)s"
-        ).format(table)
-        return [
-            (
-                query,
-                {
-                    "id": event.originator_id,
-                    "organization_id": event.organization_id,
-                    "court_id": event.court_id,
-                    "start_date": event.start,
-                    "end_date": event.end,
-                    "participants": Jsonb(event.participants),
-                    "external_updated_at": event.external_updated_at,
-                    "updated_at": event.recorded_at,
-                    "version": event.originator_version,
-                    "position": position,
-                },
-            )
-        ]
-    if isinstance(event, CourtBooking.Canceled):
-        query = sql.SQL(
-            "UPDATE {} SET status = 'canceled', external_updated_at = %(external_updated_at)s, "
-            "updated_at = %(updated_at)s, version = %(version)s, position = %(position)s WHERE id = %(id)s"
-        ).format(table)
-        return [
-            (
-                query,
-                {
-                    "id": event.originator_id,
-                    "external_updated_at": event.external_updated_at,
-                    "updated_at": event.recorded_at,
-                    "version": event.originator_version,
-                    "position": position,
-                },
-            )
-        ]
-    return []
+    elif isinstance(event, CourtBooking.Canceled):
+        changes = {"status": "canceled"}
+    else:
+        return []
+    changes |= {
+        "external_updated_at": event.external_updated_at,
+        "updated_at": event.recorded_at,
+        "version": event.originator_version,
+        "position": position,
+    }
+    return [update_rows(table, "id", event.originator_id, changes)]
 
 
 @dataclass(frozen=True)
@@ -152,7 +135,7 @@ class CourtBookingsView(TrackedView):
         self.sql_create_statements.extend(table_ddl(self.rows_table, TABLE))
 
     def statements(self, event: DomainEventProtocol[Any], position: int) -> list[Statement]:
-        return row_statements(event, position, self.rows_table)
+        return row_statements(event, position, self.table_sql(TABLE))
 
     def list_court_bookings(self, where: CourtBookingFilter, limit: int) -> list[dict[str, Any]]:
         """One page of bookings ordered by (start_date, id); uses the (service[, court], start) indexes."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from eventsourcing.domain import DomainEventProtocol
@@ -11,7 +13,48 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
-Statement = tuple[sql.Composed, dict[str, Any]]
+Statement = tuple[str, dict[str, Any]]
+"""A query's text (built once per table and columns, so the driver caches its parsing) and its parameters."""
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    return (
+        sql.SQL("INSERT INTO {} ({}) VALUES ({})")
+        .format(
+            sql.SQL(table),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(", ").join(map(sql.Placeholder, columns)),
+        )
+        .as_string()
+    )
+
+
+@functools.cache
+def _update_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in columns
+    )
+    return (
+        sql.SQL("UPDATE {} SET {} WHERE {} = %(__key)s")
+        .format(sql.SQL(table), assignments, sql.Identifier(key))
+        .as_string()
+    )
+
+
+def execute_in_order(curs: Cursor[DictRow], statements: Iterable[Statement]) -> None:
+    """Run the statements in order, sending each run of the same query as one executemany() in a pipeline."""
+    with curs.connection.pipeline():
+        for query, group in itertools.groupby(statements, key=lambda statement: statement[0]):
+            curs.executemany(query, [params for _, params in group])
+
+
+def insert_row(table: str, values: dict[str, Any]) -> Statement:
+    return _insert_sql(table, tuple(values)), values
+
+
+def update_rows(table: str, key: str, key_value: Any, values: dict[str, Any]) -> Statement:
+    return _update_sql(table, key, tuple(values)), {**values, "__key": key_value}
 
 
 class TrackedView(PostgresTrackingRecorder):
@@ -23,6 +66,10 @@ class TrackedView(PostgresTrackingRecorder):
         if self.datastore.schema:
             return sql.Identifier(self.datastore.schema, name)
         return sql.Identifier(name)
+
+    def table_sql(self, name: str) -> str:
+        """The quoted, schema-qualified name of a table, as query text."""
+        return self.table(name).as_string()
 
     @property
     def tracking_table(self) -> sql.Identifier:
@@ -76,11 +123,8 @@ class TrackedView(PostgresTrackingRecorder):
             fresh = [(event, position) for event, position in batch if position > current]
             if not fresh:
                 return 0
-            with curs.connection.pipeline():
-                for event, position in fresh:
-                    for query, params in self.statements(event, position):
-                        curs.execute(query, params, prepare=True)
-                self.set_position(curs, fresh[-1][1])
+            execute_in_order(curs, (s for event, position in fresh for s in self.statements(event, position)))
+            self.set_position(curs, fresh[-1][1])
         return len(fresh)
 
     def position(self) -> int:

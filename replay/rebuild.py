@@ -10,7 +10,16 @@ from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
 from domain.application import Ledger
-from projections.court_bookings import COLUMNS, INDEXES, TABLE, CourtBookingsView, row_statements, table_ddl
+from projections.court_bookings import (
+    COLUMNS,
+    INDEXES,
+    TABLE,
+    CourtBookingsView,
+    create_table_ddl,
+    index_ddl,
+    row_statements,
+)
+from projections.tables import execute_in_order
 
 REBUILD_SUFFIX = "__rebuild"
 Progress = Callable[[int, int], None]
@@ -26,16 +35,22 @@ class RebuildReport:
 
 
 def _apply_batch(
-    ledger: Ledger, curs: Cursor[DictRow], start: int, stop: int | None, table: sql.Identifier, limit: int
+    ledger: Ledger, curs: Cursor[DictRow], start: int, stop: int | None, table: str, limit: int
 ) -> tuple[int, int]:
     """Apply the events after `start` (up to `stop`) to `table`; return (events read, last position)."""
     notifications = ledger.recorder.select_notifications(
         start=start, limit=limit, stop=stop, inclusive_of_start=False
     )
-    for notification in notifications:
-        event = ledger.mapper.to_domain_event(notification)
-        for query, params in row_statements(event, notification.id, table):
-            curs.execute(query, params, prepare=True)
+    execute_in_order(
+        curs,
+        (
+            statement
+            for notification in notifications
+            for statement in row_statements(
+                ledger.mapper.to_domain_event(notification), notification.id, table
+            )
+        ),
+    )
     return len(notifications), notifications[-1].id if notifications else start
 
 
@@ -54,25 +69,29 @@ def rebuild_court_bookings(
     fresh = view.table(name)
     with view.datastore.transaction(commit=True) as curs:
         curs.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(fresh))
-        for statement in table_ddl(fresh, name):
+        # Secondary indexes are built once at the end, which is cheaper than maintaining them row by row.
+        for statement in create_table_ddl(fresh):
             curs.execute(statement)
     head = recorder.max_notification_id() or 0
     position, total = 0, 0
     while position < head:
         with view.datastore.transaction(commit=True) as curs:
-            count, position = _apply_batch(ledger, curs, position, head, fresh, batch_size)
+            count, position = _apply_batch(ledger, curs, position, head, fresh.as_string(), batch_size)
         if count == 0:
             break
         total += count
         if progress:
             progress(position, head)
+    with view.datastore.transaction(commit=True) as curs:
+        for statement in index_ddl(fresh, name):
+            curs.execute(statement)
     if not swap:
         return RebuildReport(total, position, name)
     with view.datastore.transaction(commit=True) as curs:
         # Holding the tracking row makes the live runner wait, then skip what the fresh table already has.
         view.lock_position(curs)
         while True:
-            count, position = _apply_batch(ledger, curs, position, None, fresh, batch_size)
+            count, position = _apply_batch(ledger, curs, position, None, fresh.as_string(), batch_size)
             total += count
             if count < batch_size:
                 break

@@ -1,0 +1,352 @@
+"""Coach events over the admin API: scheduling, validation, reading, and cancelling with their bookings."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support import Tenant, expect, instant, make_tenant, random_day
+
+EVENTS = "/api/v1/admin/coach-events"
+BOOKING_SCOPES = ["bookings:read", "bookings:write", "orders:write"]
+
+
+def _new_user(http: httpx.Client, admin_headers: dict[str, str]) -> str:
+    user = expect(
+        http.post(
+            "/api/v1/admin/users",
+            json={"email": f"coach-{uuid.uuid4().hex[:10]}@example.com"},
+            headers=admin_headers,
+        ),
+        201,
+    )
+    return str(user["id"])
+
+
+def _link(http: httpx.Client, admin_headers: dict[str, str], client_id: str, user_id: str) -> None:
+    expect(
+        http.post(
+            f"/api/v1/admin/clients/{client_id}/users", json={"userId": user_id}, headers=admin_headers
+        ),
+        201,
+    )
+
+
+def _event_body(coach_id: str, start: datetime, **timeslot: Any) -> dict[str, Any]:
+    return {
+        "coachId": coach_id,
+        "sportId": str(uuid.uuid4()),
+        "startAt": instant(start),
+        "endAt": instant(start + timedelta(hours=1)),
+        "timeslot": {
+            "numberOfParticipants": 3,
+            "slotType": "Offline",
+            "ageFrom": 18,
+            "ageTo": 99,
+            "price": 1500,
+            **timeslot,
+        },
+    }
+
+
+def _schedule(http: httpx.Client, admin_headers: dict[str, str], coach_id: str, seats: int = 3) -> Any:
+    body = _event_body(coach_id, random_day() + timedelta(hours=9), numberOfParticipants=seats)
+    return expect(http.post(EVENTS, json=body, headers=admin_headers), 201)
+
+
+def _acting(tenant: Tenant, user_id: str) -> dict[str, str]:
+    return {**tenant.headers, "x-current-user-id": user_id}
+
+
+def _order(http: httpx.Client, tenant: Tenant, user_id: str, event_id: str) -> str:
+    order = expect(
+        http.post(
+            "/api/v1/orders",
+            json={"userId": user_id, "eventIds": [event_id], "paymentMethod": {"type": "Cash"}},
+            headers=_acting(tenant, user_id),
+        ),
+        201,
+    )
+    return str(order["bookings"][0]["bookingId"])
+
+
+def _booking(http: httpx.Client, tenant: Tenant, booking_id: str) -> Any:
+    return expect(http.get(f"/api/v1/bookings/{booking_id}", headers=_acting(tenant, tenant.user_id)), 200)
+
+
+def _admin_error_type(response: httpx.Response, status: int) -> str:
+    body = expect(response, status)
+    assert set(body) == {"error"}
+    assert body["error"]["message"]
+    error_type: str = body["error"]["type"]
+    return error_type
+
+
+def test_scheduling_a_coach_event_answers_201_with_the_event_and_its_defaulted_timeslot(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    coach_id = _new_user(http, admin_headers)
+    start = random_day() + timedelta(hours=9)
+    body = _event_body(coach_id, start)
+    address_id = str(uuid.uuid4())
+    body["addressId"] = address_id
+
+    created = expect(http.post(EVENTS, json=body, headers=admin_headers), 201)
+
+    assert uuid.UUID(created["eventId"])
+    assert created["coachId"] == coach_id
+    assert created["sportId"] == body["sportId"]
+    assert datetime.fromisoformat(created["startAt"]) == start
+    assert datetime.fromisoformat(created["endAt"]) == start + timedelta(hours=1)
+    assert created["addressId"] == address_id
+    assert created["status"] == "Active"
+    assert created["seatsTaken"] == 0
+    slot = created["timeslot"]
+    assert uuid.UUID(slot["timeSlotId"])
+    assert slot["startTime"] == "09:00:00+00:00"
+    assert slot["endTime"] == "10:00:00+00:00"
+    assert slot["numberOfParticipants"] == 3
+    assert slot["slotType"] == "Offline"
+    assert (slot["ageFrom"], slot["ageTo"]) == (18, 99)
+    assert slot["duration"] == 60
+    assert slot["price"] == 1500
+    assert slot["priceCurrency"] == "RUB"
+    assert slot["paymentMethod"] == "Cash"
+    assert slot["addressId"] == address_id
+    assert slot["public"] is True
+    assert slot["level"] == "Any"
+    assert slot["eligibility"] == "All"
+
+
+def test_scheduling_a_coach_event_keeps_the_optional_timeslot_fields_given(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    coach_id = _new_user(http, admin_headers)
+    body = _event_body(
+        coach_id,
+        random_day() + timedelta(hours=9),
+        slotType="Online",
+        ageFrom=30,
+        ageTo=45,
+        duration=45,
+        level="Pro",
+        eligibility="Women",
+        public=False,
+        price=0,
+    )
+
+    slot = expect(http.post(EVENTS, json=body, headers=admin_headers), 201)["timeslot"]
+
+    assert slot["slotType"] == "Online"
+    assert (slot["ageFrom"], slot["ageTo"]) == (30, 45)
+    assert slot["duration"] == 45
+    assert slot["level"] == "Pro"
+    assert slot["eligibility"] == "Women"
+    assert slot["public"] is False
+    assert slot["price"] == 0
+    assert slot["addressId"] is None
+
+
+def test_getting_a_coach_event_answers_what_scheduling_answered(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    created = _schedule(http, admin_headers, _new_user(http, admin_headers))
+
+    fetched = expect(http.get(f"{EVENTS}/{created['eventId']}", headers=admin_headers), 200)
+
+    assert fetched == created
+
+
+@pytest.mark.parametrize(
+    ("slot_change", "event_change"),
+    [
+        pytest.param({"ageFrom": 17}, {}, id="age-from-below-18"),
+        pytest.param({"ageFrom": 100}, {}, id="age-from-above-99"),
+        pytest.param({"ageTo": 17}, {}, id="age-to-below-18"),
+        pytest.param({"ageTo": 100}, {}, id="age-to-above-99"),
+        pytest.param({"duration": 14}, {}, id="duration-below-15"),
+        pytest.param({"numberOfParticipants": 0}, {}, id="no-participants"),
+        pytest.param({"slotType": "Hybrid"}, {}, id="unknown-slot-type"),
+        pytest.param({"level": "Expert"}, {}, id="unknown-level"),
+        pytest.param({"eligibility": "Kids"}, {}, id="unknown-eligibility"),
+        pytest.param({"priceCurrency": "EUR"}, {}, id="unknown-currency"),
+        pytest.param({"paymentMethod": "Card"}, {}, id="unknown-payment-method"),
+        pytest.param({"price": 15.5}, {}, id="fractional-price"),
+        pytest.param({"price": "1500"}, {}, id="price-as-string"),
+        pytest.param({"price": 1500.0}, {}, id="price-as-float"),
+        pytest.param({"price": True}, {}, id="price-as-boolean"),
+        pytest.param({}, {"endAt": "START"}, id="end-equal-to-start"),
+        pytest.param({}, {"endAt": "BEFORE"}, id="end-before-start"),
+        pytest.param({}, {"startAt": "2045-01-01T09:00:00"}, id="start-without-offset"),
+        pytest.param({}, {"endAt": "2045-01-01T10:00:00"}, id="end-without-offset"),
+        pytest.param({}, {"sportId": "not-a-uuid"}, id="sport-id-not-a-uuid"),
+    ],
+)
+def test_scheduling_a_coach_event_outside_the_seeds_ranges_answers_400(
+    http: httpx.Client,
+    admin_headers: dict[str, str],
+    slot_change: dict[str, Any],
+    event_change: dict[str, Any],
+) -> None:
+    coach_id = _new_user(http, admin_headers)
+    start = datetime.fromisoformat("2045-01-01T09:00:00+00:00")
+    body = _event_body(coach_id, start)
+    body["timeslot"].update(slot_change)
+    moments = {"START": instant(start), "BEFORE": instant(start - timedelta(minutes=30))}
+    body.update({key: moments.get(value, value) for key, value in event_change.items()})
+
+    response = http.post(EVENTS, json=body, headers=admin_headers)
+
+    assert _admin_error_type(response, 400) == "invalid_schema"
+
+
+def test_scheduling_a_coach_event_for_an_unknown_coach_answers_404(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    body = _event_body(str(uuid.uuid4()), random_day() + timedelta(hours=9))
+
+    response = http.post(EVENTS, json=body, headers=admin_headers)
+
+    assert _admin_error_type(response, 404) == "user_not_found"
+
+
+@pytest.mark.parametrize("method", ["GET", "CANCEL"])
+def test_reading_or_cancelling_an_unknown_coach_event_answers_404(
+    http: httpx.Client, admin_headers: dict[str, str], method: str
+) -> None:
+    path = f"{EVENTS}/{uuid.uuid4()}"
+
+    if method == "GET":
+        response = http.get(path, headers=admin_headers)
+    else:
+        response = http.post(f"{path}/cancel", headers=admin_headers)
+
+    assert _admin_error_type(response, 404) == "not_found"
+
+
+def test_cancelling_a_coach_event_cancels_its_active_bookings_as_the_system(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
+    coach_id = _new_user(http, admin_headers)
+    _link(http, admin_headers, tenant.client_id, coach_id)
+    second_athlete = _new_user(http, admin_headers)
+    _link(http, admin_headers, tenant.client_id, second_athlete)
+    event = _schedule(http, admin_headers, coach_id, seats=3)
+    pending = _order(http, tenant, tenant.user_id, event["eventId"])
+    accepted = _order(http, tenant, second_athlete, event["eventId"])
+    expect(
+        http.post(f"/api/v1/bookings/{accepted}/accept", headers=_acting(tenant, coach_id)),
+        200,
+    )
+
+    canceled = expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
+
+    assert canceled["eventId"] == event["eventId"]
+    assert canceled["status"] == "Canceled"
+    assert canceled["seatsTaken"] == 0
+    assert expect(http.get(f"{EVENTS}/{event['eventId']}", headers=admin_headers), 200) == canceled
+    for booking_id in (pending, accepted):
+        booking = _booking(http, tenant, booking_id)
+        assert booking["bookingStatus"] == "Canceled"
+        assert booking["canceledByRole"] == "System"
+        assert booking["canceledAt"] is not None
+        assert booking["cancellationReasonCode"] is None
+        assert booking["eventStatus"] == "Canceled"
+        assert booking["serviceCardinality"] is None
+
+
+def test_cancelling_a_coach_event_leaves_cancelled_and_rejected_bookings_as_they_were(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
+    coach_id = _new_user(http, admin_headers)
+    _link(http, admin_headers, tenant.client_id, coach_id)
+    rejected_athlete = _new_user(http, admin_headers)
+    _link(http, admin_headers, tenant.client_id, rejected_athlete)
+    event = _schedule(http, admin_headers, coach_id, seats=3)
+    self_canceled = _order(http, tenant, tenant.user_id, event["eventId"])
+    rejected = _order(http, tenant, rejected_athlete, event["eventId"])
+    expect(
+        http.post(
+            f"/api/v1/bookings/{self_canceled}/cancel",
+            json={"cancellationReasonCode": "NoTime"},
+            headers=_acting(tenant, tenant.user_id),
+        ),
+        200,
+    )
+    expect(http.post(f"/api/v1/bookings/{rejected}/reject", headers=_acting(tenant, coach_id)), 200)
+
+    expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
+
+    kept_cancellation = _booking(http, tenant, self_canceled)
+    assert kept_cancellation["bookingStatus"] == "Canceled"
+    assert kept_cancellation["canceledByRole"] == "Athlete"
+    assert kept_cancellation["cancellationReasonCode"] == "NoTime"
+    assert kept_cancellation["eventStatus"] == "Canceled"
+    kept_rejection = _booking(http, tenant, rejected)
+    assert kept_rejection["bookingStatus"] == "Rejected"
+    assert kept_rejection["canceledByRole"] is None
+    assert kept_rejection["eventStatus"] == "Canceled"
+
+
+def test_cancelling_a_coach_event_twice_answers_409(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    event = _schedule(http, admin_headers, _new_user(http, admin_headers))
+    expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
+
+    response = http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers)
+
+    assert _admin_error_type(response, 409) == "conflict"
+    assert (
+        expect(http.get(f"{EVENTS}/{event['eventId']}", headers=admin_headers), 200)["status"] == "Canceled"
+    )
+
+
+def test_ordering_a_cancelled_coach_event_answers_409_event_canceled(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
+    event = _schedule(http, admin_headers, _new_user(http, admin_headers))
+    expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
+
+    response = http.post(
+        "/api/v1/orders",
+        json={"userId": tenant.user_id, "eventIds": [event["eventId"]], "paymentMethod": {"type": "Cash"}},
+        headers=_acting(tenant, tenant.user_id),
+    )
+
+    body = expect(response, 409)
+    assert [error["code"] for error in body["errors"]] == ["event_canceled"]
+
+
+@pytest.mark.parametrize("operation", ["schedule", "get", "cancel"])
+@pytest.mark.parametrize("credentials", ["none", "wrong-token", "admin-scope-client-key"])
+def test_coach_event_operations_require_the_admin_token(
+    http: httpx.Client, admin_headers: dict[str, str], operation: str, credentials: str
+) -> None:
+    coach_id = _new_user(http, admin_headers)
+    event = _schedule(http, admin_headers, coach_id)
+    headers = {
+        "none": {},
+        "wrong-token": {"Authorization": "Bearer not-the-admin-token"},
+        "admin-scope-client-key": make_tenant(http, admin_headers, scopes=["admin"]).headers,
+    }[credentials]
+    requests = {
+        "schedule": ("POST", EVENTS, _event_body(coach_id, random_day() + timedelta(hours=9))),
+        "get": ("GET", f"{EVENTS}/{event['eventId']}", None),
+        "cancel": ("POST", f"{EVENTS}/{event['eventId']}/cancel", None),
+    }
+    method, path, body = requests[operation]
+
+    response = http.request(method, path, json=body, headers=headers)
+
+    assert _admin_error_type(response, 401) in {"missing_api_token", "invalid_api_token"}
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    unchanged = expect(http.get(f"{EVENTS}/{event['eventId']}", headers=admin_headers), 200)
+    assert unchanged["status"] == "Active"
