@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from api.bookings_deps import Caller, caller_with, idempotency_key, run_idempotent
@@ -189,150 +192,101 @@ def get_booking(bookingId: UUID, caller: Reader, runtime: RuntimeDep) -> Booking
     return booking_views(runtime, [runtime.ledger.get_booking(caller.ctx, bookingId)], None)[0]
 
 
-def _change(
-    request: Request,
-    runtime: Runtime,
-    caller: Caller,
-    booking_id: UUID,
-    change: Callable[[Booking, str, dict[str, str]], None],
-) -> Response:
-    def handle() -> Response:
-        booking, position = runtime.ledger.change_booking(
-            caller.ctx, booking_id, caller.acting_user_id, change
-        )
-        return as_json(runtime, booking_views(runtime, [booking], position)[0], 200, position)
+@dataclass(frozen=True)
+class BookingChange:
+    """A lifecycle change of the booking in the path by the caller, answered once per Idempotency-Key."""
 
-    return run_idempotent(request, caller, handle)
+    request: Request
+    booking_id: UUID
+    caller: Caller
+    runtime: Runtime
+
+    @property
+    def now(self) -> datetime:
+        return self.caller.ctx.now
+
+    def apply(self, change: Callable[[Booking, str, dict[str, str]], None]) -> Response:
+        ledger, caller = self.runtime.ledger, self.caller
+
+        def handle() -> Response:
+            booking, position = ledger.change_booking(
+                caller.ctx, self.booking_id, caller.acting_user_id, change
+            )
+            return as_json(self.runtime, booking_views(self.runtime, [booking], position)[0], 200, position)
+
+        return run_idempotent(self.request, caller, handle)
 
 
-@router.post("/bookings/{bookingId}/accept", response_model=BookingOut, responses=ERRORS)
-def accept_booking(request: Request, bookingId: UUID, caller: BookingWriter, runtime: RuntimeDep) -> Response:
+def booking_change(
+    request: Request, bookingId: UUID, caller: BookingWriter, runtime: RuntimeDep
+) -> BookingChange:
+    return BookingChange(request, bookingId, caller, runtime)
+
+
+Change = Annotated[BookingChange, Depends(booking_change)]
+
+
+def change_route(path: str, body: type[BaseModel] | None = None, method: str = "post") -> Callable[..., Any]:
+    """The route decorator of a lifecycle change: its path, its body's documentation, its responses."""
+    extra = body_openapi(body) if body else None
+    return router.api_route(
+        f"/bookings/{{bookingId}}/{path}",
+        methods=[method.upper()],
+        response_model=BookingOut,
+        responses=ERRORS,
+        openapi_extra=extra,
+    )
+
+
+@change_route("accept")
+def accept_booking(change: Change) -> Response:
     """For the event's coach or an admin client."""
-    return _change(request, runtime, caller, bookingId, lambda b, role, meta: b.accept(role, meta))
+    return change.apply(lambda b, role, meta: b.accept(role, meta))
 
 
-@router.post("/bookings/{bookingId}/reject", response_model=BookingOut, responses=ERRORS)
-def reject_booking(request: Request, bookingId: UUID, caller: BookingWriter, runtime: RuntimeDep) -> Response:
-    """For the event's coach or an admin client."""
-    return _change(request, runtime, caller, bookingId, lambda b, role, meta: b.reject(role, meta))
+@change_route("reject")
+def reject_booking(change: Change) -> Response:
+    """For the event's coach or an admin client; frees the seat."""
+    return change.apply(lambda b, role, meta: b.reject(role, meta))
 
 
-@router.post(
-    "/bookings/{bookingId}/cancel",
-    response_model=BookingOut,
-    responses=ERRORS,
-    openapi_extra=body_openapi(CancelIn),
-)
-def cancel_booking(
-    request: Request,
-    bookingId: UUID,
-    body: CancelBody,
-    caller: BookingWriter,
-    runtime: RuntimeDep,
-) -> Response:
+@change_route("cancel", CancelIn)
+def cancel_booking(body: CancelBody, change: Change) -> Response:
     """Cancel and free the seat; the role (Athlete, Coach, System) comes from the caller."""
     code, text = body.cancellationReasonCode, body.cancellationReasonText
-    return _change(
-        request, runtime, caller, bookingId, lambda b, role, meta: b.cancel(role, code, text, meta)
-    )
+    return change.apply(lambda b, role, meta: b.cancel(role, code, text, meta))
 
 
-@router.patch(
-    "/bookings/{bookingId}/completed",
-    response_model=BookingOut,
-    responses=ERRORS,
-    openapi_extra=body_openapi(CompletedIn),
-)
-def mark_completed(
-    request: Request,
-    bookingId: UUID,
-    body: CompletedBody,
-    caller: BookingWriter,
-    runtime: RuntimeDep,
-) -> Response:
-    now = caller.ctx.now
-    return _change(
-        request,
-        runtime,
-        caller,
-        bookingId,
-        lambda b, role, meta: b.mark_completed(body.completed, role, now, meta),
-    )
+@change_route("completed", CompletedIn, method="patch")
+def mark_completed(body: CompletedBody, change: Change) -> Response:
+    """Only after the booking has happened."""
+    return change.apply(lambda b, role, meta: b.mark_completed(body.completed, role, change.now, meta))
 
 
-@router.put(
-    "/bookings/{bookingId}/note",
-    response_model=BookingOut,
-    responses=ERRORS,
-    openapi_extra=body_openapi(NoteIn),
-)
-def write_note(
-    request: Request,
-    bookingId: UUID,
-    body: NoteBody,
-    caller: BookingWriter,
-    runtime: RuntimeDep,
-) -> Response:
-    now = caller.ctx.now
-    return _change(
-        request, runtime, caller, bookingId, lambda b, role, meta: b.write_note(body.note, role, now, meta)
-    )
+@change_route("note", NoteIn, method="put")
+def write_note(body: NoteBody, change: Change) -> Response:
+    """Only after the booking has happened, by its owner or its coach."""
+    return change.apply(lambda b, role, meta: b.write_note(body.note, role, change.now, meta))
 
 
-@router.post("/bookings/{bookingId}/dismiss", response_model=BookingOut, responses=ERRORS)
-def dismiss_booking(
-    request: Request, bookingId: UUID, userId: UUID, caller: BookingWriter, runtime: RuntimeDep
-) -> Response:
+@change_route("dismiss")
+def dismiss_booking(userId: UUID, change: Change) -> Response:
     """Only the owner, only a cancelled booking; permanent. It leaves the owner's listings, not history."""
-    if userId != caller.acting_user_id:
+    if userId != change.caller.acting_user_id:
         raise NotBookingOwnerError("userId must be the acting user, the booking's owner.")
-    return _change(request, runtime, caller, bookingId, lambda b, role, meta: b.dismiss(userId, meta))
+    return change.apply(lambda b, role, meta: b.dismiss(userId, meta))
 
 
-@router.post(
-    "/bookings/{bookingId}/disputes",
-    response_model=BookingOut,
-    responses=ERRORS,
-    openapi_extra=body_openapi(DisputeIn),
-)
-def open_dispute(
-    request: Request,
-    bookingId: UUID,
-    body: DisputeBody,
-    caller: BookingWriter,
-    runtime: RuntimeDep,
-) -> Response:
-    now = caller.ctx.now
-    return _change(
-        request,
-        runtime,
-        caller,
-        bookingId,
-        lambda b, role, meta: b.open_dispute(body.reason, role, now, meta),
-    )
+@change_route("disputes", DisputeIn)
+def open_dispute(body: DisputeBody, change: Change) -> Response:
+    """Only after the booking has happened, by its owner or its coach."""
+    return change.apply(lambda b, role, meta: b.open_dispute(body.reason, role, change.now, meta))
 
 
-@router.post(
-    "/bookings/{bookingId}/disputes/resolve",
-    response_model=BookingOut,
-    responses=ERRORS,
-    openapi_extra=body_openapi(ResolutionIn),
-)
-def resolve_dispute(
-    request: Request,
-    bookingId: UUID,
-    body: ResolutionBody,
-    caller: BookingWriter,
-    runtime: RuntimeDep,
-) -> Response:
-    now = caller.ctx.now
-    return _change(
-        request,
-        runtime,
-        caller,
-        bookingId,
-        lambda b, role, meta: b.resolve_dispute(body.resolution, role, now, meta),
-    )
+@change_route("disputes/resolve", ResolutionIn)
+def resolve_dispute(body: ResolutionBody, change: Change) -> Response:
+    """Only for a booking in dispute, by its owner or its coach."""
+    return change.apply(lambda b, role, meta: b.resolve_dispute(body.resolution, role, change.now, meta))
 
 
 def _check_user_visible(caller: Caller, runtime: Runtime, user_id: UUID) -> None:
