@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from pydantic import BaseModel, EmailStr, Field, StrictInt
 
 from api.bookings_schemas import TimeSlotOut
-from api.schemas_common import BodyInstant
+from api.schemas_common import NAME_PATTERN, BodyInstant
 from domain.client import Client
 from domain.coach_event import CoachEvent, TimeSlot
 from domain.organization import Organization, Resource, Venue
@@ -129,8 +129,8 @@ class IssuedApiKeyOut(BaseModel):
 
 class UserIn(BaseModel):
     email: EmailStr = Field(max_length=320)
-    firstName: str | None = Field(default=None, max_length=200)
-    lastName: str | None = Field(default=None, max_length=200)
+    firstName: str | None = Field(default=None, max_length=200, pattern=NAME_PATTERN)
+    lastName: str | None = Field(default=None, max_length=200, pattern=NAME_PATTERN)
 
 
 class UserOut(BaseModel):

@@ -79,7 +79,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     surfaces = Surfaces(owned=(BOOKINGS_SURFACE,))
     app.state.surfaces = surfaces
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, surfaces=surfaces)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        surfaces=surfaces,
+    )
     install_error_handlers(app, surfaces)
     app.include_router(partner_sync.router)
     app.include_router(audit.router)

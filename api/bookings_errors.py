@@ -39,6 +39,7 @@ BOOKINGS_TYPES: ErrorTable = {
     booking.NotBookingPartyError: (403, "not_booking_party"),
     NotFoundError: (404, "not_found"),
     problems.PayloadTooLargeError: (413, "payload_too_large"),
+    problems.HeadersTooLargeError: (431, "headers_too_large"),
     IdempotencyKeyReusedError: (422, "idempotency_key_reused"),
     ConflictError: (409, "conflict"),
     OrderRejectedError: (409, "conflict"),

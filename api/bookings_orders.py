@@ -56,6 +56,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         413: "payload_too_large",
         422: "idempotency_key_reused",
         429: "rate_limited: retry after Retry-After seconds",
+        431: "headers_too_large",
         503: "service_unavailable",
     }.items()
 }

@@ -8,10 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StrictBool
 
+from api.schemas_common import FREE_TEXT_PATTERN
 from domain.booking import Booking
 from domain.order import Order
 
-Text = Field(min_length=1, max_length=2000)
+Text = Field(min_length=1, max_length=2000, pattern=FREE_TEXT_PATTERN)
 
 
 class ErrorEntry(BaseModel):
@@ -46,7 +47,7 @@ class PaymentResultIn(BaseModel):
 
 class CancelIn(BaseModel):
     cancellationReasonCode: Literal["NotFeelingWell", "NoTime", "Other"]
-    cancellationReasonText: str | None = Field(default=None, max_length=2000)
+    cancellationReasonText: str | None = Field(default=None, max_length=2000, pattern=FREE_TEXT_PATTERN)
 
 
 class CompletedIn(BaseModel):
@@ -54,7 +55,7 @@ class CompletedIn(BaseModel):
 
 
 class NoteIn(BaseModel):
-    note: str = Field(max_length=5000)
+    note: str = Field(max_length=5000, pattern=FREE_TEXT_PATTERN)
 
 
 class DisputeIn(BaseModel):

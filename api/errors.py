@@ -43,6 +43,7 @@ COMMON_TYPES: ErrorTable = {
     problems.AdminTokenRequiredError: (401, "invalid_api_token"),
     NotFoundError: (404, "not_found"),
     problems.PayloadTooLargeError: (413, "payload_too_large"),
+    problems.HeadersTooLargeError: (431, "headers_too_large"),
     ConflictError: (409, "conflict"),
     RateLimitedError: (429, "rate_limited"),
     problems.ServiceUnavailableError: (503, "service_unavailable"),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import secrets
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import Surfaces
-from api.problems import PayloadTooLargeError
+from api.problems import HeadersTooLargeError, PayloadTooLargeError, RequestSchemaError
+from domain.errors import LedgerError
 
 # W3C trace context: version, trace id, parent id, flags; all-zero ids and version ff are invalid.
 TRACEPARENT = re.compile(r"^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$")
@@ -25,9 +27,10 @@ def parse_traceparent(value: str | None) -> tuple[str, str] | None:
 class RequestContextMiddleware:
     """Assigns the request id and trace, buffers the body up to the limit, and echoes both ids."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, surfaces: Surfaces) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_header_bytes: int, surfaces: Surfaces) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_header_bytes = max_header_bytes
         self.surfaces = surfaces
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -57,12 +60,12 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", []), *reply_headers]
             await send(message)
 
-        body = await self._read_body(receive, headers)
+        refusal = self._refusal(scope)
+        body = await self._read_body(receive, headers) if refusal is None else b""
         if body is None:
-            response = self.surfaces.error_response(
-                scope, PayloadTooLargeError("The request body exceeds 1 MiB.")
-            )
-            await response(scope, receive, send_with_ids)
+            refusal = PayloadTooLargeError("The request body exceeds 1 MiB.")
+        if refusal is not None:
+            await self.surfaces.error_response(scope, refusal)(scope, receive, send_with_ids)
             return
 
         state["body"] = body
@@ -76,6 +79,20 @@ class RequestContextMiddleware:
             return await receive()
 
         await self.app(scope, replay_body, send_with_ids)
+
+    def _refusal(self, scope: Scope) -> LedgerError | None:
+        """Why the request is refused before the app: oversized headers, or a path that is not UTF-8."""
+        if sum(len(key) + len(value) for key, value in scope["headers"]) > self.max_header_bytes:
+            return HeadersTooLargeError(f"The request headers exceed {self.max_header_bytes} bytes.")
+        try:
+            # The server decodes the path leniently; two different ids must never collapse into one.
+            unquote_to_bytes(scope.get("raw_path") or b"").decode("utf-8")
+        except UnicodeDecodeError:
+            return RequestSchemaError(
+                "The path is not valid UTF-8.",
+                [{"path": ["path"], "code": "utf8", "message": "Invalid UTF-8."}],
+            )
+        return None
 
     async def _read_body(self, receive: Receive, headers: dict[str, str]) -> bytes | None:
         """The whole body, or None when it is larger than the limit."""

@@ -29,6 +29,10 @@ class RequestSchemaError(InvalidInputError):
         self.issues = issues
 
 
+class HeadersTooLargeError(LedgerError):
+    """Raised when a request's headers exceed the configured total size."""
+
+
 class PayloadTooLargeError(LedgerError):
     """Raised when a request body exceeds the configured maximum size."""
 

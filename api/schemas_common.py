@@ -28,6 +28,9 @@ BodyInstant = Annotated[AwareDatetime, Strict(), AfterValidator(_utc_instant)]
 """An `Instant` in a JSON body: an RFC 3339 string only, never a number read as a Unix time."""
 
 EXTERNAL_ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
+FREE_TEXT_PATTERN = r"^[^\x00]*$"
+"""Free text (notes, reasons) may hold line breaks but never NUL, which PostgreSQL text cannot store."""
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 ExternalIdPath = Annotated[
     str,
     Path(
@@ -60,12 +63,13 @@ ERROR_DESCRIPTIONS = {
     404: "The named resource does not exist.",
     409: "stale_write, version_conflict or court_booking_overlap.",
     413: "payload_too_large: the body exceeds 1 MiB.",
+    431: "headers_too_large: the request headers exceed 16 KiB.",
     429: "rate_limited: too many requests from this client; retry after Retry-After seconds.",
     503: "service_unavailable: the database cannot be reached; retry after Retry-After seconds.",
 }
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI declarations of the error responses of one route; authenticated routes may also answer 429."""
-    declared = (*statuses, 429) if 401 in statuses else statuses
+    """OpenAPI declarations of one route's error responses; authenticated routes may answer 429 and 431."""
+    declared = (*statuses, 429, 431) if 401 in statuses else statuses
     return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]} for status in declared}

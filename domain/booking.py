@@ -46,6 +46,16 @@ class InvalidCancellationReasonError(InvalidInputError):
     """Raised when a cancellation reason code is not one of the seed's codes."""
 
 
+class InvalidBookingTextError(InvalidInputError):
+    """Raised when a note, reason or resolution contains a NUL character."""
+
+
+def checked_text(text: str | None) -> str | None:
+    if text is not None and "\x00" in text:
+        raise InvalidBookingTextError("Text must not contain NUL characters.")
+    return text
+
+
 class Booking(LedgerAggregate):
     """One user's seat at one coach event."""
 
@@ -166,7 +176,7 @@ class Booking(LedgerAggregate):
                 f"cancellationReasonCode is one of {', '.join(REASON_CODES)}."
             )
         self._require_status(ACTIVE, "cancel")
-        self._cancel(role=role, reason_code=reason_code, reason_text=reason_text, meta=meta)
+        self._cancel(role=role, reason_code=reason_code, reason_text=checked_text(reason_text), meta=meta)
 
     def mark_completed(self, completed: bool, role: str, now: datetime, meta: dict[str, str]) -> None:
         self._require_role(role, (ATHLETE, COACH, SYSTEM))
@@ -178,7 +188,7 @@ class Booking(LedgerAggregate):
     def write_note(self, note: str, role: str, now: datetime, meta: dict[str, str]) -> None:
         self._require_role(role, (ATHLETE, COACH))
         self._require_happened(now)
-        self._write_note(note=note, meta=meta)
+        self._write_note(note=str(checked_text(note)), meta=meta)
 
     def dismiss(self, acting_user_id: UUID, meta: dict[str, str]) -> None:
         if acting_user_id != self.user_id:
@@ -192,13 +202,13 @@ class Booking(LedgerAggregate):
         self._require_role(role, (ATHLETE, COACH))
         self._require_happened(now)
         self._require_status(("Accepted",), "dispute")
-        self._dispute(reason=reason, meta=meta)
+        self._dispute(reason=str(checked_text(reason)), meta=meta)
 
     def resolve_dispute(self, resolution: str, role: str, now: datetime, meta: dict[str, str]) -> None:
         self._require_role(role, (ATHLETE, COACH))
         self._require_happened(now)
         self._require_status(("InDispute",), "resolve the dispute of")
-        self._resolve(resolution=resolution, meta=meta)
+        self._resolve(resolution=str(checked_text(resolution)), meta=meta)
 
     def _require_role(self, role: str, allowed: tuple[str, ...]) -> None:
         if role not in allowed:

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     pool_max_overflow: int = Field(default=16, ge=0, le=512)
     connect_timeout: int = Field(default=5, ge=1, le=60, description="Seconds to wait for a connection.")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, description="Total size of a request's headers.")
     command_retries: int = Field(default=10, ge=1, le=100, description="Attempts on a version conflict.")
     consistency_wait_seconds: float = Field(default=5.0, ge=0, le=30)
     idempotency_wait_seconds: float = Field(

@@ -83,7 +83,9 @@ class ProjectionSupervisor:
 
     def __init__(self, env: dict[str, str], specs: Sequence[ViewSpec], watchdog_seconds: float = 1.0) -> None:
         # Runners need few connections: one LISTEN, one to read the log, one to write the view.
-        self._env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
+        # The runtime created every table before starting runners; creating them again from several
+        # threads at once races in PostgreSQL's catalog ("tuple concurrently updated").
+        self._env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "n"}
         self._specs = list(specs)
         self._watchdog_seconds = watchdog_seconds
         self._stopping = threading.Event()
