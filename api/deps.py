@@ -15,6 +15,7 @@ from api.problems import (
     MissingApiTokenError,
     RequestSchemaError,
     ScopePermissionDeniedError,
+    ServiceUnavailableError,
 )
 from api.rate_limit import RateLimiter
 from domain.context import ADMIN, Principal, RequestContext
@@ -22,7 +23,10 @@ from ledger.runtime import Runtime, hash_token
 
 
 def get_runtime(request: Request) -> Runtime:
+    """The runtime; while the database is known to be down, requests that need it answer 503 at once."""
     runtime: Runtime = request.app.state.runtime
+    if runtime.database is not None and not runtime.database.available:
+        raise ServiceUnavailableError("The database is unavailable.")
     return runtime
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.application import Ledger
+from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import start_embedded_postgres
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
@@ -48,6 +49,7 @@ class Runtime:
     admin_token_file: Path | None
     clock: Callable[[], datetime] = utc_now
     supervisor: ProjectionSupervisor | None = None
+    database: DatabaseMonitor | None = None
 
 
 def resolve_admin_token(settings: Settings, announce: Callable[[str], None]) -> tuple[str, Path | None]:
@@ -101,6 +103,9 @@ def open_runtime(
         bookings.create_table()
         token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, view, bookings, token_hash, token_file, clock)
+        runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])
+        runtime.database.start()
+        stack.callback(runtime.database.stop)
         if settings.run_projections if run_projections is None else run_projections:
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()

@@ -92,7 +92,8 @@ def row_statements(event: DomainEventProtocol[Any], position: int, table: str) -
                 },
             )
         ]
-    if isinstance(event, CourtBooking.Revised):
+    # Reactivated is declared as a Revised, but the library re-creates nested event classes, so name both.
+    if isinstance(event, CourtBooking.Revised | CourtBooking.Reactivated):
         changes = {
             "organization_id": event.organization_id,
             "court_id": event.court_id,
