@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -65,6 +67,29 @@ class Saved(Generic[V]):
     position: int | None = None
 
 
+class BoundedCache(Generic[V]):
+    """A thread-safe map that forgets its least recently used entries beyond `size`."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._entries: OrderedDict[Any, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> V | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: V) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 class LedgerBase(Application[UUID]):
     """Event-sourced application over PostgreSQL; subclasses add the commands."""
 
@@ -80,6 +105,11 @@ class LedgerBase(Application[UUID]):
         super().register_transcodings(transcoder)
         transcoder.register(UtcInstantAsIso())
         transcoder.register(DateAsIso())
+
+    def last_topic(self, aggregate_id: UUID) -> str | None:
+        """The topic of the aggregate's latest event, read without decoding any event."""
+        events = self.recorder.select_events(aggregate_id, desc=True, limit=1)
+        return events[0].topic if events else None
 
     def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
         """The aggregate with this id if it exists and is a `cls`, else None."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
-from domain.app_base import LedgerBase, Saved
+from eventsourcing.utils import get_topic
+
+from domain.app_base import BoundedCache, LedgerBase, Saved
 from domain.client import (
     ApiKey,
     ApiKeyNotFoundError,
@@ -40,6 +43,12 @@ class IssuedApiKey:
 
 class RegistryCommands(LedgerBase):
     """Registry commands and the API-key authentication."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._courts: BoundedCache[Resource] = BoundedCache()
+        self._principals: BoundedCache[Principal] = BoundedCache()
+        self._issued_topic = get_topic(ApiKey.Issued)
 
     def create_organization(self, ctx: RequestContext, name: str, timezone: str) -> Saved[Organization]:
         organization = Organization.register(name, timezone, ctx.meta())
@@ -113,24 +122,43 @@ class RegistryCommands(LedgerBase):
         return self.load(client_id, Client, ClientNotFoundError, "Client")
 
     def get_court(self, court_id: UUID) -> Resource:
-        court = self.load(court_id, Resource, CourtNotFoundError, "Court")
-        if court.kind != "court":
-            raise CourtNotFoundError(f"Court {court_id} was not found.")
+        # Resources have no events after their registration, so a loaded court never goes stale.
+        court = self._courts.get(court_id)
+        if court is None:
+            court = self.load(court_id, Resource, CourtNotFoundError, "Court")
+            if court.kind != "court":
+                raise CourtNotFoundError(f"Court {court_id} was not found.")
+            self._courts.put(court_id, court)
         return court
 
     def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
         return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
 
+    def _is_unrevoked_key(self, key_id: UUID) -> bool:
+        """Whether a key with this id was issued and not revoked: its latest event is still `Issued`."""
+        return self.last_topic(key_id) == self._issued_topic
+
     def authenticate(self, key: str) -> Principal:
-        """The principal of an API key; revocation takes effect on the next call."""
+        """The principal of an API key; revocation takes effect on the next call.
+
+        A client's scopes and organizations never change, so its principal is cached per key; whether the key
+        was revoked is read from the log on every call (one indexed row), in this process or any other.
+        """
         key_hash = hash_api_key(key)
-        api_key = self.find(api_key_id(key_hash), ApiKey)
-        if api_key is None or not api_key.matches(key_hash):
+        key_id = api_key_id(key_hash)
+        if not self._is_unrevoked_key(key_id):
             raise InvalidApiTokenError("The API token is invalid or revoked.")
-        client = self.get_client(api_key.client_id)
-        return Principal(
-            id=str(client.id),
-            kind="client",
-            scopes=frozenset(client.scopes),
-            organization_ids=frozenset(client.organization_ids),
-        )
+        principal = self._principals.get(key_hash)
+        if principal is None:
+            api_key = self.find(key_id, ApiKey)
+            if api_key is None or not api_key.matches(key_hash):
+                raise InvalidApiTokenError("The API token is invalid or revoked.")
+            client = self.get_client(api_key.client_id)
+            principal = Principal(
+                id=str(client.id),
+                kind="client",
+                scopes=frozenset(client.scopes),
+                organization_ids=frozenset(client.organization_ids),
+            )
+            self._principals.put(key_hash, principal)
+        return principal

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,46 +17,24 @@ from domain.base import LedgerAggregate
 from domain.booking import Booking
 from domain.coach_event import CoachEvent
 from ledger.runtime import Runtime
-from tests.support import MovableClock, Tenant, expect, instant, make_tenant, random_day
+from tests.api.orders_support import (
+    BOOKING_FIELDS,
+    BOOKING_SCOPES,
+    TIMESLOT_FIELDS,
+    acting,
+    booking_ids,
+    bookings_of,
+    errors_of,
+    link_new_user,
+    make_booking_tenant,
+    new_user,
+    place_order,
+    read_booking,
+    schedule_coach_event,
+    seats_taken,
+)
+from tests.support import MovableClock, Tenant, expect, make_tenant
 
-BOOKING_SCOPES = ["bookings:read", "bookings:write", "orders:write"]
-BOOKING_KEYS = {
-    "bookingId",
-    "orderId",
-    "userId",
-    "coachId",
-    "eventId",
-    "startAt",
-    "endAt",
-    "bookingStatus",
-    "eventStatus",
-    "completed",
-    "note",
-    "canceledAt",
-    "canceledByRole",
-    "cancellationReasonCode",
-    "cancellationReasonText",
-    "sportId",
-    "serviceCardinality",
-    "timeslot",
-}
-TIMESLOT_KEYS = {
-    "timeSlotId",
-    "startTime",
-    "endTime",
-    "numberOfParticipants",
-    "slotType",
-    "ageFrom",
-    "ageTo",
-    "duration",
-    "price",
-    "priceCurrency",
-    "paymentMethod",
-    "addressId",
-    "public",
-    "level",
-    "eligibility",
-}
 GET = "GET /api/v1/bookings/{bookingId}"
 ACCEPT = "POST /api/v1/bookings/{bookingId}/accept"
 REJECT = "POST /api/v1/bookings/{bookingId}/reject"
@@ -67,29 +44,6 @@ NOTE = "PUT /api/v1/bookings/{bookingId}/note"
 DISMISS = "POST /api/v1/bookings/{bookingId}/dismiss"
 DISPUTE = "POST /api/v1/bookings/{bookingId}/disputes"
 RESOLVE = "POST /api/v1/bookings/{bookingId}/disputes/resolve"
-
-
-def _new_user(http: httpx.Client, admin_headers: dict[str, str], client_id: str | None = None) -> str:
-    user = expect(
-        http.post(
-            "/api/v1/admin/users",
-            json={"email": f"u-{uuid.uuid4().hex[:10]}@example.com"},
-            headers=admin_headers,
-        ),
-        201,
-    )
-    if client_id is not None:
-        expect(
-            http.post(
-                f"/api/v1/admin/clients/{client_id}/users", json={"userId": user["id"]}, headers=admin_headers
-            ),
-            201,
-        )
-    return str(user["id"])
-
-
-def _acting(tenant: Tenant, user_id: str) -> dict[str, str]:
-    return {**tenant.headers, "x-current-user-id": user_id}
 
 
 @dataclass
@@ -109,11 +63,11 @@ class _Scene:
 
     @property
     def athlete(self) -> dict[str, str]:
-        return _acting(self.tenant, self.tenant.user_id)
+        return acting(self.tenant)
 
     @property
     def coach(self) -> dict[str, str]:
-        return _acting(self.tenant, self.coach_id)
+        return acting(self.tenant, self.coach_id)
 
     def system(self) -> dict[str, str]:
         """The headers of a fresh client with the `admin` scope, acting for no user."""
@@ -121,7 +75,7 @@ class _Scene:
 
     def stranger(self) -> dict[str, str]:
         """A user linked to the tenant's client who is neither the owner nor the coach."""
-        return _acting(self.tenant, _new_user(self.http, self.admin_headers, self.tenant.client_id))
+        return acting(self.tenant, link_new_user(self.tenant))
 
     def path(self, suffix: str = "") -> str:
         return f"/api/v1/bookings/{self.booking_id}{suffix}"
@@ -134,62 +88,48 @@ class _Scene:
     def cancel(self, headers: dict[str, str], code: str = "NoTime") -> httpx.Response:
         return self.post("/cancel", headers, {"cancellationReasonCode": code})
 
-    def read(self) -> Any:
-        return expect(self.http.get(self.path(), headers=self.athlete), 200)
+    def read(self) -> dict[str, Any]:
+        return read_booking(self.tenant, self.booking_id)
 
     def seats_taken(self) -> int:
-        event = expect(
-            self.http.get(f"/api/v1/admin/coach-events/{self.event['eventId']}", headers=self.admin_headers),
-            200,
-        )
-        taken: int = event["seatsTaken"]
-        return taken
+        return seats_taken(self.tenant, self.event["eventId"])
 
     def after_the_end(self, clock: MovableClock) -> None:
         """Move the server's clock just past the booking's end."""
         clock.advance(datetime.fromisoformat(self.booking["endAt"]) - clock() + timedelta(minutes=1))
 
+    def reach(self, status: str, clock: MovableClock) -> None:
+        """Bring the Pending booking to `status` with the server's clock past the booking's end."""
+        if status == "Rejected":
+            expect(self.post("/reject", self.coach), 200)
+        if status == "Canceled":
+            expect(self.cancel(self.athlete), 200)
+        if status in ("Accepted", "InDispute", "DisputeDone"):
+            expect(self.post("/accept", self.coach), 200)
+        self.after_the_end(clock)
+        if status in ("InDispute", "DisputeDone"):
+            expect(self.post("/disputes", self.athlete, {"reason": "First."}), 200)
+        if status == "DisputeDone":
+            expect(self.post("/disputes/resolve", self.coach, {"resolution": "Done."}), 200)
+
 
 def _scene(http: httpx.Client, admin_headers: dict[str, str]) -> _Scene:
-    tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = _new_user(http, admin_headers, tenant.client_id)
-    start = random_day() + timedelta(hours=9)
-    event = expect(
-        http.post(
-            "/api/v1/admin/coach-events",
-            json={
-                "coachId": coach_id,
-                "sportId": str(uuid.uuid4()),
-                "startAt": instant(start),
-                "endAt": instant(start + timedelta(hours=1, minutes=30)),
-                "addressId": str(uuid.uuid4()),
-                "timeslot": {
-                    "numberOfParticipants": 4,
-                    "slotType": "Offline",
-                    "ageFrom": 25,
-                    "ageTo": 60,
-                    "price": 2500,
-                    "level": "Medium",
-                    "eligibility": "Men",
-                },
-            },
-            headers=admin_headers,
-        ),
-        201,
+    shop = make_booking_tenant(http, admin_headers)
+    event = schedule_coach_event(
+        http,
+        admin_headers,
+        shop.coach_id,
+        hours=1.5,
+        address_id=str(uuid.uuid4()),
+        numberOfParticipants=4,
+        ageFrom=25,
+        ageTo=60,
+        price=2500,
+        level="Medium",
+        eligibility="Men",
     )
-    order = expect(
-        http.post(
-            "/api/v1/orders",
-            json={
-                "userId": tenant.user_id,
-                "eventIds": [event["eventId"]],
-                "paymentMethod": {"type": "Cash"},
-            },
-            headers=_acting(tenant, tenant.user_id),
-        ),
-        201,
-    )
-    return _Scene(http, admin_headers, tenant, coach_id, event, order["bookings"][0])
+    booking = expect(place_order(shop, [event["eventId"]]), 201)["bookings"][0]
+    return _Scene(http, admin_headers, shop.tenant, shop.coach_id, event, booking)
 
 
 def _accepted_scene(http: httpx.Client, admin_headers: dict[str, str]) -> _Scene:
@@ -198,18 +138,13 @@ def _accepted_scene(http: httpx.Client, admin_headers: dict[str, str]) -> _Scene
     return scene
 
 
-def _error(response: httpx.Response, status: int, code: str, endpoint: str) -> dict[str, Any]:
+def _error(response: httpx.Response, status: int, code: str, endpoint: str) -> dict[str, str]:
     """The single error entry of a bookings-surface error, after checking its format."""
-    body = expect(response, status)
-    assert set(body) == {"errors"}
-    [entry] = body["errors"]
-    assert set(entry) == {"code", "message", "endpoint", "requestId"}
+    [entry] = errors_of(response, status, endpoint)
+    assert set(response.json()) == {"errors"}
     assert entry["code"] == code
     assert entry["message"]
-    assert entry["endpoint"] == endpoint
-    assert entry["requestId"] == response.headers["X-Request-ID"]
-    result: dict[str, Any] = entry
-    return result
+    return entry
 
 
 def _recorded(runtime: Runtime, aggregate_id: str) -> list[LedgerAggregate.Event]:
@@ -222,15 +157,8 @@ def _recorded(runtime: Runtime, aggregate_id: str) -> list[LedgerAggregate.Event
 
 def _listed_ids(scene: _Scene, done: Callable[[list[str]], bool]) -> list[str]:
     """The booking ids of the owner's listing, polled briefly until `done(ids)` holds (the view is async)."""
-    deadline = time.monotonic() + 5
-    while True:
-        rows = expect(
-            scene.http.get(f"/api/v1/bookings/by-user/{scene.tenant.user_id}", headers=scene.athlete), 200
-        )
-        ids = [row["bookingId"] for row in rows]
-        if done(ids) or time.monotonic() > deadline:
-            return ids
-        time.sleep(0.05)
+    rows = bookings_of(scene.tenant, scene.tenant.user_id, done=lambda rows: done(booking_ids(rows)))
+    return booking_ids(rows)
 
 
 # Reading
@@ -243,7 +171,7 @@ def test_get_booking_returns_the_seed_shape_with_the_nested_timeslot(
 
     booking = scene.read()
 
-    assert set(booking) == BOOKING_KEYS
+    assert set(booking) == BOOKING_FIELDS
     assert booking["bookingId"] == scene.booking_id
     assert uuid.UUID(booking["orderId"])
     assert booking["userId"] == scene.tenant.user_id
@@ -262,7 +190,7 @@ def test_get_booking_returns_the_seed_shape_with_the_nested_timeslot(
     assert booking["cancellationReasonText"] is None
     assert booking["serviceCardinality"] == 1
     slot = booking["timeslot"]
-    assert set(slot) == TIMESLOT_KEYS
+    assert set(slot) == TIMESLOT_FIELDS
     assert slot == scene.event["timeslot"]
     assert slot["startTime"] == "09:00:00+00:00"
     assert slot["endTime"] == "10:30:00+00:00"
@@ -282,7 +210,7 @@ def test_get_booking_of_another_client_answers_404_not_found(
     scene = _scene(http, admin_headers)
     other = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
 
-    response = http.get(scene.path(), headers=_acting(other, other.user_id))
+    response = http.get(scene.path(), headers=acting(other))
 
     _error(response, 404, "not_found", GET)
 
@@ -290,7 +218,7 @@ def test_get_booking_of_another_client_answers_404_not_found(
 def test_get_unknown_booking_answers_404_not_found(http: httpx.Client, admin_headers: dict[str, str]) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
 
-    response = http.get(f"/api/v1/bookings/{uuid.uuid4()}", headers=_acting(tenant, tenant.user_id))
+    response = http.get(f"/api/v1/bookings/{uuid.uuid4()}", headers=acting(tenant))
 
     _error(response, 404, "not_found", GET)
 
@@ -320,9 +248,9 @@ def test_acting_for_a_user_not_linked_to_the_client_answers_403_forbidden(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     scene = _scene(http, admin_headers)
-    unlinked = _new_user(http, admin_headers)
+    unlinked = new_user(http, admin_headers)
 
-    response = scene.cancel(_acting(scene.tenant, unlinked))
+    response = scene.cancel(acting(scene.tenant, unlinked))
 
     _error(response, 403, "forbidden", CANCEL)
     assert scene.read()["bookingStatus"] == "Pending"
@@ -510,18 +438,7 @@ def test_a_freed_seat_can_be_booked_again(http: httpx.Client, admin_headers: dic
     scene = _scene(http, admin_headers)
     expect(scene.cancel(scene.athlete), 200)
 
-    again = expect(
-        http.post(
-            "/api/v1/orders",
-            json={
-                "userId": scene.tenant.user_id,
-                "eventIds": [scene.event["eventId"]],
-                "paymentMethod": {"type": "Cash"},
-            },
-            headers=scene.athlete,
-        ),
-        201,
-    )
+    again = expect(place_order(scene.tenant, [scene.event["eventId"]]), 201)
 
     assert again["bookings"][0]["bookingId"] != scene.booking_id
     assert again["bookings"][0]["bookingStatus"] == "Pending"
@@ -592,7 +509,7 @@ def test_another_clients_user_cannot_cancel_the_booking(
     scene = _scene(http, admin_headers)
     other = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
 
-    response = scene.cancel(_acting(other, other.user_id))
+    response = scene.cancel(acting(other))
 
     _error(response, 404, "not_found", CANCEL)
     assert scene.read()["bookingStatus"] == "Pending"
@@ -730,8 +647,8 @@ def test_only_the_owner_naming_themselves_may_dismiss(
 ) -> None:
     scene = _scene(http, admin_headers)
     expect(scene.cancel(scene.athlete), 200)
-    stranger = _new_user(http, admin_headers, scene.tenant.client_id)
-    acting, named = {
+    stranger = link_new_user(scene.tenant)
+    acting_id, named = {
         "coach-as-self": (scene.coach_id, scene.coach_id),
         "owner-naming-coach": (scene.tenant.user_id, scene.coach_id),
         "coach-naming-owner": (scene.coach_id, scene.tenant.user_id),
@@ -739,7 +656,7 @@ def test_only_the_owner_naming_themselves_may_dismiss(
     }[who]
 
     response = http.post(
-        scene.path("/dismiss"), params={"userId": named}, headers=_acting(scene.tenant, acting)
+        scene.path("/dismiss"), params={"userId": named}, headers=acting(scene.tenant, acting_id)
     )
 
     _error(response, 403, "not_booking_owner", DISMISS)
@@ -814,17 +731,7 @@ def test_disputes_open_only_from_accepted(
     http: httpx.Client, admin_headers: dict[str, str], clock: MovableClock, status: str
 ) -> None:
     scene = _scene(http, admin_headers)
-    if status == "Rejected":
-        expect(scene.post("/reject", scene.coach), 200)
-    if status == "Canceled":
-        expect(scene.cancel(scene.athlete), 200)
-    if status in ("InDispute", "DisputeDone"):
-        expect(scene.post("/accept", scene.coach), 200)
-    scene.after_the_end(clock)
-    if status in ("InDispute", "DisputeDone"):
-        expect(scene.post("/disputes", scene.athlete, {"reason": "First."}), 200)
-    if status == "DisputeDone":
-        expect(scene.post("/disputes/resolve", scene.coach, {"resolution": "Done."}), 200)
+    scene.reach(status, clock)
 
     response = scene.post("/disputes", scene.athlete, {"reason": "Again."})
 
@@ -837,16 +744,7 @@ def test_disputes_resolve_only_from_in_dispute(
     http: httpx.Client, admin_headers: dict[str, str], clock: MovableClock, status: str
 ) -> None:
     scene = _scene(http, admin_headers)
-    if status == "Rejected":
-        expect(scene.post("/reject", scene.coach), 200)
-    if status == "Canceled":
-        expect(scene.cancel(scene.athlete), 200)
-    if status in ("Accepted", "DisputeDone"):
-        expect(scene.post("/accept", scene.coach), 200)
-    scene.after_the_end(clock)
-    if status == "DisputeDone":
-        expect(scene.post("/disputes", scene.athlete, {"reason": "First."}), 200)
-        expect(scene.post("/disputes/resolve", scene.coach, {"resolution": "Done."}), 200)
+    scene.reach(status, clock)
 
     response = scene.post("/disputes/resolve", scene.coach, {"resolution": "Again."})
 

@@ -2,161 +2,89 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import httpx
 import pytest
 
+from tests.api.orders_support import (
+    BOOKING_SCOPES,
+    Rows,
+    acting,
+    book,
+    booking_ids,
+    bookings_of,
+    cancel_booking,
+    error_code,
+    new_user,
+    poll,
+    read_booking,
+    schedule_coach_event,
+)
 from tests.support import Tenant, expect, instant, make_tenant, random_day
-
-BOOKING_SCOPES = ["bookings:read", "bookings:write", "orders:write"]
-Rows = list[dict[str, Any]]
-
-
-def _new_user(http: httpx.Client, admin_headers: dict[str, str], *client_ids: str) -> str:
-    user = expect(
-        http.post(
-            "/api/v1/admin/users",
-            json={"email": f"u-{uuid.uuid4().hex[:10]}@example.com"},
-            headers=admin_headers,
-        ),
-        201,
-    )
-    for client_id in client_ids:
-        expect(
-            http.post(
-                f"/api/v1/admin/clients/{client_id}/users", json={"userId": user["id"]}, headers=admin_headers
-            ),
-            201,
-        )
-    return str(user["id"])
-
-
-def _acting(tenant: Tenant, user_id: str) -> dict[str, str]:
-    return {**tenant.headers, "x-current-user-id": user_id}
 
 
 def _schedule(
     http: httpx.Client, admin_headers: dict[str, str], coach_id: str, start: datetime, seats: int = 3
 ) -> str:
-    event = expect(
-        http.post(
-            "/api/v1/admin/coach-events",
-            json={
-                "coachId": coach_id,
-                "sportId": str(uuid.uuid4()),
-                "startAt": instant(start),
-                "endAt": instant(start + timedelta(hours=1)),
-                "timeslot": {
-                    "numberOfParticipants": seats,
-                    "slotType": "Online",
-                    "ageFrom": 18,
-                    "ageTo": 99,
-                    "price": 900,
-                },
-            },
-            headers=admin_headers,
-        ),
-        201,
+    """Schedule an Online event of the coach at a price of 900; returns its eventId."""
+    event = schedule_coach_event(
+        http, admin_headers, coach_id, start, numberOfParticipants=seats, slotType="Online", price=900
     )
     return str(event["eventId"])
 
 
-def _book(http: httpx.Client, tenant: Tenant, user_id: str, *event_ids: str) -> list[str]:
-    order = expect(
-        http.post(
-            "/api/v1/orders",
-            json={"userId": user_id, "eventIds": list(event_ids), "paymentMethod": {"type": "Cash"}},
-            headers=_acting(tenant, user_id),
-        ),
-        201,
-    )
-    return [str(booking["bookingId"]) for booking in order["bookings"]]
+def _cancel(tenant: Tenant, booking_id: str) -> None:
+    """The tenant's user cancels the booking, not feeling well."""
+    expect(cancel_booking(tenant, booking_id, code="NotFeelingWell"), 200)
 
 
-def _cancel(http: httpx.Client, tenant: Tenant, user_id: str, booking_id: str) -> None:
-    expect(
-        http.post(
-            f"/api/v1/bookings/{booking_id}/cancel",
-            json={"cancellationReasonCode": "NotFeelingWell"},
-            headers=_acting(tenant, user_id),
-        ),
-        200,
-    )
+def _by_event(tenant: Tenant, event_id: str, done: Callable[[Rows], bool] | None = None) -> Rows:
+    """The event's listing as seen by the tenant's client, polled (see `poll`) until `done` holds."""
 
-
-def _at_once(rows: Rows) -> bool:
-    return True
-
-
-def _poll(fetch: Callable[[], Rows], done: Callable[[Rows], bool]) -> Rows:
-    """Fetch a listing until `done` holds or a short deadline passes (the listings read an async view)."""
-    deadline = time.monotonic() + 5
-    rows = fetch()
-    while not done(rows) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        rows = fetch()
-    return rows
-
-
-def _by_user(
-    http: httpx.Client,
-    tenant: Tenant,
-    user_id: str,
-    window: dict[str, str] | None = None,
-    done: Callable[[Rows], bool] = _at_once,
-) -> Rows:
     def fetch() -> Rows:
         rows: Rows = expect(
-            http.get(
-                f"/api/v1/bookings/by-user/{user_id}", params=window or {}, headers=_acting(tenant, user_id)
-            ),
-            200,
+            tenant.http.get(f"/api/v1/bookings/by-event/{event_id}", headers=acting(tenant)), 200
         )
         return rows
 
-    return _poll(fetch, done)
-
-
-def _by_event(
-    http: httpx.Client, tenant: Tenant, event_id: str, done: Callable[[Rows], bool] = _at_once
-) -> Rows:
-    def fetch() -> Rows:
-        rows: Rows = expect(
-            http.get(f"/api/v1/bookings/by-event/{event_id}", headers=_acting(tenant, tenant.user_id)), 200
-        )
-        return rows
-
-    return _poll(fetch, done)
-
-
-def _ids(rows: Rows) -> list[str]:
-    return [row["bookingId"] for row in rows]
+    return poll(fetch, done)
 
 
 def _cardinalities(rows: Rows) -> dict[str, int | None]:
     return {row["bookingId"]: row["serviceCardinality"] for row in rows}
 
 
-def _error_code(response: httpx.Response, status: int) -> str:
-    body = expect(response, status)
-    [entry] = body["errors"]
-    assert entry["requestId"] == response.headers["X-Request-ID"]
-    code: str = entry["code"]
-    return code
-
-
 def _three_bookings(http: httpx.Client, admin_headers: dict[str, str]) -> tuple[Tenant, datetime, list[str]]:
     """A fresh tenant's user booked 09-10, 12-13 and 15-16 of one random day with one coach."""
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = _new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers)
     day = random_day()
     events = [_schedule(http, admin_headers, coach_id, day + timedelta(hours=hour)) for hour in (9, 12, 15)]
-    return tenant, day, _book(http, tenant, tenant.user_id, *events)
+    return tenant, day, book(tenant, events)
+
+
+def _booked_through_two_clients(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> tuple[Tenant, Tenant, str, list[str]]:
+    """Two fresh tenants and a user linked to both clients, who booked through each; returns the bookings too.
+
+    The booking through the first client is 09-10 and the one through the second 11-12, of one random day.
+    """
+    first = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
+    second = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
+    shared_user = new_user(http, admin_headers, first.client_id, second.client_id)
+    coach_id = new_user(http, admin_headers)
+    day = random_day()
+    [through_first] = book(
+        first, [_schedule(http, admin_headers, coach_id, day + timedelta(hours=9))], shared_user
+    )
+    [through_second] = book(
+        second, [_schedule(http, admin_headers, coach_id, day + timedelta(hours=11))], shared_user
+    )
+    return first, second, shared_user, [through_first, through_second]
 
 
 # By user
@@ -166,18 +94,16 @@ def test_by_user_lists_the_users_bookings_by_start_time_in_the_booking_shape(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = _new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers)
     day = random_day()
     late = _schedule(http, admin_headers, coach_id, day + timedelta(hours=15))
     early = _schedule(http, admin_headers, coach_id, day + timedelta(hours=9))
-    [late_booking, early_booking] = _book(http, tenant, tenant.user_id, late, early)
-    single = expect(
-        http.get(f"/api/v1/bookings/{early_booking}", headers=_acting(tenant, tenant.user_id)), 200
-    )
+    [late_booking, early_booking] = book(tenant, [late, early])
+    single = read_booking(tenant, early_booking)
 
-    rows = _by_user(http, tenant, tenant.user_id, done=lambda rows: len(rows) == 2)
+    rows = bookings_of(tenant, tenant.user_id, done=lambda rows: len(rows) == 2)
 
-    assert _ids(rows) == [early_booking, late_booking]
+    assert booking_ids(rows) == [early_booking, late_booking]
     assert rows[0] == single
     assert rows[0]["userId"] == tenant.user_id
     assert rows[0]["coachId"] == coach_id
@@ -193,7 +119,7 @@ def test_by_user_answers_an_empty_list_for_a_user_without_bookings(
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
 
-    response = http.get(f"/api/v1/bookings/by-user/{tenant.user_id}", headers=_acting(tenant, tenant.user_id))
+    response = http.get(f"/api/v1/bookings/by-user/{tenant.user_id}", headers=acting(tenant))
 
     assert expect(response, 200) == []
 
@@ -219,16 +145,16 @@ def test_by_user_lists_the_bookings_overlapping_the_window(
     expected: list[int],
 ) -> None:
     tenant, day, bookings = _three_bookings(http, admin_headers)
-    _by_user(http, tenant, tenant.user_id, done=lambda rows: len(rows) == 3)
+    bookings_of(tenant, tenant.user_id, done=lambda rows: len(rows) == 3)
     window: dict[str, str] = {}
     if start_hours is not None:
         window["startAt"] = instant(day + timedelta(hours=start_hours))
     if end_hours is not None:
         window["endAt"] = instant(day + timedelta(hours=end_hours))
 
-    rows = _by_user(http, tenant, tenant.user_id, window)
+    rows = bookings_of(tenant, tenant.user_id, window)
 
-    assert _ids(rows) == [bookings[index] for index in expected]
+    assert booking_ids(rows) == [bookings[index] for index in expected]
 
 
 def test_by_user_window_accepts_offsets_other_than_utc(
@@ -241,9 +167,9 @@ def test_by_user_window_accepts_offsets_other_than_utc(
         "endAt": (plus_two + timedelta(hours=14)).isoformat(),
     }
 
-    rows = _by_user(http, tenant, tenant.user_id, window, done=lambda rows: len(rows) == 1)
+    rows = bookings_of(tenant, tenant.user_id, window, done=lambda rows: len(rows) == 1)
 
-    assert _ids(rows) == [bookings[1]]
+    assert booking_ids(rows) == [bookings[1]]
 
 
 def test_by_user_rejects_a_window_time_without_an_offset(
@@ -254,10 +180,10 @@ def test_by_user_rejects_a_window_time_without_an_offset(
     response = http.get(
         f"/api/v1/bookings/by-user/{tenant.user_id}",
         params={"startAt": "2045-01-01T09:00:00"},
-        headers=_acting(tenant, tenant.user_id),
+        headers=acting(tenant),
     )
 
-    assert _error_code(response, 400) == "validation"
+    assert error_code(response, 400) == "validation"
 
 
 def test_by_user_for_a_user_not_linked_to_the_client_answers_403_forbidden(
@@ -265,12 +191,12 @@ def test_by_user_for_a_user_not_linked_to_the_client_answers_403_forbidden(
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     other = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = _new_user(http, admin_headers)
-    _book(http, other, other.user_id, _schedule(http, admin_headers, coach_id, random_day()))
+    coach_id = new_user(http, admin_headers)
+    book(other, [_schedule(http, admin_headers, coach_id, random_day())])
 
-    response = http.get(f"/api/v1/bookings/by-user/{other.user_id}", headers=_acting(tenant, tenant.user_id))
+    response = http.get(f"/api/v1/bookings/by-user/{other.user_id}", headers=acting(tenant))
 
-    assert _error_code(response, 403) == "forbidden"
+    assert error_code(response, 403) == "forbidden"
     assert other.user_id not in response.text
 
 
@@ -278,77 +204,59 @@ def test_by_user_acting_for_a_user_not_linked_to_the_client_answers_403_forbidde
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    unlinked = _new_user(http, admin_headers)
+    unlinked = new_user(http, admin_headers)
 
-    response = http.get(f"/api/v1/bookings/by-user/{tenant.user_id}", headers=_acting(tenant, unlinked))
+    response = http.get(f"/api/v1/bookings/by-user/{tenant.user_id}", headers=acting(tenant, unlinked))
 
-    assert _error_code(response, 403) == "forbidden"
+    assert error_code(response, 403) == "forbidden"
 
 
 def test_listings_need_the_bookings_read_scope(http: httpx.Client, admin_headers: dict[str, str]) -> None:
     tenant = make_tenant(http, admin_headers, scopes=["orders:write", "bookings:write"])
-    event_id = _schedule(http, admin_headers, _new_user(http, admin_headers), random_day())
+    event_id = _schedule(http, admin_headers, new_user(http, admin_headers), random_day())
 
-    by_user = http.get(f"/api/v1/bookings/by-user/{tenant.user_id}", headers=_acting(tenant, tenant.user_id))
-    by_event = http.get(f"/api/v1/bookings/by-event/{event_id}", headers=_acting(tenant, tenant.user_id))
+    by_user = http.get(f"/api/v1/bookings/by-user/{tenant.user_id}", headers=acting(tenant))
+    by_event = http.get(f"/api/v1/bookings/by-event/{event_id}", headers=acting(tenant))
 
-    assert _error_code(by_user, 403) == "forbidden"
-    assert _error_code(by_event, 403) == "forbidden"
+    assert error_code(by_user, 403) == "forbidden"
+    assert error_code(by_event, 403) == "forbidden"
 
 
 def test_by_user_lists_only_the_bookings_made_through_the_calling_client(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    first = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    second = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    shared_user = _new_user(http, admin_headers, first.client_id, second.client_id)
-    coach_id = _new_user(http, admin_headers)
-    day = random_day()
-    [through_first] = _book(
-        http, first, shared_user, _schedule(http, admin_headers, coach_id, day + timedelta(hours=9))
-    )
-    [through_second] = _book(
-        http, second, shared_user, _schedule(http, admin_headers, coach_id, day + timedelta(hours=11))
+    first, second, shared_user, [through_first, through_second] = _booked_through_two_clients(
+        http, admin_headers
     )
 
-    seen_by_first = _by_user(http, first, shared_user, done=lambda rows: len(rows) >= 1)
-    seen_by_second = _by_user(http, second, shared_user, done=lambda rows: len(rows) >= 1)
+    seen_by_first = bookings_of(first, shared_user, done=lambda rows: len(rows) >= 1)
+    seen_by_second = bookings_of(second, shared_user, done=lambda rows: len(rows) >= 1)
 
-    assert _ids(seen_by_first) == [through_first]
-    assert _ids(seen_by_second) == [through_second]
+    assert booking_ids(seen_by_first) == [through_first]
+    assert booking_ids(seen_by_second) == [through_second]
 
 
 def test_a_client_with_the_admin_scope_lists_every_clients_bookings_of_a_user(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    first = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    second = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
+    _, _, shared_user, [through_first, through_second] = _booked_through_two_clients(http, admin_headers)
     system = make_tenant(http, admin_headers, scopes=["admin"])
-    shared_user = _new_user(http, admin_headers, first.client_id, second.client_id)
-    coach_id = _new_user(http, admin_headers)
-    day = random_day()
-    [through_first] = _book(
-        http, first, shared_user, _schedule(http, admin_headers, coach_id, day + timedelta(hours=9))
-    )
-    [through_second] = _book(
-        http, second, shared_user, _schedule(http, admin_headers, coach_id, day + timedelta(hours=11))
-    )
 
-    rows = _poll(
+    rows = poll(
         lambda: expect(http.get(f"/api/v1/bookings/by-user/{shared_user}", headers=system.headers), 200),
         lambda rows: len(rows) == 2,
     )
 
-    assert _ids(rows) == [through_first, through_second]
+    assert booking_ids(rows) == [through_first, through_second]
 
 
 def test_by_user_shows_a_cancellation_once_the_view_caught_up(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant, _, bookings = _three_bookings(http, admin_headers)
-    _cancel(http, tenant, tenant.user_id, bookings[1])
+    _cancel(tenant, bookings[1])
 
-    rows = _by_user(http, tenant, tenant.user_id, done=lambda rows: rows[1]["bookingStatus"] == "Canceled")
+    rows = bookings_of(tenant, tenant.user_id, done=lambda rows: rows[1]["bookingStatus"] == "Canceled")
 
     assert rows[1]["bookingStatus"] == "Canceled"
     assert rows[1]["canceledByRole"] == "Athlete"
@@ -365,28 +273,28 @@ def test_by_event_lists_the_events_bookings_of_the_calling_client_only(
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     other = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    second_athlete = _new_user(http, admin_headers, tenant.client_id)
-    event_id = _schedule(http, admin_headers, _new_user(http, admin_headers), random_day(), seats=3)
-    [first] = _book(http, tenant, tenant.user_id, event_id)
-    [second] = _book(http, tenant, second_athlete, event_id)
-    [foreign] = _book(http, other, other.user_id, event_id)
+    second_athlete = new_user(http, admin_headers, tenant.client_id)
+    event_id = _schedule(http, admin_headers, new_user(http, admin_headers), random_day(), seats=3)
+    [first] = book(tenant, [event_id])
+    [second] = book(tenant, [event_id], second_athlete)
+    [foreign] = book(other, [event_id])
 
-    rows = _by_event(http, tenant, event_id, done=lambda rows: len(rows) == 2)
-    foreign_rows = _by_event(http, other, event_id, done=lambda rows: len(rows) == 1)
+    rows = _by_event(tenant, event_id, done=lambda rows: len(rows) == 2)
+    foreign_rows = _by_event(other, event_id, done=lambda rows: len(rows) == 1)
 
-    assert sorted(_ids(rows)) == sorted([first, second])
+    assert sorted(booking_ids(rows)) == sorted([first, second])
     assert {row["eventId"] for row in rows} == {event_id}
     assert {row["userId"] for row in rows} == {tenant.user_id, second_athlete}
-    assert _ids(foreign_rows) == [foreign]
+    assert booking_ids(foreign_rows) == [foreign]
 
 
 def test_by_event_answers_an_empty_list_for_an_event_without_bookings(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    event_id = _schedule(http, admin_headers, _new_user(http, admin_headers), random_day())
+    event_id = _schedule(http, admin_headers, new_user(http, admin_headers), random_day())
 
-    response = http.get(f"/api/v1/bookings/by-event/{event_id}", headers=_acting(tenant, tenant.user_id))
+    response = http.get(f"/api/v1/bookings/by-event/{event_id}", headers=acting(tenant))
 
     assert expect(response, 200) == []
 
@@ -396,22 +304,22 @@ def test_by_event_for_an_unknown_event_answers_404_not_found(
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
 
-    response = http.get(f"/api/v1/bookings/by-event/{uuid.uuid4()}", headers=_acting(tenant, tenant.user_id))
+    response = http.get(f"/api/v1/bookings/by-event/{uuid.uuid4()}", headers=acting(tenant))
 
-    assert _error_code(response, 404) == "not_found"
+    assert error_code(response, 404) == "not_found"
 
 
 def test_by_event_shows_the_event_cancelled_with_its_bookings(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    event_id = _schedule(http, admin_headers, _new_user(http, admin_headers), random_day())
-    [booking_id] = _book(http, tenant, tenant.user_id, event_id)
+    event_id = _schedule(http, admin_headers, new_user(http, admin_headers), random_day())
+    [booking_id] = book(tenant, [event_id])
     expect(http.post(f"/api/v1/admin/coach-events/{event_id}/cancel", headers=admin_headers), 200)
 
-    rows = _by_event(http, tenant, event_id, done=lambda rows: rows[0]["eventStatus"] == "Canceled")
+    rows = _by_event(tenant, event_id, done=lambda rows: rows[0]["eventStatus"] == "Canceled")
 
-    assert _ids(rows) == [booking_id]
+    assert booking_ids(rows) == [booking_id]
     assert rows[0]["eventStatus"] == "Canceled"
     assert rows[0]["bookingStatus"] == "Canceled"
     assert rows[0]["canceledByRole"] == "System"
@@ -425,19 +333,19 @@ def test_service_cardinality_counts_the_users_bookings_with_each_coach_by_start_
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_a = _new_user(http, admin_headers)
-    coach_b = _new_user(http, admin_headers)
+    coach_a = new_user(http, admin_headers)
+    coach_b = new_user(http, admin_headers)
     day = random_day()
     a_third = _schedule(http, admin_headers, coach_a, day + timedelta(days=3))
     a_first = _schedule(http, admin_headers, coach_a, day + timedelta(days=1))
     b_only = _schedule(http, admin_headers, coach_b, day + timedelta(days=2))
     a_second = _schedule(http, admin_headers, coach_a, day + timedelta(days=2, hours=3))
-    [third] = _book(http, tenant, tenant.user_id, a_third)
-    [first, with_b, second] = _book(http, tenant, tenant.user_id, a_first, b_only, a_second)
+    [third] = book(tenant, [a_third])
+    [first, with_b, second] = book(tenant, [a_first, b_only, a_second])
 
-    rows = _by_user(http, tenant, tenant.user_id, done=lambda rows: len(rows) == 4)
+    rows = bookings_of(tenant, tenant.user_id, done=lambda rows: len(rows) == 4)
 
-    assert _ids(rows) == [first, with_b, second, third]
+    assert booking_ids(rows) == [first, with_b, second, third]
     assert _cardinalities(rows) == {first: 1, with_b: 1, second: 2, third: 3}
 
 
@@ -446,11 +354,11 @@ def test_service_cardinality_renumbers_when_an_earlier_booking_is_cancelled(
 ) -> None:
     tenant, _, bookings = _three_bookings(http, admin_headers)
     first, second, third = bookings
-    before = _by_user(http, tenant, tenant.user_id, done=lambda rows: len(rows) == 3)
-    _cancel(http, tenant, tenant.user_id, first)
+    before = bookings_of(tenant, tenant.user_id, done=lambda rows: len(rows) == 3)
+    _cancel(tenant, first)
 
-    rows = _by_user(http, tenant, tenant.user_id, done=lambda rows: rows[0]["serviceCardinality"] is None)
-    second_read = expect(http.get(f"/api/v1/bookings/{second}", headers=_acting(tenant, tenant.user_id)), 200)
+    rows = bookings_of(tenant, tenant.user_id, done=lambda rows: rows[0]["serviceCardinality"] is None)
+    second_read = read_booking(tenant, second)
 
     assert _cardinalities(before) == {first: 1, second: 2, third: 3}
     assert _cardinalities(rows) == {first: None, second: 1, third: 2}
@@ -461,10 +369,10 @@ def test_service_cardinality_ignores_the_listing_window(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant, day, bookings = _three_bookings(http, admin_headers)
-    _by_user(http, tenant, tenant.user_id, done=lambda rows: len(rows) == 3)
+    bookings_of(tenant, tenant.user_id, done=lambda rows: len(rows) == 3)
     window = {"startAt": instant(day + timedelta(hours=14)), "endAt": instant(day + timedelta(hours=17))}
 
-    rows = _by_user(http, tenant, tenant.user_id, window)
+    rows = bookings_of(tenant, tenant.user_id, window)
 
     assert _cardinalities(rows) == {bookings[2]: 3}
 
@@ -473,16 +381,16 @@ def test_service_cardinality_in_the_event_listing_is_each_users_own_ordinal(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    newcomer = _new_user(http, admin_headers, tenant.client_id)
-    coach_id = _new_user(http, admin_headers)
+    newcomer = new_user(http, admin_headers, tenant.client_id)
+    coach_id = new_user(http, admin_headers)
     day = random_day()
     earlier = _schedule(http, admin_headers, coach_id, day + timedelta(hours=8))
     shared = _schedule(http, admin_headers, coach_id, day + timedelta(hours=12))
-    _book(http, tenant, tenant.user_id, earlier)
-    [regular_seat] = _book(http, tenant, tenant.user_id, shared)
-    [newcomer_seat] = _book(http, tenant, newcomer, shared)
+    book(tenant, [earlier])
+    [regular_seat] = book(tenant, [shared])
+    [newcomer_seat] = book(tenant, [shared], newcomer)
 
-    rows = _by_event(http, tenant, shared, done=lambda rows: len(rows) == 2)
+    rows = _by_event(tenant, shared, done=lambda rows: len(rows) == 2)
 
     assert _cardinalities(rows) == {regular_seat: 2, newcomer_seat: 1}
 
@@ -492,16 +400,16 @@ def test_a_dismissed_booking_leaves_the_listing_and_the_rest_keep_their_ordinals
 ) -> None:
     tenant, _, bookings = _three_bookings(http, admin_headers)
     first, second, third = bookings
-    _cancel(http, tenant, tenant.user_id, second)
+    _cancel(tenant, second)
     expect(
         http.post(
             f"/api/v1/bookings/{second}/dismiss",
             params={"userId": tenant.user_id},
-            headers=_acting(tenant, tenant.user_id),
+            headers=acting(tenant),
         ),
         200,
     )
 
-    rows = _by_user(http, tenant, tenant.user_id, done=lambda rows: len(rows) == 2)
+    rows = bookings_of(tenant, tenant.user_id, done=lambda rows: len(rows) == 2)
 
     assert _cardinalities(rows) == {first: 1, third: 2}

@@ -9,91 +9,46 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Tenant, expect, instant, make_tenant, random_day
+from tests.api.orders_support import (
+    BOOKING_SCOPES,
+    BookingTenant,
+    admin_error_type,
+    book,
+    cancel_booking,
+    coach_event_body,
+    make_booking_tenant,
+    new_user,
+    place_order,
+    read_booking,
+    schedule_coach_event,
+)
+from tests.support import expect, instant, make_tenant, random_day
 
 EVENTS = "/api/v1/admin/coach-events"
-BOOKING_SCOPES = ["bookings:read", "bookings:write", "orders:write"]
 
 
-def _new_user(http: httpx.Client, admin_headers: dict[str, str]) -> str:
-    user = expect(
-        http.post(
-            "/api/v1/admin/users",
-            json={"email": f"coach-{uuid.uuid4().hex[:10]}@example.com"},
-            headers=admin_headers,
-        ),
-        201,
-    )
-    return str(user["id"])
+def _booked_twice(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> tuple[BookingTenant, dict[str, Any], str, str]:
+    """A three-seat event of a fresh tenant's coach, booked by its athlete and then by a second user.
 
-
-def _link(http: httpx.Client, admin_headers: dict[str, str], client_id: str, user_id: str) -> None:
-    expect(
-        http.post(
-            f"/api/v1/admin/clients/{client_id}/users", json={"userId": user_id}, headers=admin_headers
-        ),
-        201,
-    )
-
-
-def _event_body(coach_id: str, start: datetime, **timeslot: Any) -> dict[str, Any]:
-    return {
-        "coachId": coach_id,
-        "sportId": str(uuid.uuid4()),
-        "startAt": instant(start),
-        "endAt": instant(start + timedelta(hours=1)),
-        "timeslot": {
-            "numberOfParticipants": 3,
-            "slotType": "Offline",
-            "ageFrom": 18,
-            "ageTo": 99,
-            "price": 1500,
-            **timeslot,
-        },
-    }
-
-
-def _schedule(http: httpx.Client, admin_headers: dict[str, str], coach_id: str, seats: int = 3) -> Any:
-    body = _event_body(coach_id, random_day() + timedelta(hours=9), numberOfParticipants=seats)
-    return expect(http.post(EVENTS, json=body, headers=admin_headers), 201)
-
-
-def _acting(tenant: Tenant, user_id: str) -> dict[str, str]:
-    return {**tenant.headers, "x-current-user-id": user_id}
-
-
-def _order(http: httpx.Client, tenant: Tenant, user_id: str, event_id: str) -> str:
-    order = expect(
-        http.post(
-            "/api/v1/orders",
-            json={"userId": user_id, "eventIds": [event_id], "paymentMethod": {"type": "Cash"}},
-            headers=_acting(tenant, user_id),
-        ),
-        201,
-    )
-    return str(order["bookings"][0]["bookingId"])
-
-
-def _booking(http: httpx.Client, tenant: Tenant, booking_id: str) -> Any:
-    return expect(http.get(f"/api/v1/bookings/{booking_id}", headers=_acting(tenant, tenant.user_id)), 200)
-
-
-def _admin_error_type(response: httpx.Response, status: int) -> str:
-    body = expect(response, status)
-    assert set(body) == {"error"}
-    assert body["error"]["message"]
-    error_type: str = body["error"]["type"]
-    return error_type
+    Returns the tenant, the event and the two booking ids, the athlete's first.
+    """
+    shop = make_booking_tenant(http, admin_headers)
+    second_athlete = shop.link_new_user()
+    event = schedule_coach_event(http, admin_headers, shop.coach_id, numberOfParticipants=3)
+    [first] = book(shop, [event["eventId"]])
+    [second] = book(shop, [event["eventId"]], second_athlete)
+    return shop, event, first, second
 
 
 def test_scheduling_a_coach_event_answers_201_with_the_event_and_its_defaulted_timeslot(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    coach_id = _new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers)
     start = random_day() + timedelta(hours=9)
-    body = _event_body(coach_id, start)
     address_id = str(uuid.uuid4())
-    body["addressId"] = address_id
+    body = coach_event_body(coach_id, start, address_id=address_id)
 
     created = expect(http.post(EVENTS, json=body, headers=admin_headers), 201)
 
@@ -125,8 +80,8 @@ def test_scheduling_a_coach_event_answers_201_with_the_event_and_its_defaulted_t
 def test_scheduling_a_coach_event_keeps_the_optional_timeslot_fields_given(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    coach_id = _new_user(http, admin_headers)
-    body = _event_body(
+    coach_id = new_user(http, admin_headers)
+    body = coach_event_body(
         coach_id,
         random_day() + timedelta(hours=9),
         slotType="Online",
@@ -154,7 +109,7 @@ def test_scheduling_a_coach_event_keeps_the_optional_timeslot_fields_given(
 def test_getting_a_coach_event_answers_what_scheduling_answered(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    created = _schedule(http, admin_headers, _new_user(http, admin_headers))
+    created = schedule_coach_event(http, admin_headers, new_user(http, admin_headers))
 
     fetched = expect(http.get(f"{EVENTS}/{created['eventId']}", headers=admin_headers), 200)
 
@@ -192,26 +147,26 @@ def test_scheduling_a_coach_event_outside_the_seeds_ranges_answers_400(
     slot_change: dict[str, Any],
     event_change: dict[str, Any],
 ) -> None:
-    coach_id = _new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers)
     start = datetime.fromisoformat("2045-01-01T09:00:00+00:00")
-    body = _event_body(coach_id, start)
+    body = coach_event_body(coach_id, start)
     body["timeslot"].update(slot_change)
     moments = {"START": instant(start), "BEFORE": instant(start - timedelta(minutes=30))}
     body.update({key: moments.get(value, value) for key, value in event_change.items()})
 
     response = http.post(EVENTS, json=body, headers=admin_headers)
 
-    assert _admin_error_type(response, 400) == "invalid_schema"
+    assert admin_error_type(response, 400) == "invalid_schema"
 
 
 def test_scheduling_a_coach_event_for_an_unknown_coach_answers_404(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    body = _event_body(str(uuid.uuid4()), random_day() + timedelta(hours=9))
+    body = coach_event_body(str(uuid.uuid4()), random_day() + timedelta(hours=9))
 
     response = http.post(EVENTS, json=body, headers=admin_headers)
 
-    assert _admin_error_type(response, 404) == "user_not_found"
+    assert admin_error_type(response, 404) == "user_not_found"
 
 
 @pytest.mark.parametrize("method", ["GET", "CANCEL"])
@@ -225,24 +180,14 @@ def test_reading_or_cancelling_an_unknown_coach_event_answers_404(
     else:
         response = http.post(f"{path}/cancel", headers=admin_headers)
 
-    assert _admin_error_type(response, 404) == "not_found"
+    assert admin_error_type(response, 404) == "not_found"
 
 
 def test_cancelling_a_coach_event_cancels_its_active_bookings_as_the_system(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = _new_user(http, admin_headers)
-    _link(http, admin_headers, tenant.client_id, coach_id)
-    second_athlete = _new_user(http, admin_headers)
-    _link(http, admin_headers, tenant.client_id, second_athlete)
-    event = _schedule(http, admin_headers, coach_id, seats=3)
-    pending = _order(http, tenant, tenant.user_id, event["eventId"])
-    accepted = _order(http, tenant, second_athlete, event["eventId"])
-    expect(
-        http.post(f"/api/v1/bookings/{accepted}/accept", headers=_acting(tenant, coach_id)),
-        200,
-    )
+    shop, event, pending, accepted = _booked_twice(http, admin_headers)
+    expect(http.post(f"/api/v1/bookings/{accepted}/accept", headers=shop.acting(shop.coach_id)), 200)
 
     canceled = expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
 
@@ -251,7 +196,7 @@ def test_cancelling_a_coach_event_cancels_its_active_bookings_as_the_system(
     assert canceled["seatsTaken"] == 0
     assert expect(http.get(f"{EVENTS}/{event['eventId']}", headers=admin_headers), 200) == canceled
     for booking_id in (pending, accepted):
-        booking = _booking(http, tenant, booking_id)
+        booking = read_booking(shop, booking_id)
         assert booking["bookingStatus"] == "Canceled"
         assert booking["canceledByRole"] == "System"
         assert booking["canceledAt"] is not None
@@ -263,32 +208,18 @@ def test_cancelling_a_coach_event_cancels_its_active_bookings_as_the_system(
 def test_cancelling_a_coach_event_leaves_cancelled_and_rejected_bookings_as_they_were(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = _new_user(http, admin_headers)
-    _link(http, admin_headers, tenant.client_id, coach_id)
-    rejected_athlete = _new_user(http, admin_headers)
-    _link(http, admin_headers, tenant.client_id, rejected_athlete)
-    event = _schedule(http, admin_headers, coach_id, seats=3)
-    self_canceled = _order(http, tenant, tenant.user_id, event["eventId"])
-    rejected = _order(http, tenant, rejected_athlete, event["eventId"])
-    expect(
-        http.post(
-            f"/api/v1/bookings/{self_canceled}/cancel",
-            json={"cancellationReasonCode": "NoTime"},
-            headers=_acting(tenant, tenant.user_id),
-        ),
-        200,
-    )
-    expect(http.post(f"/api/v1/bookings/{rejected}/reject", headers=_acting(tenant, coach_id)), 200)
+    shop, event, self_canceled, rejected = _booked_twice(http, admin_headers)
+    expect(cancel_booking(shop, self_canceled), 200)
+    expect(http.post(f"/api/v1/bookings/{rejected}/reject", headers=shop.acting(shop.coach_id)), 200)
 
     expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
 
-    kept_cancellation = _booking(http, tenant, self_canceled)
+    kept_cancellation = read_booking(shop, self_canceled)
     assert kept_cancellation["bookingStatus"] == "Canceled"
     assert kept_cancellation["canceledByRole"] == "Athlete"
     assert kept_cancellation["cancellationReasonCode"] == "NoTime"
     assert kept_cancellation["eventStatus"] == "Canceled"
-    kept_rejection = _booking(http, tenant, rejected)
+    kept_rejection = read_booking(shop, rejected)
     assert kept_rejection["bookingStatus"] == "Rejected"
     assert kept_rejection["canceledByRole"] is None
     assert kept_rejection["eventStatus"] == "Canceled"
@@ -297,12 +228,12 @@ def test_cancelling_a_coach_event_leaves_cancelled_and_rejected_bookings_as_they
 def test_cancelling_a_coach_event_twice_answers_409(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
-    event = _schedule(http, admin_headers, _new_user(http, admin_headers))
+    event = schedule_coach_event(http, admin_headers, new_user(http, admin_headers))
     expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
 
     response = http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers)
 
-    assert _admin_error_type(response, 409) == "conflict"
+    assert admin_error_type(response, 409) == "conflict"
     assert (
         expect(http.get(f"{EVENTS}/{event['eventId']}", headers=admin_headers), 200)["status"] == "Canceled"
     )
@@ -312,14 +243,10 @@ def test_ordering_a_cancelled_coach_event_answers_409_event_canceled(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    event = _schedule(http, admin_headers, _new_user(http, admin_headers))
+    event = schedule_coach_event(http, admin_headers, new_user(http, admin_headers))
     expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
 
-    response = http.post(
-        "/api/v1/orders",
-        json={"userId": tenant.user_id, "eventIds": [event["eventId"]], "paymentMethod": {"type": "Cash"}},
-        headers=_acting(tenant, tenant.user_id),
-    )
+    response = place_order(tenant, [event["eventId"]])
 
     body = expect(response, 409)
     assert [error["code"] for error in body["errors"]] == ["event_canceled"]
@@ -330,15 +257,15 @@ def test_ordering_a_cancelled_coach_event_answers_409_event_canceled(
 def test_coach_event_operations_require_the_admin_token(
     http: httpx.Client, admin_headers: dict[str, str], operation: str, credentials: str
 ) -> None:
-    coach_id = _new_user(http, admin_headers)
-    event = _schedule(http, admin_headers, coach_id)
+    coach_id = new_user(http, admin_headers)
+    event = schedule_coach_event(http, admin_headers, coach_id)
     headers = {
         "none": {},
         "wrong-token": {"Authorization": "Bearer not-the-admin-token"},
         "admin-scope-client-key": make_tenant(http, admin_headers, scopes=["admin"]).headers,
     }[credentials]
     requests = {
-        "schedule": ("POST", EVENTS, _event_body(coach_id, random_day() + timedelta(hours=9))),
+        "schedule": ("POST", EVENTS, coach_event_body(coach_id, random_day() + timedelta(hours=9))),
         "get": ("GET", f"{EVENTS}/{event['eventId']}", None),
         "cancel": ("POST", f"{EVENTS}/{event['eventId']}/cancel", None),
     }
@@ -346,7 +273,7 @@ def test_coach_event_operations_require_the_admin_token(
 
     response = http.request(method, path, json=body, headers=headers)
 
-    assert _admin_error_type(response, 401) in {"missing_api_token", "invalid_api_token"}
+    assert admin_error_type(response, 401) in {"missing_api_token", "invalid_api_token"}
     assert response.headers["WWW-Authenticate"] == "Bearer"
     unchanged = expect(http.get(f"{EVENTS}/{event['eventId']}", headers=admin_headers), 200)
     assert unchanged["status"] == "Active"

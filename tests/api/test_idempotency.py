@@ -14,6 +14,7 @@ from psycopg import sql
 from ledger.runtime import Runtime
 from tests.api.orders_support import (
     BookingTenant,
+    cancel_booking,
     errors_of,
     make_booking_tenant,
     order_body,
@@ -122,14 +123,7 @@ def test_an_error_answer_is_replayed_even_after_its_cause_is_gone(shop: BookingT
     key = new_key()
     first = post_order(shop, [event], key)
     assert [entry["code"] for entry in errors_of(first, 409, ORDERS)] == ["event_full"]
-    expect(
-        shop.http.post(
-            f"/api/v1/bookings/{held['bookings'][0]['bookingId']}/cancel",
-            json={"cancellationReasonCode": "NoTime"},
-            headers=shop.acting(holder),
-        ),
-        200,
-    )
+    expect(cancel_booking(shop, held["bookings"][0]["bookingId"], user_id=holder), 200)
 
     retry = post_order(shop, [event], key)
 
@@ -155,16 +149,16 @@ def test_a_retried_payment_result_is_replayed(shop: BookingTenant) -> None:
 def test_a_retried_cancellation_is_replayed(shop: BookingTenant) -> None:
     event = schedule_event(shop)
     order = expect(place_order(shop, [event]), 201)
-    path = f"/api/v1/bookings/{order['bookings'][0]['bookingId']}/cancel"
-    headers = {**shop.acting(), **new_key()}
-    first = shop.http.post(path, json={"cancellationReasonCode": "NoTime"}, headers=headers)
+    booking_id = order["bookings"][0]["bookingId"]
+    key = new_key()
+    first = cancel_booking(shop, booking_id, headers=key)
 
-    retry = shop.http.post(path, json={"cancellationReasonCode": "NoTime"}, headers=headers)
+    retry = cancel_booking(shop, booking_id, headers=key)
 
     assert expect(first, 200)["bookingStatus"] == "Canceled"
     assert_replayed(first, retry)
     assert seats_taken(shop, event) == 0
-    again = shop.http.post(path, json={"cancellationReasonCode": "NoTime"}, headers=shop.acting())
+    again = cancel_booking(shop, booking_id)
     entries = errors_of(again, 409, "POST /api/v1/bookings/{bookingId}/cancel")
     assert [entry["code"] for entry in entries] == ["invalid_status_transition"]
 

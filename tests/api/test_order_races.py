@@ -11,10 +11,12 @@ import pytest
 
 from tests.api.orders_support import (
     BookingTenant,
+    cancel_booking,
     errors_of,
     make_booking_tenant,
     orders_of,
     place_order,
+    read_booking,
     schedule_event,
     seats_taken,
 )
@@ -137,11 +139,7 @@ def test_concurrent_cancellations_and_orders_never_oversell(shop: BookingTenant)
     newcomers = [shop.link_new_user() for _ in range(RACERS - 2)]
 
     def cancel(booking_id: str, user_id: str) -> Callable[[httpx.Client], httpx.Response]:
-        return lambda client: client.post(
-            f"/api/v1/bookings/{booking_id}/cancel",
-            json={"cancellationReasonCode": "NoTime"},
-            headers=shop.acting(user_id),
-        )
+        return lambda client: cancel_booking(shop, booking_id, user_id=user_id, client=client)
 
     cancellations = [cancel(bookings[index], holders[index]) for index in range(2)]
     orders = [order_sender(shop, [event], user) for user in newcomers]
@@ -176,7 +174,7 @@ def test_orders_racing_the_events_cancellation_leave_no_active_booking(shop: Boo
     for response in placed:
         booking_id = response.json()["bookings"][0]["bookingId"]
         user_id = response.json()["userId"]
-        booking = expect(shop.http.get(f"/api/v1/bookings/{booking_id}", headers=shop.acting(user_id)), 200)
+        booking = read_booking(shop, booking_id, user_id=user_id)
         assert booking["bookingStatus"] == "Canceled"
         assert booking["canceledByRole"] == "System"
     event_now = expect(shop.http.get(f"/api/v1/admin/coach-events/{event}", headers=admin), 200)
@@ -220,11 +218,7 @@ def test_a_failed_payment_racing_the_athletes_cancellation_frees_the_seat_once(s
         )
 
     def cancel(client: httpx.Client) -> httpx.Response:
-        return client.post(
-            f"/api/v1/bookings/{booking_id}/cancel",
-            json={"cancellationReasonCode": "NoTime"},
-            headers=shop.acting(),
-        )
+        return cancel_booking(shop, booking_id, client=client)
 
     payment, cancellation = race(str(shop.http.base_url), [fail_payment, cancel])
 
@@ -233,6 +227,6 @@ def test_a_failed_payment_racing_the_athletes_cancellation_frees_the_seat_once(s
     if cancellation.status_code == 409:
         entries = errors_of(cancellation, 409, "POST /api/v1/bookings/{bookingId}/cancel")
         assert [entry["code"] for entry in entries] == ["invalid_status_transition"]
-    booking = expect(shop.http.get(f"/api/v1/bookings/{booking_id}", headers=shop.acting()), 200)
+    booking = read_booking(shop, booking_id)
     assert booking["bookingStatus"] == "Canceled"
     assert seats_taken(shop, event) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -13,55 +12,22 @@ import pytest
 
 from tests.api.orders_support import (
     ACTING_USER,
+    BOOKING_FIELDS,
+    TIMESLOT_FIELDS,
     BookingTenant,
     errors_of,
+    link_user,
     make_booking_tenant,
     order_body,
     orders_of,
     place_order,
+    poll,
     schedule_event,
     seats_taken,
 )
 from tests.support import MovableClock, expect, instant, random_day
 
 ORDERS = "POST /api/v1/orders"
-BOOKING_FIELDS = {
-    "bookingId",
-    "orderId",
-    "userId",
-    "coachId",
-    "eventId",
-    "startAt",
-    "endAt",
-    "bookingStatus",
-    "eventStatus",
-    "completed",
-    "note",
-    "canceledAt",
-    "canceledByRole",
-    "cancellationReasonCode",
-    "cancellationReasonText",
-    "sportId",
-    "serviceCardinality",
-    "timeslot",
-}
-TIMESLOT_FIELDS = {
-    "timeSlotId",
-    "startTime",
-    "endTime",
-    "numberOfParticipants",
-    "slotType",
-    "ageFrom",
-    "ageTo",
-    "duration",
-    "price",
-    "priceCurrency",
-    "paymentMethod",
-    "addressId",
-    "public",
-    "level",
-    "eligibility",
-}
 VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
@@ -88,11 +54,11 @@ def athlete_orders_after_probe(shop: BookingTenant) -> list[str]:
     The view applies writes in order, so once the probe is listed every earlier order is listed too.
     """
     probe = expect(place_order(shop, [schedule_event(shop)]), 201)["orderId"]
-    deadline = time.monotonic() + 5
-    listed = [order["orderId"] for order in orders_of(shop, shop.athlete_id)]
-    while probe not in listed and time.monotonic() < deadline:
-        time.sleep(0.02)
-        listed = [order["orderId"] for order in orders_of(shop, shop.athlete_id)]
+    listed = poll(
+        lambda: [order["orderId"] for order in orders_of(shop, shop.athlete_id)],
+        lambda listed: probe in listed,
+        interval=0.02,
+    )
     assert probe in listed
     return [order_id for order_id in listed if order_id != probe]
 
@@ -330,9 +296,7 @@ def test_an_unknown_order_is_not_found(shop: BookingTenant) -> None:
 
 def test_a_user_linked_to_two_clients_is_listed_only_the_callers_orders(shop: BookingTenant) -> None:
     other = make_booking_tenant(shop.http, shop.tenant.admin_headers)
-    link = {"userId": shop.athlete_id}
-    path = f"/api/v1/admin/clients/{other.tenant.client_id}/users"
-    expect(shop.http.post(path, json=link, headers=shop.tenant.admin_headers), 201)
+    link_user(shop.http, shop.tenant.admin_headers, other.tenant.client_id, shop.athlete_id)
     ours = expect(place_order(shop, [schedule_event(shop)]), 201)
     theirs = expect(place_order(other, [schedule_event(other)], user_id=shop.athlete_id), 201)
 
