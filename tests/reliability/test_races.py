@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api.orders_support import make_booking_tenant, orders_of, place_order, schedule_event, seats_taken
 from tests.reliability.report import ScenarioResult
 from tests.support import Tenant, booking_body, random_day
 
@@ -107,4 +108,53 @@ def test_concurrent_stale_writes_leave_the_newest_timestamp_stored(tenant: Tenan
         result.invariant_violations += 1
     if len(history) != len(ok):
         result.duplicated += abs(len(history) - len(ok))
+    result.assert_clean()
+
+
+def test_more_concurrent_orders_than_seats_sell_exactly_the_seats(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    shop = make_booking_tenant(http, admin_headers)
+    seats, buyers = 5, 16
+    event = schedule_event(shop, seats=seats)
+    users = [shop.link_new_user() for _ in range(buyers)]
+
+    def order_for(user: str) -> Callable[[httpx.Client], httpx.Response]:
+        return lambda client: place_order(shop, [event], user, client=client)
+
+    responses = race(str(http.base_url), [order_for(user) for user in users])
+
+    result = ScenarioResult(f"seat race ({buyers} orders for {seats} seats)", runs=1)
+    statuses = Counter(response.status_code for response in responses)
+    result.acknowledged = statuses[201]
+    result.server_errors = sum(count for status, count in statuses.items() if status >= 500)
+    codes = {r.json()["errors"][0]["code"] for r in responses if r.status_code == 409}
+    taken = seats_taken(shop, event)
+    if statuses[201] != seats or taken != seats or codes != {"event_full"}:
+        result.invariant_violations += 1
+    result.lost = max(0, statuses[201] - taken)
+    result.duplicated = max(0, taken - statuses[201])
+    result.assert_clean()
+
+
+def test_concurrent_retries_with_one_idempotency_key_place_one_order(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    shop = make_booking_tenant(http, admin_headers)
+    retries = 10
+    event = schedule_event(shop, seats=retries)
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+
+    responses = race(
+        str(http.base_url), [lambda client: place_order(shop, [event], headers=key, client=client)] * retries
+    )
+
+    result = ScenarioResult(f"idempotency race ({retries} retries, one key)", runs=1)
+    result.acknowledged = 1 if any(response.status_code == 201 for response in responses) else 0
+    result.server_errors = sum(1 for response in responses if response.status_code >= 500)
+    if len({(response.status_code, response.content) for response in responses}) != 1:
+        result.invariant_violations += 1
+    orders = orders_of(shop, shop.athlete_id, at_least=1)
+    result.duplicated = max(0, len(orders) - 1) + max(0, seats_taken(shop, event) - 1)
+    result.lost = 1 - min(1, len(orders))
     result.assert_clean()
