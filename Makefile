@@ -34,3 +34,12 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks (bench/README.md): one table of figures, also written to bench/results/latest.json.
+.PHONY: bench bench-quick
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+# The same code at small sizes, under 3 minutes; fails only when a figure is missing or a request erred.
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick

@@ -1,0 +1,1 @@
+"""Benchmarks of the ledger: ceilings, sync load, projection lag, rebuild, time travel, growth and memory."""

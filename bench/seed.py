@@ -1,0 +1,285 @@
+"""Seeds real events with the ledger's own application service in-process, and caches the seeded schema."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.domain import Aggregate
+from psycopg import sql
+from pydantic import SecretStr
+
+from bench.config import DATA_DIR
+from bench.database import drop_schema, schema_exists
+from bench.slots import SEED_DAY_BASE, SLOTS_PER_DAY, slot
+from domain.application import Ledger
+from domain.context import ADMIN, RequestContext
+from domain.court_booking import CourtBooking, CourtBookingTerms, checked_participants
+from domain.resource_day import ResourceDay
+from ledger.runtime import Runtime, open_runtime
+from ledger.settings import Settings
+from projections.bookings import BookingsProjection
+from projections.court_bookings import TABLE as VIEW_TABLE
+from projections.court_bookings import CourtBookingsProjection
+from replay.rebuild import REBUILD_SUFFIX, rebuild_court_bookings
+
+SEED_FORMAT = 1
+META_TABLE = "bench_seed"
+EVENTS_TABLE = "ledger_events"
+SCOPES = ["court-bookings:read", "court-bookings:write", "audit:read"]
+HISTORY_ID = "history-booking"
+# Saves stay small: psycopg's pipeline (used by eventsourcing's insert) was seen to hang on one save of
+# about 700 events (~0.5 MB); see bench/README.md.
+BATCH_BOOKINGS = 120
+HISTORY_BATCH = 250
+UPDATED_AT = datetime(2034, 6, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Seed:
+    """A seeded schema: its tenant (client, key, courts), its size and where its log ended."""
+
+    schema: str
+    format: int
+    target_events: int
+    client_id: str
+    key: str
+    court_ids: list[str]
+    history_external_id: str | None
+    history_events: int
+    events: int
+    head: int
+    seed_seconds: float
+    view_seconds: float
+
+    @property
+    def seed_events_per_second(self) -> float:
+        return self.events / self.seed_seconds if self.seed_seconds else 0.0
+
+
+def runtime_settings(url: str, schema: str) -> Settings:
+    """Settings of an in-process runtime on `schema`, with no projection runners and no token file."""
+    return Settings(
+        database_url=url,
+        db_schema=schema,
+        data_dir=DATA_DIR / "ledger",
+        admin_token=SecretStr(secrets.token_urlsafe(24)),
+        run_projections=False,
+    )
+
+
+def _context(runtime: Runtime) -> RequestContext:
+    return RequestContext(ADMIN, runtime.clock(), f"bench-seed-{uuid.uuid4().hex}")
+
+
+def _terms(court_id: UUID, start: datetime, email: str, updated: datetime) -> CourtBookingTerms:
+    participants = checked_participants([(None, email)])
+    return CourtBookingTerms(court_id, start, start + timedelta(hours=1), participants, updated)
+
+
+def _seed_history(
+    runtime: Runtime, client_id: UUID, organization_id: UUID, court_id: UUID, events: int
+) -> int:
+    """One booking revised until it has `events` events (the participant changes each time)."""
+    meta = _context(runtime).meta()
+    _, start = slot(0, 1, SEED_DAY_BASE - 10)
+    booking = CourtBooking.register(
+        client_id,
+        HISTORY_ID,
+        organization_id,
+        _terms(court_id, start, "history-0@example.com", UPDATED_AT),
+        meta,
+    )
+    day = ResourceDay(resource_id=court_id, day=start.date(), meta=meta)
+    day.reserve(booking.id, start, start + timedelta(hours=1), meta)
+    saved = len(runtime.ledger.save(booking, day))
+    for version in range(1, events):
+        updated = UPDATED_AT + timedelta(seconds=version)
+        booking.revise(
+            organization_id, _terms(court_id, start, f"history-{version}@example.com", updated), meta
+        )
+        if version % HISTORY_BATCH == 0 or version == events - 1:
+            saved += len(runtime.ledger.save(booking))
+    return saved
+
+
+def _seed_bulk(
+    runtime: Runtime, client_id: UUID, organization_id: UUID, court_ids: list[UUID], events: int
+) -> int:
+    """Distinct one-hour bookings over the courts, each with its calendar day, saved many per transaction."""
+    ledger = runtime.ledger
+    saved, pending = 0, 0
+    batch: list[Aggregate] = []
+    days: dict[tuple[int, int], ResourceDay] = {}
+    touched: dict[tuple[int, int], ResourceDay] = {}
+    meta = _context(runtime).meta()
+    n = 0
+    started = time.monotonic()
+
+    def flush() -> int:
+        count = len(ledger.save(*batch, *touched.values())) if batch else 0
+        batch.clear()
+        touched.clear()
+        return count
+
+    while saved + pending < events:
+        court, start = slot(n, len(court_ids), SEED_DAY_BASE)
+        day_index = n // (len(court_ids) * SLOTS_PER_DAY)
+        if days and (court, day_index) not in days and court == 0:
+            saved, pending = saved + flush(), 0
+            days.clear()
+            meta = _context(runtime).meta()
+        key = (court, day_index)
+        day = days.get(key)
+        if day is None:
+            day = days[key] = ResourceDay(resource_id=court_ids[court], day=start.date(), meta=meta)
+            pending += 1
+        terms = _terms(court_ids[court], start, f"player-{n % 5000}@example.com", UPDATED_AT)
+        booking = CourtBooking.register(client_id, f"seed-{n}", organization_id, terms, meta)
+        day.reserve(booking.id, start, start + timedelta(hours=1), meta)
+        batch.append(booking)
+        touched[key] = day
+        pending += 2
+        n += 1
+        if len(batch) >= BATCH_BOOKINGS:
+            saved, pending = saved + flush(), 0
+            meta = _context(runtime).meta()
+            if saved * 20 // events != (saved - BATCH_BOOKINGS * 3) * 20 // events:
+                rate = saved / max(time.monotonic() - started, 1e-9)
+                sys.stderr.write(f"\r  seeded {saved:,}/{events:,} events ({rate:,.0f}/s)")
+    saved += flush()
+    sys.stderr.write("\n")
+    return saved
+
+
+def _catch_up_views(runtime: Runtime) -> float:
+    """Bring the views to the log head: court bookings by the ledger's rebuild, bookings by its position.
+
+    The seed has no booking, order or coach-event events, so the bookings view has no row to derive; its
+    runner would only record each position one transaction at a time, which this does at once.
+    """
+    started = time.monotonic()
+    rebuild_court_bookings(runtime.ledger, runtime.court_bookings, swap=True)
+    head = runtime.ledger.recorder.max_notification_id() or 0
+    with runtime.bookings.datastore.transaction(commit=True) as curs:
+        if runtime.bookings.lock_position(curs) < head:
+            runtime.bookings.set_position(curs, head)
+    return time.monotonic() - started
+
+
+def _write_meta(url: str, seed: Seed) -> None:
+    table = sql.Identifier(seed.schema, META_TABLE)
+    with psycopg.connect(url) as conn:
+        conn.execute(sql.SQL("CREATE TABLE {} (data jsonb NOT NULL)").format(table))
+        conn.execute(sql.SQL("INSERT INTO {} (data) VALUES (%s)").format(table), (json.dumps(asdict(seed)),))
+
+
+def read_seed(url: str, schema: str) -> Seed | None:
+    """The seed recorded in `schema`, or None when there is none (or it is of another format)."""
+    if not schema_exists(url, schema):
+        return None
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = conn.execute("SELECT to_regclass(%s)", (f"{schema}.{META_TABLE}",)).fetchone()
+        if not found or found[0] is None:
+            return None
+        row = conn.execute(
+            sql.SQL("SELECT data FROM {}").format(sql.Identifier(schema, META_TABLE))
+        ).fetchone()
+    data: dict[str, Any] = row[0] if row else {}
+    if data.get("format") != SEED_FORMAT:
+        return None
+    return Seed(**data)
+
+
+def seed_schema(
+    url: str, schema: str, events: int, history_events: int, courts: int, log: Callable[[str], None]
+) -> Seed:
+    """Drop `schema`, then seed it with about `events` events (a history booking included) and record it."""
+    drop_schema(url, schema)
+    log(f"Seeding {events:,} events into schema {schema} ...")
+    started = time.monotonic()
+    with open_runtime(
+        runtime_settings(url, schema), run_projections=False, announce=lambda _: None
+    ) as runtime:
+        ledger: Ledger = runtime.ledger
+        ctx = _context(runtime)
+        organization = ledger.create_organization(ctx, "Bench Club", "Europe/Berlin").value
+        venue = ledger.create_venue(ctx, organization.id, "Bench Centre", "Berlin", None).value
+        court_ids = [ledger.create_court(ctx, venue.id, f"Court {i + 1}").value.id for i in range(courts)]
+        client = ledger.create_client(ctx, "Bench partner", SCOPES, [organization.id]).value
+        key = ledger.issue_api_key(ctx, client.id).value.key
+        total = ledger.recorder.max_notification_id() or 0
+        if history_events:
+            total += _seed_history(runtime, client.id, organization.id, court_ids[0], history_events)
+        total += _seed_bulk(runtime, client.id, organization.id, court_ids, events - total)
+        seed_seconds = time.monotonic() - started
+        view_seconds = _catch_up_views(runtime)
+        head = ledger.recorder.max_notification_id() or 0
+    seed = Seed(
+        schema=schema,
+        format=SEED_FORMAT,
+        target_events=events,
+        client_id=str(client.id),
+        key=key,
+        court_ids=[str(court) for court in court_ids],
+        history_external_id=HISTORY_ID if history_events else None,
+        history_events=history_events,
+        events=total,
+        head=head,
+        seed_seconds=seed_seconds,
+        view_seconds=view_seconds,
+    )
+    _write_meta(url, seed)
+    log(f"Seeded {total:,} events in {seed_seconds:.1f} s; views caught up in {view_seconds:.1f} s.")
+    return seed
+
+
+def restore_seed(url: str, seed: Seed) -> int:
+    """Remove what a run added after the seed (events, view rows, positions); return the events removed."""
+    schema = seed.schema
+
+    def table(name: str) -> sql.Identifier:
+        return sql.Identifier(schema, name)
+
+    with psycopg.connect(url) as conn:
+        removed = conn.execute(
+            sql.SQL("DELETE FROM {} WHERE notification_id > %s").format(table(EVENTS_TABLE)), (seed.head,)
+        ).rowcount
+        conn.execute(sql.SQL("DELETE FROM {} WHERE position > %s").format(table(VIEW_TABLE)), (seed.head,))
+        for projection in (CourtBookingsProjection, BookingsProjection):
+            conn.execute(
+                sql.SQL("UPDATE {} SET notification_id = %s WHERE notification_id > %s").format(
+                    table(f"{projection.name}_tracking")
+                ),
+                (seed.head, seed.head),
+            )
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table(VIEW_TABLE + REBUILD_SUFFIX)))
+    return removed
+
+
+def cached_seed(
+    url: str, schema: str, events: int, history_events: int, courts: int, log: Callable[[str], None]
+) -> tuple[Seed, bool]:
+    """The seed cached in `schema` when it matches, restored to its head; else a fresh one. (seed, reused)"""
+    seed = read_seed(url, schema)
+    if (
+        seed is not None
+        and seed.target_events == events
+        and seed.history_events == history_events
+        and len(seed.court_ids) == courts
+    ):
+        removed = restore_seed(url, seed)
+        log(
+            f"Reusing the seeded schema {schema} ({seed.events:,} events; removed {removed:,} left by a run)."
+        )
+        return seed, True
+    return seed_schema(url, schema, events, history_events, courts, log), False
