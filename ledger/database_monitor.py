@@ -31,6 +31,8 @@ class DatabaseMonitor:
         self.timeout = timeout
         self.available = True
         self._usual_waits = [pool.timeout for pool in self.pools]
+        self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
+        self._failures = 0
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="database-monitor", daemon=True)
 
@@ -40,18 +42,29 @@ class DatabaseMonitor:
     def stop(self) -> None:
         self._stopping.set()
         self._thread.join(timeout=5)
+        if self._connection is not None:
+            self._connection.close()
 
     def ping(self) -> bool:
+        """One round trip on the monitor's own connection, reconnecting when it was lost."""
         try:
-            with psycopg.connect(self.database_url, connect_timeout=self.timeout, autocommit=True) as conn:
-                conn.execute("SELECT 1")
+            if self._connection is None or self._connection.closed:
+                self._connection = psycopg.connect(
+                    self.database_url, connect_timeout=self.timeout, autocommit=True
+                )
+            self._connection.execute("SELECT 1")
         except psycopg.Error:
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = None
             return False
         return True
 
     def _watch(self) -> None:
         while not self._stopping.wait(self.interval):
-            reachable = self.ping()
+            # Two failed pings in a row, so that one slow answer under load does not turn traffic away.
+            self._failures = 0 if self.ping() else self._failures + 1
+            reachable = self._failures < 2
             if reachable and not self.available:
                 log.warning("database reachable again; refreshing connection pools")
                 for pool, wait in zip(self.pools, self._usual_waits, strict=True):

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     db_schema: str = Field(default="", description="PostgreSQL schema for all tables; empty means public.")
     pool_size: int = Field(default=16, ge=1, le=512, description="Connections kept for requests.")
     pool_max_overflow: int = Field(default=16, ge=0, le=512)
-    connect_timeout: int = Field(default=2, ge=1, le=60, description="Seconds to wait for a connection.")
+    connect_timeout: int = Field(default=3, ge=1, le=60, description="Seconds to wait for a connection.")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_header_bytes: int = Field(
         default=16 * 1024, ge=1024, description="Total size of a request's headers."

@@ -25,8 +25,10 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(settings.pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.pool_max_overflow),
         "POSTGRES_PRE_PING": "y",
-        # The database-function insert path skips the table lock, and tailing readers then miss events.
-        "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        # eventsourcing's own insert function skips the table lock, and tailing readers then miss events;
+        # the ledger's recorder keeps the lock inside its own function (see ledger/recorder.py).
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+        "APPLICATION_RECORDER_TOPIC": "ledger.recorder:LockedFunctionRecorder",
         "POSTGRES_SINGLE_ROW_TRACKING": "y",
         "CREATE_TABLE": "y",
     }
