@@ -37,6 +37,7 @@ class ViewSpec:
 
 
 MAX_BATCH = 1000
+MAX_RESTART_PAUSE = 1.0
 
 
 class BatchingProjectionRunner(ProjectionRunner[Ledger, TrackedView]):
@@ -112,17 +113,21 @@ class ProjectionSupervisor:
             self.stop()
 
     def _supervise(self, spec: ViewSpec) -> None:
-        backoff = 0.2
+        streak = 0
         while not self._stopping.is_set():
             try:
                 self._run_once(spec)
-                backoff = 0.2
+                streak = 0
             except Exception:
                 # The view stays at its last committed position; the next runner resumes from there.
                 self.failures[spec.name] += 1
-                log.exception("projection %s stopped on an error; resuming from its position", spec.name)
-                self._stopping.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+                streak += 1
+                if streak == 1:
+                    log.exception("projection %s stopped on an error; resuming from its position", spec.name)
+                else:
+                    log.warning("projection %s failed again (%d in a row); retrying", spec.name, streak)
+                # Short and capped, so a view resumes within about a second once the database is back.
+                self._stopping.wait(min(0.2 * streak, MAX_RESTART_PAUSE))
 
     def _run_once(self, spec: ViewSpec) -> None:
         runner = BatchingProjectionRunner(
