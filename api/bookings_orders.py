@@ -85,10 +85,7 @@ def booking_views(runtime: Runtime, bookings: list[Booking], position: int | Non
 
 
 def as_json(runtime: Runtime, model: Any, status: int, position: int | None) -> JSONResponse:
-    if position is None:
-        # A write that changed nothing: the log head is at or after everything it reflects.
-        position = runtime.ledger.recorder.max_notification_id() or 0
-    headers = {"X-Ledger-Position": str(position)}
+    headers = {"X-Ledger-Position": str(runtime.reported_position(position))}
     return JSONResponse(model.model_dump(mode="json"), status_code=status, headers=headers)
 
 

@@ -42,11 +42,7 @@ def _single(response: Response, booking: CourtBooking) -> CourtBookingOut:
 def _written(response: Response, runtime: Runtime, outcome: CourtBookingOutcome) -> CourtBookingOut:
     if outcome.created:
         response.status_code = 201
-    position = outcome.position
-    if position is None:
-        # An idempotent replay wrote nothing; the log head is a position at or after the booking's last event.
-        position = runtime.ledger.recorder.max_notification_id() or 0
-    response.headers["X-Ledger-Position"] = str(position)
+    response.headers["X-Ledger-Position"] = str(runtime.reported_position(outcome.position))
     return _single(response, outcome.booking)
 
 

@@ -51,6 +51,12 @@ class Runtime:
     supervisor: ProjectionSupervisor | None = None
     database: DatabaseMonitor | None = None
 
+    def reported_position(self, written: int | None) -> int:
+        """The X-Ledger-Position of a write: its last event's, or the log head when it wrote nothing."""
+        if written is not None:
+            return written
+        return self.ledger.recorder.max_notification_id() or 0
+
 
 def resolve_admin_token(settings: Settings, announce: Callable[[str], None]) -> tuple[str, Path | None]:
     """The admin token's hash and the file that holds it (None when set in the environment).

@@ -15,6 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 
 ALL_PARTNER_SCOPES = ["court-bookings:read", "court-bookings:write", "audit:read"]
+ALL_CLIENT_SCOPES = [*ALL_PARTNER_SCOPES, "bookings:read", "bookings:write", "orders:write"]
+ACTING_USER = "x-current-user-id"
 
 
 class MovableClock:

@@ -15,10 +15,9 @@ from typing import Any, TypeVar
 
 import httpx
 
-from tests.support import Tenant, expect, instant, make_tenant, random_day
+from tests.support import ACTING_USER, Tenant, expect, instant, make_tenant, random_day
 
 BOOKING_SCOPES = ["bookings:read", "bookings:write", "orders:write"]
-ACTING_USER = "x-current-user-id"
 BOOKING_FIELDS = {
     "bookingId",
     "orderId",

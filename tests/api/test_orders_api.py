@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from tests.api.orders_support import (
-    ACTING_USER,
     BOOKING_FIELDS,
     TIMESLOT_FIELDS,
     BookingTenant,
@@ -25,7 +24,7 @@ from tests.api.orders_support import (
     schedule_event,
     seats_taken,
 )
-from tests.support import MovableClock, expect, instant, random_day
+from tests.support import ACTING_USER, MovableClock, expect, instant, random_day
 
 ORDERS = "POST /api/v1/orders"
 VALID_TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"

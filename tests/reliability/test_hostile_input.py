@@ -22,6 +22,7 @@ from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from tests.reliability.report import ScenarioResult
 from tests.support import (
+    ACTING_USER,
     MovableClock,
     ServerThread,
     Tenant,
@@ -34,7 +35,6 @@ from tests.support import (
 
 MIB = 1024 * 1024
 ORDER_SCOPES = ["bookings:read", "bookings:write", "orders:write"]
-ACTING_USER = "x-current-user-id"
 HOLE = "__hostile__"
 Surface = Literal["partner", "orders"]
 ERROR_TYPES: dict[Surface, dict[int, str]] = {

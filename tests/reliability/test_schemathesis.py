@@ -21,18 +21,19 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from ledger.runtime import Runtime
 from tests.reliability.report import ScenarioResult
-from tests.support import ServerThread, Tenant, booking_body, expect, instant, make_tenant, random_day
+from tests.support import (
+    ACTING_USER,
+    ALL_CLIENT_SCOPES,
+    ServerThread,
+    Tenant,
+    booking_body,
+    expect,
+    instant,
+    make_tenant,
+    random_day,
+)
 
 EXAMPLES = 25  # generated cases per operation
-ALL_SCOPES = [
-    "court-bookings:read",
-    "court-bookings:write",
-    "audit:read",
-    "bookings:read",
-    "bookings:write",
-    "orders:write",
-]
-ACTING_USER = "x-current-user-id"
 CHECKS = [not_a_server_error, response_schema_conformance]
 SERVICE = "/api/v1/external-services/{externalServiceId}/court-bookings"
 Operation = schemathesis.APIOperation[Any, Any, Any, Any]
@@ -142,7 +143,7 @@ def coach_event(coach_id: str, start: datetime) -> dict[str, Any]:
 
 def make_world(http: httpx.Client, admin_headers: dict[str, str]) -> tuple[Tenant, World]:
     """A client with every scope, its coach's events, a card order and a court booking, and valid requests."""
-    tenant = make_tenant(http, admin_headers, scopes=ALL_SCOPES)
+    tenant = make_tenant(http, admin_headers, scopes=ALL_CLIENT_SCOPES)
     email = f"coach-{uuid.uuid4().hex[:8]}@example.com"
     coach = expect(http.post("/api/v1/admin/users", json={"email": email}, headers=admin_headers), 201)
     link = {"userId": coach["id"]}

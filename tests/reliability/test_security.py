@@ -28,17 +28,18 @@ from domain.registry_commands import RegistryCommands
 from ledger import runtime as runtime_module
 from ledger.runtime import Runtime
 from tests.reliability.report import ScenarioResult
-from tests.support import ServerThread, Tenant, booking_body, expect, instant, make_tenant, random_day
+from tests.support import (
+    ACTING_USER,
+    ALL_CLIENT_SCOPES,
+    ServerThread,
+    Tenant,
+    booking_body,
+    expect,
+    instant,
+    make_tenant,
+    random_day,
+)
 
-ALL_SCOPES = [
-    "court-bookings:read",
-    "court-bookings:write",
-    "audit:read",
-    "bookings:read",
-    "bookings:write",
-    "orders:write",
-]
-ACTING_USER = "x-current-user-id"
 # Open without credentials: health, the API description, and the OAuth token endpoint once it exists.
 PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/oauth/token"}
 BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
@@ -221,7 +222,7 @@ def schedule_event(http: httpx.Client, admin_headers: dict[str, str], coach_id: 
 
 def make_booking_tenant(http: httpx.Client, admin_headers: dict[str, str]) -> BookingTenant:
     """A tenant with all scopes and a coach; it owns one court booking, one order and its booking."""
-    tenant = make_tenant(http, admin_headers, scopes=ALL_SCOPES)
+    tenant = make_tenant(http, admin_headers, scopes=ALL_CLIENT_SCOPES)
     email = f"coach-{uuid.uuid4().hex[:10]}@example.com"
     coach = expect(http.post("/api/v1/admin/users", json={"email": email}, headers=admin_headers), 201)
     link = {"userId": coach["id"]}
