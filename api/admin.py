@@ -130,11 +130,8 @@ def create_coach_event(
     ctx: AdminContext,
     runtime: RuntimeDep,
 ) -> CoachEventOut:
-    """Schedule a coach's bookable session with its timeslot and seats."""
-    coach_event, _ = runtime.ledger.schedule_coach_event(
-        ctx, body.coachId, body.sportId, body.startAt, body.endAt, body.addressId, body.time_slot()
-    )
-    return CoachEventOut.of(coach_event)
+    """Schedule a coach's bookable session with its timeslot and seats, optionally in an organization."""
+    return CoachEventOut.of(body.schedule(runtime.ledger, ctx))
 
 
 @router.get("/coach-events/{eventId}", responses=error_responses(400, 401, 404, 503))

@@ -10,8 +10,10 @@ from pydantic import BaseModel, EmailStr, Field, StrictInt
 
 from api.bookings_schemas import TimeSlotOut
 from api.schemas_common import NAME_PATTERN, BodyInstant
+from domain.application import Ledger
 from domain.client import Client
 from domain.coach_event import CoachEvent, TimeSlot
+from domain.context import RequestContext
 from domain.organization import Organization, Resource, Venue
 from domain.registry_commands import IssuedApiKey
 from domain.user import User
@@ -178,7 +180,24 @@ class CoachEventIn(BaseModel):
     startAt: BodyInstant
     endAt: BodyInstant
     addressId: UUID | None = None
+    organizationId: UUID | None = Field(
+        default=None, description="The organization the event and its bookings belong to."
+    )
     timeslot: TimeSlotIn
+
+    def schedule(self, ledger: Ledger, ctx: RequestContext) -> CoachEvent:
+        """Schedule the event this body describes (the admin API and `ledger admin` share this)."""
+        coach_event, _ = ledger.schedule_coach_event(
+            ctx,
+            self.coachId,
+            self.sportId,
+            self.startAt,
+            self.endAt,
+            self.addressId,
+            self.time_slot(),
+            self.organizationId,
+        )
+        return coach_event
 
     def time_slot(self) -> TimeSlot:
         slot = self.timeslot
@@ -207,6 +226,7 @@ class CoachEventOut(BaseModel):
     startAt: datetime
     endAt: datetime
     addressId: UUID | None
+    organizationId: UUID | None
     status: Literal["Active", "Canceled"]
     seatsTaken: int
     timeslot: TimeSlotOut
@@ -220,6 +240,7 @@ class CoachEventOut(BaseModel):
             startAt=event.start_at,
             endAt=event.end_at,
             addressId=event.address_id,
+            organizationId=event.organization_id,
             status=event.status,  # type: ignore[arg-type]
             seatsTaken=len(event.holders),
             timeslot=TimeSlotOut.of(event.timeslot),

@@ -47,10 +47,13 @@ class BookingCommands(CourtBookingCommands):
         end_at: datetime,
         address_id: UUID | None,
         timeslot: TimeSlot,
+        organization_id: UUID | None = None,
     ) -> tuple[CoachEvent, int | None]:
         self.load(coach_id, User, UserNotFoundError, "Coach")
+        if organization_id is not None:
+            self.get_organization(organization_id)
         coach_event = CoachEvent.schedule(
-            coach_id, sport_id, start_at, end_at, address_id, timeslot, ctx.meta()
+            coach_id, sport_id, start_at, end_at, address_id, timeslot, ctx.meta(), organization_id
         )
         return coach_event, self.save_all(coach_event)
 

@@ -99,6 +99,14 @@ class CoachEvent(LedgerAggregate):
         end_at: datetime
         address_id: UUID | None
         timeslot: dict[str, Any]
+        organization_id: UUID | None
+
+        # Version 2 added the organization; events scheduled before have none.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["organization_id"] = None
 
     class SeatTaken(LedgerAggregate.Event):
         booking_id: UUID
@@ -120,6 +128,7 @@ class CoachEvent(LedgerAggregate):
         address_id: UUID | None,
         timeslot: TimeSlot,
         meta: dict[str, str],
+        organization_id: UUID | None = None,
     ) -> CoachEvent:
         if start_at.tzinfo is None or end_at.tzinfo is None or start_at >= end_at:
             raise InvalidCoachEventError("startAt must be before endAt, both with a UTC offset.")
@@ -130,6 +139,7 @@ class CoachEvent(LedgerAggregate):
             end_at=end_at,
             address_id=address_id,
             timeslot={**timeslot.as_dict(), "address_id": str(address_id) if address_id else None},
+            organization_id=organization_id,
             meta=meta,
         )
 
@@ -142,6 +152,7 @@ class CoachEvent(LedgerAggregate):
         end_at: datetime,
         address_id: UUID | None,
         timeslot: dict[str, Any],
+        organization_id: UUID | None,
         meta: dict[str, str],
     ) -> None:
         self.coach_id = coach_id
@@ -150,6 +161,8 @@ class CoachEvent(LedgerAggregate):
         self.end_at = end_at
         self.address_id = address_id
         self.timeslot = dict(timeslot)
+        # The organization the event, and its bookings, belong to; None: its coach's clients' organizations.
+        self.organization_id = organization_id
         self.status = "Active"
         self.holders: dict[UUID, UUID] = {}
 

@@ -132,6 +132,7 @@ def _create_coach_event(args: argparse.Namespace, ledger: Ledger, ctx: RequestCo
         "startAt": args.start_at,
         "endAt": args.end_at,
         "addressId": args.address_id,
+        "organizationId": args.organization_id,
         "timeslot": {
             "numberOfParticipants": args.seats,
             "slotType": args.slot_type,
@@ -145,10 +146,7 @@ def _create_coach_event(args: argparse.Namespace, ledger: Ledger, ctx: RequestCo
     }
     # The same validation as the admin API: the body model, in JSON mode.
     body = CoachEventIn.model_validate_json(json.dumps(payload))
-    coach_event, _ = ledger.schedule_coach_event(
-        ctx, body.coachId, body.sportId, body.startAt, body.endAt, body.addressId, body.time_slot()
-    )
-    return CoachEventOut.of(coach_event)
+    return CoachEventOut.of(body.schedule(ledger, ctx))
 
 
 def _coach_event_parsers(ops: Any) -> None:
@@ -158,6 +156,7 @@ def _coach_event_parsers(ops: Any) -> None:
     p.add_argument("--start-at", required=True, help="RFC 3339 with offset, e.g. 2030-05-01T10:00:00Z")
     p.add_argument("--end-at", required=True)
     p.add_argument("--address-id")
+    p.add_argument("--organization-id", help="the organization the event and its bookings belong to")
     p.add_argument("--seats", type=int, required=True)
     p.add_argument("--slot-type", choices=["Online", "Offline"], default="Offline")
     p.add_argument("--age-from", type=int, default=18)

@@ -132,9 +132,14 @@ def make_booking_tenant(
 
 
 def coach_event_body(
-    coach_id: str, start: datetime, hours: float = 1, address_id: str | None = None, **timeslot: Any
+    coach_id: str,
+    start: datetime,
+    hours: float = 1,
+    address_id: str | None = None,
+    organization_id: str | None = None,
+    **timeslot: Any,
 ) -> dict[str, Any]:
-    """The body of a coach event `hours` long with a fresh sportId.
+    """The body of a coach event `hours` long with a fresh sportId, in `organization_id` when given.
 
     Its timeslot: three seats, Offline, ages 18 to 99, a price of 1500, unless `timeslot` says otherwise.
     """
@@ -154,6 +159,8 @@ def coach_event_body(
     }
     if address_id is not None:
         body["addressId"] = address_id
+    if organization_id is not None:
+        body["organizationId"] = organization_id
     return body
 
 
@@ -164,6 +171,7 @@ def schedule_coach_event(
     start: datetime | None = None,
     hours: float = 1,
     address_id: str | None = None,
+    organization_id: str | None = None,
     **timeslot: Any,
 ) -> dict[str, Any]:
     """Schedule a coach event (see `coach_event_body`) through the admin API; returns the created event.
@@ -171,7 +179,7 @@ def schedule_coach_event(
     It starts at `start`, or at 09:00 on a random far-future day.
     """
     start_at = start or random_day() + timedelta(hours=9)
-    body = coach_event_body(coach_id, start_at, hours, address_id, **timeslot)
+    body = coach_event_body(coach_id, start_at, hours, address_id, organization_id, **timeslot)
     event: dict[str, Any] = expect(
         http.post("/api/v1/admin/coach-events", json=body, headers=admin_headers), 201
     )

@@ -58,6 +58,7 @@ def test_scheduling_a_coach_event_answers_201_with_the_event_and_its_defaulted_t
     assert datetime.fromisoformat(created["startAt"]) == start
     assert datetime.fromisoformat(created["endAt"]) == start + timedelta(hours=1)
     assert created["addressId"] == address_id
+    assert created["organizationId"] is None
     assert created["status"] == "Active"
     assert created["seatsTaken"] == 0
     slot = created["timeslot"]
@@ -139,6 +140,7 @@ def test_getting_a_coach_event_answers_what_scheduling_answered(
         pytest.param({}, {"startAt": "2045-01-01T09:00:00"}, id="start-without-offset"),
         pytest.param({}, {"endAt": "2045-01-01T10:00:00"}, id="end-without-offset"),
         pytest.param({}, {"sportId": "not-a-uuid"}, id="sport-id-not-a-uuid"),
+        pytest.param({}, {"organizationId": "not-a-uuid"}, id="organization-id-not-a-uuid"),
     ],
 )
 def test_scheduling_a_coach_event_outside_the_seeds_ranges_answers_400(
@@ -157,6 +159,32 @@ def test_scheduling_a_coach_event_outside_the_seeds_ranges_answers_400(
     response = http.post(EVENTS, json=body, headers=admin_headers)
 
     assert admin_error_type(response, 400) == "invalid_schema"
+
+
+def test_scheduling_a_coach_event_in_an_organization_answers_and_keeps_the_organization(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
+
+    created = schedule_coach_event(
+        http, admin_headers, new_user(http, admin_headers), organization_id=tenant.organization_id
+    )
+    fetched = expect(http.get(f"{EVENTS}/{created['eventId']}", headers=admin_headers), 200)
+
+    assert created["organizationId"] == tenant.organization_id
+    assert fetched == created
+
+
+def test_scheduling_a_coach_event_in_an_unknown_organization_answers_404_organization_not_found(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    body = coach_event_body(
+        new_user(http, admin_headers), random_day() + timedelta(hours=9), organization_id=str(uuid.uuid4())
+    )
+
+    response = http.post(EVENTS, json=body, headers=admin_headers)
+
+    assert admin_error_type(response, 404) == "organization_not_found"
 
 
 def test_scheduling_a_coach_event_for_an_unknown_coach_answers_404(
@@ -243,7 +271,7 @@ def test_ordering_a_cancelled_coach_event_answers_409_event_canceled(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    event = schedule_coach_event(http, admin_headers, new_user(http, admin_headers))
+    event = schedule_coach_event(http, admin_headers, new_user(http, admin_headers, tenant.client_id))
     expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
 
     response = place_order(tenant, [event["eventId"]])

@@ -129,3 +129,39 @@ def test_coach_event_command_refuses_ages_outside_the_seed_range(capsys: pytest.
 
     assert code == 1
     assert "invalid_schema" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_coach_event_command_places_the_event_in_the_organization_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    organization = run(capsys, "admin", "create-organization", "--name", "Club", "--timezone", "UTC")
+    coach = run(capsys, "admin", "create-user", "--email", "coach3@example.com")
+    times = ["--start-at", "2040-03-02T10:00:00Z", "--end-at", "2040-03-02T11:00:00Z"]
+    event_args = ["--coach-id", coach["id"], "--sport-id", coach["id"], "--seats", "2", "--price", "100"]
+
+    scheduled = run(
+        capsys, "admin", "create-coach-event", *event_args, *times, "--organization-id", organization["id"]
+    )
+    shown = run(capsys, "admin", "get-coach-event", "--event-id", scheduled["eventId"])
+
+    assert scheduled["organizationId"] == organization["id"]
+    assert shown == scheduled
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_coach_event_command_in_an_unknown_organization_fails_with_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    coach = run(capsys, "admin", "create-user", "--email", "coach4@example.com")
+
+    code = main(
+        [
+            *("admin", "create-coach-event", "--coach-id", coach["id"], "--sport-id", coach["id"]),
+            *("--seats", "2", "--price", "100", "--organization-id", "00000000-0000-0000-0000-000000000001"),
+            *("--start-at", "2040-03-01T10:00:00Z", "--end-at", "2040-03-01T11:00:00Z"),
+        ]
+    )
+
+    assert code == 1
+    assert "OrganizationNotFoundError" in capsys.readouterr().err

@@ -23,6 +23,7 @@ COACH = UUID(int=1)
 SPORT = UUID(int=2)
 ADDRESS = UUID(int=3)
 TIME_SLOT = UUID(int=4)
+ORGANIZATION = UUID(int=5)
 ANA, BO, CY = UUID(int=11), UUID(int=12), UUID(int=13)
 BOOKING_1, BOOKING_2, BOOKING_3 = UUID(int=21), UUID(int=22), UUID(int=23)
 START = datetime(2030, 1, 10, 10, tzinfo=UTC)
@@ -156,6 +157,29 @@ def test_scheduling_records_scheduled_with_the_timeslot_and_an_active_status() -
     assert coach_event.status == "Active"
     assert coach_event.seats == 2
     assert coach_event.holders == {}
+
+
+def test_scheduling_without_an_organization_records_none() -> None:
+    coach_event = CoachEvent.schedule(COACH, SPORT, START, END, ADDRESS, timeslot(), meta())
+
+    assert only_event(coach_event, CoachEvent.Scheduled).organization_id is None
+    assert coach_event.organization_id is None
+
+
+def test_scheduling_in_an_organization_records_it() -> None:
+    coach_event = CoachEvent.schedule(COACH, SPORT, START, END, ADDRESS, timeslot(), meta(), ORGANIZATION)
+
+    assert only_event(coach_event, CoachEvent.Scheduled).organization_id == ORGANIZATION
+    assert coach_event.organization_id == ORGANIZATION
+
+
+def test_a_scheduled_event_of_version_1_is_upcast_without_an_organization() -> None:
+    state = {"coach_id": COACH, "timeslot": {}}
+
+    CoachEvent.Scheduled.upcast_v1_v2(state)
+
+    assert state == {"coach_id": COACH, "timeslot": {}, "organization_id": None}
+    assert CoachEvent.Scheduled.class_version == 2
 
 
 def test_scheduling_without_an_address_is_allowed() -> None:
