@@ -180,7 +180,7 @@ def bookings_by_event(
     startAt: Annotated[Instant | None, Query()] = None,
     endAt: Annotated[Instant | None, Query()] = None,
 ) -> list[BookingOut]:
-    runtime.ledger.get_coach_event(eventId)
+    runtime.ledger.get_visible_coach_event(caller.ctx, eventId)
     rows = runtime.bookings.bookings_by_event(caller.visible_client(), eventId, startAt, endAt)
     return [BookingOut.from_row(row) for row in rows]
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid5
 
 from domain.booking import NO_ROLE, SYSTEM, Booking, BookingNotFoundError, NotBookingPartyError
 from domain.coach_event import CoachEvent, CoachEventNotFoundError, TimeSlot
-from domain.context import RequestContext
+from domain.context import Principal, RequestContext
 from domain.court_booking import UserAccessDeniedError
 from domain.court_booking_commands import CourtBookingCommands
 from domain.errors import ConflictError, LedgerError
+from domain.event_visibility import client_may_see_event
 from domain.order import Order, OrderNotFoundError, check_order_request
 from domain.user import User, UserNotFoundError
 
@@ -60,6 +61,29 @@ class BookingCommands(CourtBookingCommands):
     def get_coach_event(self, event_id: UUID) -> CoachEvent:
         return self.load(event_id, CoachEvent, CoachEventNotFoundError, "Coach event")
 
+    def get_visible_coach_event(self, ctx: RequestContext, event_id: UUID) -> CoachEvent:
+        """The event, if the caller may see it; an event of another tenant is not found, as a missing one."""
+        coach_event = self.find(event_id, CoachEvent)
+        if coach_event is None or not self.may_see_event(ctx.principal, coach_event):
+            raise CoachEventNotFoundError(f"Event {event_id} was not found.", event_ids=[str(event_id)])
+        return coach_event
+
+    def may_see_event(self, principal: Principal, coach_event: CoachEvent) -> bool:
+        grants = self._coach_client_grants(principal, coach_event.coach_id)
+        return client_may_see_event(principal, coach_event, grants)
+
+    def _coach_client_grants(self, principal: Principal, coach_id: UUID) -> Iterator[frozenset[UUID]]:
+        """The organizations of each client the coach is linked to, read only as far as they are asked for.
+
+        The caller's own link is read first and directly, so links made before the user's side was kept count.
+        """
+        client_id = principal.client_id
+        if client_id is not None and self.is_user_linked(client_id, coach_id):
+            yield principal.organization_ids
+        for other in self.clients_of_user(coach_id):
+            if other != client_id:
+                yield self.organizations_of_client(other)
+
     def cancel_coach_event(self, ctx: RequestContext, event_id: UUID) -> tuple[CoachEvent, int | None]:
         """Cancel the event and, with role System, every booking that held a seat."""
 
@@ -96,7 +120,7 @@ class BookingCommands(CourtBookingCommands):
             if existing is not None:
                 return PlacedOrder(existing, self.bookings_of(existing), False, None)
             meta = ctx.meta()
-            events, problems = self._bookable_events(event_ids, user_id, ctx.now)
+            events, problems = self._bookable_events(ctx, event_ids, user_id)
             if problems:
                 raise OrderRejectedError(problems)
             booking_ids = [uuid5(order_id, str(event_id)) for event_id in event_ids]
@@ -126,19 +150,18 @@ class BookingCommands(CourtBookingCommands):
         return self.with_retry(attempt)
 
     def _bookable_events(
-        self, event_ids: list[UUID], user_id: UUID, now: datetime
+        self, ctx: RequestContext, event_ids: list[UUID], user_id: UUID
     ) -> tuple[list[CoachEvent], list[LedgerError]]:
         events: list[CoachEvent] = []
         problems: list[LedgerError] = []
         for event_id in event_ids:
-            coach_event = self.find(event_id, CoachEvent)
-            if coach_event is None:
-                problems.append(
-                    CoachEventNotFoundError(f"Event {event_id} was not found.", event_ids=[str(event_id)])
-                )
+            try:
+                coach_event = self.get_visible_coach_event(ctx, event_id)
+            except CoachEventNotFoundError as problem:
+                problems.append(problem)
                 continue
             try:
-                coach_event.check_seat_available(user_id, now)
+                coach_event.check_seat_available(user_id, ctx.now)
             except ConflictError as problem:
                 problems.append(problem)
             events.append(coach_event)

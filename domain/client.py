@@ -10,7 +10,7 @@ from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
 from domain.errors import AccessDeniedError, InvalidInputError, NotFoundError
-from domain.ids import api_key_id, client_user_link_id
+from domain.ids import api_key_id, client_user_link_id, user_clients_id
 from domain.organization import checked_name
 
 SCOPES = frozenset(
@@ -161,3 +161,30 @@ class ClientUserLink(LedgerAggregate):
     def __init__(self, client_id: UUID, user_id: UUID, meta: dict[str, str]) -> None:
         self.client_id = client_id
         self.user_id = user_id
+
+
+class UserClients(LedgerAggregate):
+    """The clients one user is linked to: the links read from the user's side, saved with each link."""
+
+    class Started(LedgerAggregate.Created):
+        user_id: UUID
+
+    class ClientAdded(LedgerAggregate.Event):
+        client_id: UUID
+
+    @staticmethod
+    def create_id(user_id: UUID, **_: object) -> UUID:
+        return user_clients_id(user_id)
+
+    @event(Started)
+    def __init__(self, user_id: UUID, meta: dict[str, str]) -> None:
+        self.user_id = user_id
+        self.client_ids: list[UUID] = []
+
+    def add(self, client_id: UUID, meta: dict[str, str]) -> None:
+        if client_id not in self.client_ids:
+            self._add(client_id=client_id, meta=meta)
+
+    @event(ClientAdded)
+    def _add(self, client_id: UUID, meta: dict[str, str]) -> None:
+        self.client_ids.append(client_id)

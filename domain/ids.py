@@ -10,6 +10,7 @@ _COURT_BOOKING = uuid5(_NAMESPACE, "court-booking")
 _RESOURCE_DAY = uuid5(_NAMESPACE, "resource-day")
 _API_KEY = uuid5(_NAMESPACE, "api-key")
 _CLIENT_USER = uuid5(_NAMESPACE, "client-user")
+_USER_CLIENTS = uuid5(_NAMESPACE, "user-clients")
 
 
 def court_booking_id(external_service_id: UUID, external_court_booking_id: str) -> UUID:
@@ -26,3 +27,7 @@ def api_key_id(key_hash: str) -> UUID:
 
 def client_user_link_id(client_id: UUID, user_id: UUID) -> UUID:
     return uuid5(_CLIENT_USER, f"{client_id}/{user_id}")
+
+
+def user_clients_id(user_id: UUID) -> UUID:
+    return uuid5(_USER_CLIENTS, str(user_id))

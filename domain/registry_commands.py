@@ -15,11 +15,12 @@ from domain.client import (
     ClientNotFoundError,
     ClientUserLink,
     InvalidApiTokenError,
+    UserClients,
     generate_api_key,
     hash_api_key,
 )
 from domain.context import Principal, RequestContext
-from domain.ids import api_key_id, client_user_link_id
+from domain.ids import api_key_id, client_user_link_id, user_clients_id
 from domain.organization import (
     CourtNotFoundError,
     Organization,
@@ -48,6 +49,7 @@ class RegistryCommands(LedgerBase):
         super().__init__(*args, **kwargs)
         self._courts: BoundedCache[Resource] = BoundedCache()
         self._principals: BoundedCache[Principal] = BoundedCache()
+        self._grants: BoundedCache[frozenset[UUID]] = BoundedCache()
         self._issued_topic = get_topic(ApiKey.Issued)
 
     def create_organization(self, ctx: RequestContext, name: str, timezone: str) -> Saved[Organization]:
@@ -107,11 +109,20 @@ class RegistryCommands(LedgerBase):
         self.load(user_id, User, UserNotFoundError, "User")
 
         def attempt() -> Saved[ClientUserLink]:
+            meta = ctx.meta()
+            user_clients = self.find(user_clients_id(user_id), UserClients)
+            if user_clients is None:
+                user_clients = UserClients(user_id=user_id, meta=meta)
             existing = self.find(client_user_link_id(client_id, user_id), ClientUserLink)
             if existing is not None:
-                return Saved(existing)
-            link = ClientUserLink(client_id=client_id, user_id=user_id, meta=ctx.meta())
-            return Saved(link, created=True, position=self.save_all(link))
+                if client_id in user_clients.client_ids:
+                    return Saved(existing)
+                # A link made before the user's side was kept: linking again completes that side.
+                user_clients.add(client_id, meta)
+                return Saved(existing, position=self.save_all(user_clients))
+            link = ClientUserLink(client_id=client_id, user_id=user_id, meta=meta)
+            user_clients.add(client_id, meta)
+            return Saved(link, created=True, position=self.save_all(link, user_clients))
 
         return self.with_retry(attempt)
 
@@ -133,6 +144,19 @@ class RegistryCommands(LedgerBase):
 
     def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
         return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
+
+    def clients_of_user(self, user_id: UUID) -> list[UUID]:
+        """The clients the user is linked to, read from the user's side of the links."""
+        user_clients = self.find(user_clients_id(user_id), UserClients)
+        return list(user_clients.client_ids) if user_clients is not None else []
+
+    def organizations_of_client(self, client_id: UUID) -> frozenset[UUID]:
+        """The organizations granted to the client; grants never change, so they are cached."""
+        granted = self._grants.get(client_id)
+        if granted is None:
+            granted = frozenset(self.get_client(client_id).organization_ids)
+            self._grants.put(client_id, granted)
+        return granted
 
     def _is_unrevoked_key(self, key_id: UUID) -> bool:
         """Whether a key with this id was issued and not revoked: its latest event is still `Issued`."""

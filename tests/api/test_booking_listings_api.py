@@ -58,9 +58,9 @@ def _cardinalities(rows: Rows) -> dict[str, int | None]:
 
 
 def _three_bookings(http: httpx.Client, admin_headers: dict[str, str]) -> tuple[Tenant, datetime, list[str]]:
-    """A fresh tenant's user booked 09-10, 12-13 and 15-16 of one random day with one coach."""
+    """A fresh tenant's user booked 09-10, 12-13 and 15-16 of one random day with one coach of the tenant."""
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers, tenant.client_id)
     day = random_day()
     events = [_schedule(http, admin_headers, coach_id, day + timedelta(hours=hour)) for hour in (9, 12, 15)]
     return tenant, day, book(tenant, events)
@@ -69,14 +69,14 @@ def _three_bookings(http: httpx.Client, admin_headers: dict[str, str]) -> tuple[
 def _booked_through_two_clients(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> tuple[Tenant, Tenant, str, list[str]]:
-    """Two fresh tenants and a user linked to both clients, who booked through each; returns the bookings too.
+    """Two fresh tenants, and a user and a coach linked to both clients; the user booked through each.
 
     The booking through the first client is 09-10 and the one through the second 11-12, of one random day.
     """
     first = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     second = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     shared_user = new_user(http, admin_headers, first.client_id, second.client_id)
-    coach_id = new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers, first.client_id, second.client_id)
     day = random_day()
     [through_first] = book(
         first, [_schedule(http, admin_headers, coach_id, day + timedelta(hours=9))], shared_user
@@ -94,7 +94,7 @@ def test_by_user_lists_the_users_bookings_by_start_time_in_the_booking_shape(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers, tenant.client_id)
     day = random_day()
     late = _schedule(http, admin_headers, coach_id, day + timedelta(hours=15))
     early = _schedule(http, admin_headers, coach_id, day + timedelta(hours=9))
@@ -191,7 +191,7 @@ def test_by_user_for_a_user_not_linked_to_the_client_answers_403_forbidden(
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     other = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_id = new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers, other.client_id)
     book(other, [_schedule(http, admin_headers, coach_id, random_day())])
 
     response = http.get(f"/api/v1/bookings/by-user/{other.user_id}", headers=acting(tenant))
@@ -274,7 +274,8 @@ def test_by_event_lists_the_events_bookings_of_the_calling_client_only(
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     other = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     second_athlete = new_user(http, admin_headers, tenant.client_id)
-    event_id = _schedule(http, admin_headers, new_user(http, admin_headers), random_day(), seats=3)
+    coach_of_both = new_user(http, admin_headers, tenant.client_id, other.client_id)
+    event_id = _schedule(http, admin_headers, coach_of_both, random_day(), seats=3)
     [first] = book(tenant, [event_id])
     [second] = book(tenant, [event_id], second_athlete)
     [foreign] = book(other, [event_id])
@@ -292,7 +293,7 @@ def test_by_event_answers_an_empty_list_for_an_event_without_bookings(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    event_id = _schedule(http, admin_headers, new_user(http, admin_headers), random_day())
+    event_id = _schedule(http, admin_headers, new_user(http, admin_headers, tenant.client_id), random_day())
 
     response = http.get(f"/api/v1/bookings/by-event/{event_id}", headers=acting(tenant))
 
@@ -313,7 +314,7 @@ def test_by_event_shows_the_event_cancelled_with_its_bookings(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    event_id = _schedule(http, admin_headers, new_user(http, admin_headers), random_day())
+    event_id = _schedule(http, admin_headers, new_user(http, admin_headers, tenant.client_id), random_day())
     [booking_id] = book(tenant, [event_id])
     expect(http.post(f"/api/v1/admin/coach-events/{event_id}/cancel", headers=admin_headers), 200)
 
@@ -333,8 +334,8 @@ def test_service_cardinality_counts_the_users_bookings_with_each_coach_by_start_
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
-    coach_a = new_user(http, admin_headers)
-    coach_b = new_user(http, admin_headers)
+    coach_a = new_user(http, admin_headers, tenant.client_id)
+    coach_b = new_user(http, admin_headers, tenant.client_id)
     day = random_day()
     a_third = _schedule(http, admin_headers, coach_a, day + timedelta(days=3))
     a_first = _schedule(http, admin_headers, coach_a, day + timedelta(days=1))
@@ -382,7 +383,7 @@ def test_service_cardinality_in_the_event_listing_is_each_users_own_ordinal(
 ) -> None:
     tenant = make_tenant(http, admin_headers, scopes=BOOKING_SCOPES)
     newcomer = new_user(http, admin_headers, tenant.client_id)
-    coach_id = new_user(http, admin_headers)
+    coach_id = new_user(http, admin_headers, tenant.client_id)
     day = random_day()
     earlier = _schedule(http, admin_headers, coach_id, day + timedelta(hours=8))
     shared = _schedule(http, admin_headers, coach_id, day + timedelta(hours=12))

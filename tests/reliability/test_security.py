@@ -313,6 +313,19 @@ def attempts(intruder: BookingTenant, owner: BookingTenant) -> list[Attempt]:
             body={"userId": b.user_id, "eventIds": [owner.event_id], "paymentMethod": {"type": "Cash"}},
         ),
         Attempt(
+            "order a seat of the owner's event for its own athlete",
+            "POST",
+            "/api/v1/orders",
+            body={"userId": a.user_id, "eventIds": [owner.event_id], "paymentMethod": {"type": "Cash"}},
+            allowed=frozenset({404}),
+        ),
+        Attempt(
+            "list bookings of the owner's event",
+            "GET",
+            f"/api/v1/bookings/by-event/{owner.event_id}",
+            allowed=frozenset({404}),
+        ),
+        Attempt(
             "act as the owner's athlete", "GET", f"/api/v1/orders/{owner.order_id}", acting_user=b.user_id
         ),
         Attempt("act as the owner's coach", "POST", f"{booking}/accept", acting_user=owner.coach_id),
@@ -331,12 +344,6 @@ def attempts(intruder: BookingTenant, owner: BookingTenant) -> list[Attempt]:
             "GET",
             a.list_path,
             params={"courtId": b.court_id},
-            allowed=frozenset({200}),
-        ),
-        Attempt(
-            "list bookings of the owner's event",
-            "GET",
-            f"/api/v1/bookings/by-event/{owner.event_id}",
             allowed=frozenset({200}),
         ),
     ]

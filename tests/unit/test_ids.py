@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from domain.ids import api_key_id, client_user_link_id, court_booking_id, resource_day_id
+from domain.ids import api_key_id, client_user_link_id, court_booking_id, resource_day_id, user_clients_id
 
 
 def test_court_booking_id_is_stable_for_its_service_and_external_id() -> None:
@@ -30,3 +30,11 @@ def test_api_key_id_is_stable_for_its_hash() -> None:
 
 def test_client_user_link_id_is_stable_for_its_pair() -> None:
     assert client_user_link_id(UUID(int=5), UUID(int=6)) == UUID("f8466d68-ce7e-5abf-8dd9-c53e154ce4b6")
+
+
+def test_user_clients_id_is_stable_for_its_user() -> None:
+    assert user_clients_id(UUID(int=6)) == UUID("81a6176b-2a8e-5d0c-986f-7c51193a5c47")
+
+
+def test_user_clients_id_differs_from_the_users_own_id_and_its_links() -> None:
+    assert user_clients_id(UUID(int=6)) not in {UUID(int=6), client_user_link_id(UUID(int=5), UUID(int=6))}

@@ -13,9 +13,10 @@ from domain.client import (
     Client,
     ClientUserLink,
     UnknownScopeError,
+    UserClients,
     hash_api_key,
 )
-from domain.ids import api_key_id, client_user_link_id
+from domain.ids import api_key_id, client_user_link_id, user_clients_id
 from domain.organization import InvalidNameError, InvalidTimezoneError, Organization, Venue
 from domain.user import InvalidEmailError, User
 from tests.unit.events import given, meta, no_events, only_event
@@ -167,3 +168,25 @@ def test_linking_a_user_to_a_client_derives_the_link_id_from_the_pair() -> None:
 
     event = only_event(link, ClientUserLink.Linked)
     assert event.originator_id == client_user_link_id(UUID(int=5), UUID(int=6))
+
+
+def test_a_users_clients_are_kept_under_an_id_derived_from_the_user() -> None:
+    user_clients = UserClients(user_id=UUID(int=6), meta=meta())
+
+    assert only_event(user_clients, UserClients.Started).originator_id == user_clients_id(UUID(int=6))
+    assert user_clients.client_ids == []
+
+
+def test_adding_clients_to_a_users_clients_records_each_once_in_order() -> None:
+    user_clients = given(UserClients(user_id=UUID(int=6), meta=meta()))
+
+    user_clients.add(UUID(int=5), meta(LATER))
+    user_clients.add(UUID(int=7), meta(LATER))
+    user_clients.add(UUID(int=5), meta(LATER))
+
+    added = user_clients.collect_events()
+    assert [(type(event), event.client_id) for event in added] == [  # type: ignore[attr-defined]
+        (UserClients.ClientAdded, UUID(int=5)),
+        (UserClients.ClientAdded, UUID(int=7)),
+    ]
+    assert user_clients.client_ids == [UUID(int=5), UUID(int=7)]
