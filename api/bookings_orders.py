@@ -69,11 +69,14 @@ DisputeBody = Annotated[DisputeIn, Depends(json_body(DisputeIn, booking_writer))
 ResolutionBody = Annotated[ResolutionIn, Depends(json_body(ResolutionIn, booking_writer))]
 
 
-def booking_views(runtime: Runtime, bookings: list[Booking], position: int | None) -> list[BookingOut]:
+def booking_views(
+    runtime: Runtime, caller: Caller, bookings: list[Booking], position: int | None
+) -> list[BookingOut]:
     """Bookings in the response shape; event status from the aggregates, cardinality from the view."""
     if position is not None:
         runtime.bookings.wait_for(position, VIEW_WAIT_SECONDS)
-    rows = {row["booking_id"]: row for row in runtime.bookings.bookings_by_ids([b.id for b in bookings])}
+    found = runtime.bookings.bookings_by_ids(caller.visible_client(), [b.id for b in bookings])
+    rows = {row["booking_id"]: row for row in found}
     statuses = {
         event_id: runtime.ledger.get_coach_event(event_id).status
         for event_id in {b.event_id for b in bookings}
@@ -90,9 +93,10 @@ def as_json(runtime: Runtime, model: Any, status: int, position: int | None) -> 
 
 
 def order_json(
-    runtime: Runtime, order: Order, bookings: list[Booking], position: int | None, status: int
+    runtime: Runtime, caller: Caller, order: Order, bookings: list[Booking], position: int | None, status: int
 ) -> JSONResponse:
-    return as_json(runtime, OrderOut.of(order, booking_views(runtime, bookings, position)), status, position)
+    views = booking_views(runtime, caller, bookings, position)
+    return as_json(runtime, OrderOut.of(order, views), status, position)
 
 
 @router.post(
@@ -112,7 +116,7 @@ def create_order(request: Request, body: OrderBody, caller: OrderWriter, runtime
             body.paymentMethod.type,
             body.paymentMethod.methodId,
         )
-        return order_json(runtime, placed.order, placed.bookings, placed.position, 201)
+        return order_json(runtime, caller, placed.order, placed.bookings, placed.position, 201)
 
     return run_idempotent(request, caller, handle)
 
@@ -133,7 +137,7 @@ def list_orders(
 @router.get("/orders/{orderId}", responses=ERRORS)
 def get_order(orderId: UUID, caller: Reader, runtime: RuntimeDep) -> OrderOut:
     order, bookings = runtime.ledger.get_order(caller.ctx, orderId)
-    return OrderOut.of(order, booking_views(runtime, bookings, None))
+    return OrderOut.of(order, booking_views(runtime, caller, bookings, None))
 
 
 @router.post(
@@ -153,7 +157,7 @@ def settle_payment(
 
     def handle() -> Response:
         settled = runtime.ledger.settle_payment(caller.ctx, orderId, body.status)
-        return order_json(runtime, settled.order, settled.bookings, settled.position, 200)
+        return order_json(runtime, caller, settled.order, settled.bookings, settled.position, 200)
 
     return run_idempotent(request, caller, handle)
 
@@ -187,7 +191,7 @@ def bookings_by_event(
 
 @router.get("/bookings/{bookingId}", responses=ERRORS)
 def get_booking(bookingId: UUID, caller: Reader, runtime: RuntimeDep) -> BookingOut:
-    return booking_views(runtime, [runtime.ledger.get_booking(caller.ctx, bookingId)], None)[0]
+    return booking_views(runtime, caller, [runtime.ledger.get_booking(caller.ctx, bookingId)], None)[0]
 
 
 @dataclass(frozen=True)
@@ -210,7 +214,8 @@ class BookingChange:
             booking, position = ledger.change_booking(
                 caller.ctx, self.booking_id, caller.acting_user_id, change
             )
-            return as_json(self.runtime, booking_views(self.runtime, [booking], position)[0], 200, position)
+            view = booking_views(self.runtime, caller, [booking], position)[0]
+            return as_json(self.runtime, view, 200, position)
 
         return run_idempotent(self.request, caller, handle)
 

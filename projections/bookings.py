@@ -122,16 +122,24 @@ class BookingsView(TrackedView):
         return row_statements(event, position, self)
 
     def _select(
-        self, where: sql.Composable, params: dict[str, Any], order: str = "start_at, booking_id"
+        self, where: sql.Composable, params: dict[str, Any], client_id: UUID | None
     ) -> list[dict[str, Any]]:
-        # serviceCardinality: the booking's ordinal among the user's non-cancelled bookings with that coach.
+        """Rows matching `where`, serviceCardinality counted among the bookings of `client_id` (None: all).
+
+        serviceCardinality is the booking's ordinal among the user's non-cancelled bookings with that coach
+        that the caller may see, so bookings made through other clients neither count nor show through it.
+        """
+        seen = sql.SQL("")
+        if client_id is not None:
+            seen = sql.SQL(" AND b.client_id = %(client)s")
+            params = {**params, "client": client_id}
         query = sql.SQL(
             "SELECT * FROM (SELECT b.*, CASE WHEN b.status <> 'Canceled' THEN row_number() OVER ("
             "PARTITION BY b.user_id, b.coach_id, b.status <> 'Canceled' ORDER BY b.start_at, b.booking_id) "
             "END AS service_cardinality FROM {bookings} b WHERE b.user_id IN ("
-            "SELECT user_id FROM {bookings} WHERE {where})) ranked "
+            "SELECT user_id FROM {bookings} WHERE {where}){seen}) ranked "
             "WHERE {where} ORDER BY start_at, booking_id"
-        ).format(bookings=self.table("bookings"), where=where)
+        ).format(bookings=self.table("bookings"), where=where, seen=seen)
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(query, params)
             return list(curs.fetchall())
@@ -144,7 +152,7 @@ class BookingsView(TrackedView):
         params: dict[str, Any] = {"user": user_id}
         self._window(clauses, params, start_at, end_at)
         self._client(clauses, params, client_id)
-        return self._select(sql.SQL(" AND ").join(clauses), params)
+        return self._select(sql.SQL(" AND ").join(clauses), params, client_id)
 
     def bookings_by_event(
         self, client_id: UUID | None, event_id: UUID, start_at: datetime | None, end_at: datetime | None
@@ -153,10 +161,11 @@ class BookingsView(TrackedView):
         params: dict[str, Any] = {"event": event_id}
         self._window(clauses, params, start_at, end_at)
         self._client(clauses, params, client_id)
-        return self._select(sql.SQL(" AND ").join(clauses), params)
+        return self._select(sql.SQL(" AND ").join(clauses), params, client_id)
 
-    def bookings_by_ids(self, booking_ids: list[UUID]) -> list[dict[str, Any]]:
-        return self._select(sql.SQL("booking_id = ANY(%(ids)s)"), {"ids": booking_ids})
+    def bookings_by_ids(self, client_id: UUID | None, booking_ids: list[UUID]) -> list[dict[str, Any]]:
+        """The bookings with these ids, serviceCardinality as `client_id` sees it (None: every client)."""
+        return self._select(sql.SQL("booking_id = ANY(%(ids)s)"), {"ids": booking_ids}, client_id)
 
     def orders_by_user(
         self, client_id: UUID | None, user_id: UUID, start_at: datetime | None, end_at: datetime | None
@@ -178,7 +187,9 @@ class BookingsView(TrackedView):
             curs.execute(query, params)
             orders = list(curs.fetchall())
         rows = self._select(
-            sql.SQL("order_id = ANY(%(orders)s)"), {"orders": [order["order_id"] for order in orders]}
+            sql.SQL("order_id = ANY(%(orders)s)"),
+            {"orders": [order["order_id"] for order in orders]},
+            client_id,
         )
         for order in orders:
             order["bookings"] = [row for row in rows if row["order_id"] == order["order_id"]]

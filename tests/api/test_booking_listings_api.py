@@ -19,6 +19,7 @@ from tests.api.orders_support import (
     cancel_booking,
     error_code,
     new_user,
+    orders_of,
     poll,
     read_booking,
     schedule_coach_event,
@@ -236,7 +237,7 @@ def test_by_user_lists_only_the_bookings_made_through_the_calling_client(
     assert booking_ids(seen_by_second) == [through_second]
 
 
-def test_a_client_with_the_admin_scope_lists_every_clients_bookings_of_a_user(
+def test_a_client_with_the_admin_scope_lists_and_counts_every_clients_bookings_of_a_user(
     http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     _, _, shared_user, [through_first, through_second] = _booked_through_two_clients(http, admin_headers)
@@ -246,8 +247,11 @@ def test_a_client_with_the_admin_scope_lists_every_clients_bookings_of_a_user(
         lambda: expect(http.get(f"/api/v1/bookings/by-user/{shared_user}", headers=system.headers), 200),
         lambda rows: len(rows) == 2,
     )
+    read = expect(http.get(f"/api/v1/bookings/{through_second}", headers=system.headers), 200)
 
     assert booking_ids(rows) == [through_first, through_second]
+    assert _cardinalities(rows) == {through_first: 1, through_second: 2}
+    assert read["serviceCardinality"] == 2
 
 
 def test_by_user_shows_a_cancellation_once_the_view_caught_up(
@@ -348,6 +352,22 @@ def test_service_cardinality_counts_the_users_bookings_with_each_coach_by_start_
 
     assert booking_ids(rows) == [first, with_b, second, third]
     assert _cardinalities(rows) == {first: 1, with_b: 1, second: 2, third: 3}
+
+
+def test_service_cardinality_counts_only_the_bookings_made_through_the_calling_client(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    _, second, shared_user, [_, through_second] = _booked_through_two_clients(http, admin_headers)
+    [order] = orders_of(second, shared_user, at_least=1)
+
+    listed = bookings_of(second, shared_user, done=lambda rows: len(rows) == 1)
+    read = read_booking(second, through_second, shared_user)
+    by_event = _by_event(second, listed[0]["eventId"], done=lambda rows: len(rows) == 1)
+
+    assert _cardinalities(listed) == {through_second: 1}
+    assert read["serviceCardinality"] == 1
+    assert by_event[0]["serviceCardinality"] == 1
+    assert _cardinalities(order["bookings"]) == {through_second: 1}
 
 
 def test_service_cardinality_renumbers_when_an_earlier_booking_is_cancelled(
