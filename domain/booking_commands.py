@@ -1,18 +1,17 @@
-"""Commands of the bookings-and-orders surface: coach events, orders, payments and the booking lifecycle."""
+"""Commands of the bookings-and-orders surface: coach events, orders and payments."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid5
 
-from domain.booking import NO_ROLE, SYSTEM, Booking, BookingNotFoundError, NotBookingPartyError
+from domain.booking import SYSTEM, Booking, BookingNotFoundError
 from domain.coach_event import CoachEvent, CoachEventNotFoundError, TimeSlot
 from domain.context import RequestContext
 from domain.court_booking import UserAccessDeniedError
-from domain.court_booking_commands import CourtBookingCommands
 from domain.errors import ConflictError, LedgerError
+from domain.lookups import Lookups
 from domain.order import Order, OrderNotFoundError, check_order_request
 from domain.user import User, UserNotFoundError
 
@@ -35,8 +34,8 @@ class PlacedOrder:
     position: int | None
 
 
-class BookingCommands(CourtBookingCommands):
-    """Coach events, orders and bookings; seats are taken in the same save as the bookings."""
+class BookingCommands(Lookups):
+    """Coach events, orders and payments; seats are taken in the same save as the bookings."""
 
     def schedule_coach_event(
         self,
@@ -53,9 +52,6 @@ class BookingCommands(CourtBookingCommands):
             coach_id, sport_id, start_at, end_at, address_id, timeslot, ctx.meta()
         )
         return coach_event, self.save_all(coach_event)
-
-    def get_coach_event(self, event_id: UUID) -> CoachEvent:
-        return self.load(event_id, CoachEvent, CoachEventNotFoundError, "Coach event")
 
     def cancel_coach_event(self, ctx: RequestContext, event_id: UUID) -> tuple[CoachEvent, int | None]:
         """Cancel the event and, with role System, every booking that held a seat."""
@@ -171,40 +167,3 @@ class BookingCommands(CourtBookingCommands):
             return PlacedOrder(order, bookings, False, self.save_all(*changed))
 
         return self.with_retry(attempt)
-
-    def get_booking(self, ctx: RequestContext, booking_id: UUID) -> Booking:
-        booking = self.find(booking_id, Booking)
-        if booking is None or not self._may_see(ctx, booking.client_id):
-            raise BookingNotFoundError(f"Booking {booking_id} was not found.")
-        return booking
-
-    def change_booking(
-        self,
-        ctx: RequestContext,
-        booking_id: UUID,
-        acting_user_id: UUID | None,
-        change: Callable[[Booking, str, dict[str, str]], None],
-    ) -> tuple[Booking, int | None]:
-        """Apply one lifecycle change as the caller's role; a cancellation also frees the seat."""
-
-        def attempt() -> tuple[Booking, int | None]:
-            booking = self.get_booking(ctx, booking_id)
-            try:
-                role = booking.role_of(acting_user_id, ctx.principal.has_scope("admin"))
-            except NotBookingPartyError:
-                # Each change checks the role it needs; dismissing needs the owner instead.
-                role = NO_ROLE
-            held_seat = booking.holds_seat
-            meta = ctx.meta()
-            change(booking, role, meta)
-            changed: list[object] = [booking]
-            if held_seat and not booking.holds_seat:
-                coach_event = self.get_coach_event(booking.event_id)
-                coach_event.release_seat(booking.id, meta)
-                changed.append(coach_event)
-            return booking, self.save_all(*changed)
-
-        return self.with_retry(attempt)
-
-    def _may_see(self, ctx: RequestContext, client_id: UUID) -> bool:
-        return ctx.principal.client_id == client_id or ctx.principal.has_scope("admin")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
+from domain.calendar import Hold
 from domain.context import RequestContext
 from domain.court_booking import (
     CourtBooking,
@@ -17,25 +18,12 @@ from domain.court_booking import (
     checked_participants,
 )
 from domain.errors import NotFoundError
-from domain.ids import court_booking_id, resource_day_id
-from domain.registry_commands import RegistryCommands
-from domain.resource_day import ResourceDay, days_touched
+from domain.ids import court_booking_id
+from domain.lookups import Lookups
 
 
 class CourtBookingVersionNotFoundError(NotFoundError):
     """Raised when a court booking has no version with the requested number."""
-
-
-@dataclass(frozen=True)
-class Hold:
-    """A reservation of a resource for [start, end)."""
-
-    resource_id: UUID
-    start: datetime
-    end: datetime
-
-    def days(self) -> set[tuple[UUID, date]]:
-        return {(self.resource_id, day) for day in days_touched(self.start, self.end)}
 
 
 @dataclass(frozen=True)
@@ -47,7 +35,7 @@ class CourtBookingOutcome:
     position: int | None
 
 
-class CourtBookingCommands(RegistryCommands):
+class CourtBookingCommands(Lookups):
     """Court-booking commands; every change saves the booking and its calendar days atomically."""
 
     def upsert_court_booking(
@@ -75,11 +63,11 @@ class CourtBookingCommands(RegistryCommands):
                 booking = CourtBooking.register(
                     external_service_id, external_court_booking_id, court.organization_id, terms, meta
                 )
-                days = self._move_hold(booking_id, None, Hold(court_id, start, end), meta)
+                days = self.calendar.move(booking_id, None, Hold(court_id, start, end), meta)
                 return CourtBookingOutcome(booking, True, self.save_all(booking, *days))
             if not booking.needs_revision(terms):
                 return CourtBookingOutcome(booking, False, None)
-            days = self._move_hold(booking_id, self._hold_of(booking), Hold(court_id, start, end), meta)
+            days = self.calendar.move(booking_id, self._hold_of(booking), Hold(court_id, start, end), meta)
             booking.revise(court.organization_id, terms, meta)
             return CourtBookingOutcome(booking, False, self.save_all(booking, *days))
 
@@ -100,7 +88,7 @@ class CourtBookingCommands(RegistryCommands):
             if not booking.needs_cancel(external_updated_at):
                 return CourtBookingOutcome(booking, False, None)
             meta = ctx.meta()
-            days = self._move_hold(booking_id, self._hold_of(booking), None, meta)
+            days = self.calendar.move(booking_id, self._hold_of(booking), None, meta)
             booking.cancel(external_updated_at, meta)
             return CourtBookingOutcome(booking, False, self.save_all(booking, *days))
 
@@ -134,21 +122,3 @@ class CourtBookingCommands(RegistryCommands):
     @staticmethod
     def _hold_of(booking: CourtBooking) -> Hold | None:
         return Hold(booking.court_id, booking.start, booking.end) if booking.is_active else None
-
-    def _move_hold(
-        self, booking_id: UUID, old: Hold | None, new: Hold | None, meta: dict[str, str]
-    ) -> list[ResourceDay]:
-        """Release the old hold and take the new one, day by day; raises on an overlap."""
-        old_days = old.days() if old else set()
-        new_days = new.days() if new else set()
-        changed: list[ResourceDay] = []
-        for resource_id, day in sorted(old_days | new_days, key=lambda key: (str(key[0]), key[1])):
-            calendar = self.find(resource_day_id(resource_id, day), ResourceDay)
-            if calendar is None:
-                calendar = ResourceDay(resource_id=resource_id, day=day, meta=meta)
-            if new is not None and (resource_id, day) in new_days:
-                calendar.reserve(booking_id, new.start, new.end, meta)
-            else:
-                calendar.release(booking_id, meta)
-            changed.append(calendar)
-        return changed

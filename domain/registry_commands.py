@@ -7,12 +7,12 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from domain.app_base import BoundedCache, LedgerBase, Saved
+from domain.app_base import Saved
+from domain.caches import BoundedCache
 from domain.client import (
     ApiKey,
     ApiKeyNotFoundError,
     Client,
-    ClientNotFoundError,
     ClientUserLink,
     InvalidApiTokenError,
     generate_api_key,
@@ -20,14 +20,8 @@ from domain.client import (
 )
 from domain.context import Principal, RequestContext
 from domain.ids import api_key_id, client_user_link_id
-from domain.organization import (
-    CourtNotFoundError,
-    Organization,
-    OrganizationNotFoundError,
-    Resource,
-    Venue,
-    VenueNotFoundError,
-)
+from domain.lookups import Lookups
+from domain.organization import Organization, Resource, Venue, VenueNotFoundError
 from domain.user import User, UserNotFoundError
 
 
@@ -41,12 +35,11 @@ class IssuedApiKey:
         self.created_at = created_at
 
 
-class RegistryCommands(LedgerBase):
+class RegistryCommands(Lookups):
     """Registry commands and the API-key authentication."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._courts: BoundedCache[Resource] = BoundedCache()
         self._principals: BoundedCache[Principal] = BoundedCache()
         self._issued_topic = get_topic(ApiKey.Issued)
 
@@ -114,25 +107,6 @@ class RegistryCommands(LedgerBase):
             return Saved(link, created=True, position=self.save_all(link))
 
         return self.with_retry(attempt)
-
-    def get_organization(self, organization_id: UUID) -> Organization:
-        return self.load(organization_id, Organization, OrganizationNotFoundError, "Organization")
-
-    def get_client(self, client_id: UUID) -> Client:
-        return self.load(client_id, Client, ClientNotFoundError, "Client")
-
-    def get_court(self, court_id: UUID) -> Resource:
-        # Resources have no events after their registration, so a loaded court never goes stale.
-        court = self._courts.get(court_id)
-        if court is None:
-            court = self.load(court_id, Resource, CourtNotFoundError, "Court")
-            if court.kind != "court":
-                raise CourtNotFoundError(f"Court {court_id} was not found.")
-            self._courts.put(court_id, court)
-        return court
-
-    def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
-        return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
 
     def _is_unrevoked_key(self, key_id: UUID) -> bool:
         """Whether a key with this id was issued and not revoked: its latest event is still `Issued`."""
