@@ -131,10 +131,10 @@ def create_coach_event(
     runtime: RuntimeDep,
 ) -> CoachEventOut:
     """Schedule a coach's bookable session with its timeslot and seats."""
-    coach_event, _ = runtime.ledger.schedule_coach_event(
+    saved = runtime.ledger.schedule_coach_event(
         ctx, body.coachId, body.sportId, body.startAt, body.endAt, body.addressId, body.time_slot()
     )
-    return CoachEventOut.of(coach_event)
+    return CoachEventOut.of(saved.value)
 
 
 @router.get("/coach-events/{eventId}", responses=error_responses(400, 401, 404, 503))
@@ -145,5 +145,4 @@ def get_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Co
 @router.post("/coach-events/{eventId}/cancel", responses=error_responses(400, 401, 404, 409, 503))
 def cancel_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
     """Cancel the event and its active bookings (cancelled by System)."""
-    coach_event, _ = runtime.ledger.cancel_coach_event(ctx, eventId)
-    return CoachEventOut.of(coach_event)
+    return CoachEventOut.of(runtime.ledger.cancel_coach_event(ctx, eventId).value)

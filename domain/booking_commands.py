@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID, uuid5
+from uuid import UUID, uuid4, uuid5
 
+from domain.app_base import Saved
 from domain.booking import SYSTEM, Booking, BookingNotFoundError
 from domain.coach_event import CoachEvent, CoachEventNotFoundError, TimeSlot
 from domain.context import RequestContext
 from domain.court_booking import UserAccessDeniedError
 from domain.errors import ConflictError, LedgerError
+from domain.ids import order_id as derived_order_id
 from domain.lookups import Lookups
 from domain.order import Order, OrderNotFoundError, check_order_request
 from domain.user import User, UserNotFoundError
@@ -25,13 +27,11 @@ class OrderRejectedError(ConflictError):
 
 
 @dataclass(frozen=True)
-class PlacedOrder:
-    """An order with its bookings, whether this call created it, and the position of its last event."""
+class OrderWithBookings:
+    """An order and its bookings, in the order of its events."""
 
     order: Order
     bookings: list[Booking]
-    created: bool
-    position: int | None
 
 
 class BookingCommands(Lookups):
@@ -46,17 +46,17 @@ class BookingCommands(Lookups):
         end_at: datetime,
         address_id: UUID | None,
         timeslot: TimeSlot,
-    ) -> tuple[CoachEvent, int | None]:
+    ) -> Saved[CoachEvent]:
         self.load(coach_id, User, UserNotFoundError, "Coach")
         coach_event = CoachEvent.schedule(
             coach_id, sport_id, start_at, end_at, address_id, timeslot, ctx.meta()
         )
-        return coach_event, self.save_all(coach_event)
+        return Saved(coach_event, created=True, position=self.save_all(coach_event))
 
-    def cancel_coach_event(self, ctx: RequestContext, event_id: UUID) -> tuple[CoachEvent, int | None]:
+    def cancel_coach_event(self, ctx: RequestContext, event_id: UUID) -> Saved[CoachEvent]:
         """Cancel the event and, with role System, every booking that held a seat."""
 
-        def attempt() -> tuple[CoachEvent, int | None]:
+        def attempt() -> Saved[CoachEvent]:
             meta = ctx.meta()
             coach_event = self.get_coach_event(event_id)
             bookings = [
@@ -65,29 +65,33 @@ class BookingCommands(Lookups):
             ]
             for booking in bookings:
                 booking.cancel(SYSTEM, None, None, meta)
-            return coach_event, self.save_all(coach_event, *bookings)
+            return Saved(coach_event, position=self.save_all(coach_event, *bookings))
 
         return self.with_retry(attempt)
 
     def place_order(
         self,
         ctx: RequestContext,
-        order_id: UUID,
         user_id: UUID,
         event_ids: list[UUID],
         payment_type: str,
         payment_method_id: UUID | None,
-    ) -> PlacedOrder:
-        """All or nothing: one Pending booking per event, seats taken atomically with the order."""
+        idempotency_key: str | None = None,
+    ) -> Saved[OrderWithBookings]:
+        """All or nothing: one Pending booking per event, seats taken atomically with the order.
+
+        Under an Idempotency-Key the order's id derives from the key, so a retry answers with the same order.
+        """
         check_order_request(event_ids, payment_type, payment_method_id)
         client_id = ctx.principal.client_id
-        if client_id is None or not self.is_user_linked(client_id, user_id):
+        if client_id is None or not self.can_act_for(ctx.principal, user_id):
             raise UserAccessDeniedError(f"The client may not act for user {user_id}.")
+        order_id = derived_order_id(client_id, idempotency_key) if idempotency_key else uuid4()
 
-        def attempt() -> PlacedOrder:
+        def attempt() -> Saved[OrderWithBookings]:
             existing = self.find(order_id, Order)
             if existing is not None:
-                return PlacedOrder(existing, self.bookings_of(existing), False, None)
+                return Saved(OrderWithBookings(existing, self.bookings_of(existing)))
             meta = ctx.meta()
             events, problems = self._bookable_events(event_ids, user_id, ctx.now)
             if problems:
@@ -114,7 +118,8 @@ class BookingCommands(Lookups):
                         meta=meta,
                     )
                 )
-            return PlacedOrder(order, bookings, True, self.save_all(order, *bookings, *events))
+            position = self.save_all(order, *bookings, *events)
+            return Saved(OrderWithBookings(order, bookings), created=True, position=position)
 
         return self.with_retry(attempt)
 
@@ -137,11 +142,11 @@ class BookingCommands(Lookups):
             events.append(coach_event)
         return events, problems
 
-    def get_order(self, ctx: RequestContext, order_id: UUID) -> tuple[Order, list[Booking]]:
+    def get_order(self, ctx: RequestContext, order_id: UUID) -> OrderWithBookings:
         order = self.find(order_id, Order)
         if order is None or not self._may_see(ctx, order.client_id):
             raise OrderNotFoundError(f"Order {order_id} was not found.")
-        return order, self.bookings_of(order)
+        return OrderWithBookings(order, self.bookings_of(order))
 
     def bookings_of(self, order: Order) -> list[Booking]:
         return [
@@ -149,11 +154,12 @@ class BookingCommands(Lookups):
             for booking_id in order.booking_ids
         ]
 
-    def settle_payment(self, ctx: RequestContext, order_id: UUID, status: str) -> PlacedOrder:
+    def settle_payment(self, ctx: RequestContext, order_id: UUID, status: str) -> Saved[OrderWithBookings]:
         """Record the payment provider's result; a failed payment cancels the order's bookings."""
 
-        def attempt() -> PlacedOrder:
-            order, bookings = self.get_order(ctx, order_id)
+        def attempt() -> Saved[OrderWithBookings]:
+            found = self.get_order(ctx, order_id)
+            order, bookings = found.order, found.bookings
             meta = ctx.meta()
             order.settle_payment(status, meta)
             changed: list[object] = [order]
@@ -164,6 +170,6 @@ class BookingCommands(Lookups):
                         coach_event = self.get_coach_event(booking.event_id)
                         coach_event.release_seat(booking.id, meta)
                         changed += [booking, coach_event]
-            return PlacedOrder(order, bookings, False, self.save_all(*changed))
+            return Saved(found, position=self.save_all(*changed))
 
         return self.with_retry(attempt)

@@ -11,7 +11,7 @@ from domain.caches import BoundedCache
 from domain.calendar import Calendar
 from domain.client import Client, ClientNotFoundError, ClientUserLink
 from domain.coach_event import CoachEvent, CoachEventNotFoundError
-from domain.context import RequestContext
+from domain.context import Principal, RequestContext
 from domain.ids import client_user_link_id, resource_day_id
 from domain.organization import CourtNotFoundError, Organization, OrganizationNotFoundError, Resource
 from domain.resource_day import ResourceDay
@@ -43,6 +43,15 @@ class Lookups(LedgerBase):
 
     def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
         return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
+
+    def can_act_for(self, principal: Principal, user_id: UUID) -> bool:
+        """Whether the principal may act for the user: only a client the user is linked to may."""
+        client_id = principal.client_id
+        return client_id is not None and self.is_user_linked(client_id, user_id)
+
+    def can_see_user(self, principal: Principal, user_id: UUID) -> bool:
+        """Whether the principal may read the user's records: an admin client, or one acting for them."""
+        return principal.has_scope("admin") or self.can_act_for(principal, user_id)
 
     def get_coach_event(self, event_id: UUID) -> CoachEvent:
         return self.load(event_id, CoachEvent, CoachEventNotFoundError, "Coach event")

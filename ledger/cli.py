@@ -115,7 +115,7 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             "create-coach-event": lambda: _create_coach_event(args, ledger, ctx),
             "get-coach-event": lambda: out.CoachEventOut.of(ledger.get_coach_event(args.event_id)),
             "cancel-coach-event": lambda: out.CoachEventOut.of(
-                ledger.cancel_coach_event(ctx, args.event_id)[0]
+                ledger.cancel_coach_event(ctx, args.event_id).value
             ),
         }
         result = operations[args.operation]()
@@ -145,10 +145,10 @@ def _create_coach_event(args: argparse.Namespace, ledger: Ledger, ctx: RequestCo
     }
     # The same validation as the admin API: the body model, in JSON mode.
     body = CoachEventIn.model_validate_json(json.dumps(payload))
-    coach_event, _ = ledger.schedule_coach_event(
+    saved = ledger.schedule_coach_event(
         ctx, body.coachId, body.sportId, body.startAt, body.endAt, body.addressId, body.time_slot()
     )
-    return CoachEventOut.of(coach_event)
+    return CoachEventOut.of(saved.value)
 
 
 def _coach_event_parsers(ops: Any) -> None:

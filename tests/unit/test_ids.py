@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from domain.ids import api_key_id, client_user_link_id, court_booking_id, resource_day_id
+from domain.ids import api_key_id, client_user_link_id, court_booking_id, order_id, resource_day_id
 
 
 def test_court_booking_id_is_stable_for_its_service_and_external_id() -> None:
@@ -30,3 +30,11 @@ def test_api_key_id_is_stable_for_its_hash() -> None:
 
 def test_client_user_link_id_is_stable_for_its_pair() -> None:
     assert client_user_link_id(UUID(int=5), UUID(int=6)) == UUID("f8466d68-ce7e-5abf-8dd9-c53e154ce4b6")
+
+
+def test_order_id_is_stable_for_its_client_and_idempotency_key() -> None:
+    assert order_id(UUID(int=1), "key-1") == UUID("55d5446b-44b6-53dc-8ab2-3bf2cbc5804d")
+
+
+def test_order_id_without_a_client_is_stable_for_its_idempotency_key() -> None:
+    assert order_id(None, "key-1") == UUID("32c65bd0-ddc8-5494-951b-72412d48716a")
