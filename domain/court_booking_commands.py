@@ -54,7 +54,7 @@ class CourtBookingCommands(Lookups):
                 booking = CourtBooking.register(
                     external_service_id, external_court_booking_id, court.organization_id, terms, meta
                 )
-                days = self.calendar.move(booking_id, None, Hold(court_id, start, end), meta)
+                days = self.calendar.reserve(booking_id, Hold(court_id, start, end), meta)
                 return Saved(booking, created=True, position=self.save_all(booking, *days))
             if not booking.needs_revision(terms):
                 return Saved(booking)
