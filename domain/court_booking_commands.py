@@ -12,11 +12,10 @@ from domain.context import RequestContext
 from domain.court_booking import (
     CourtBooking,
     CourtBookingNotFoundError,
-    CourtBookingTerms,
     OrganizationAccessDeniedError,
     UserAccessDeniedError,
-    checked_participants,
 )
+from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.errors import NotFoundError
 from domain.ids import court_booking_id
 from domain.lookups import Lookups

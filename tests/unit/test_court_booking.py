@@ -8,13 +8,8 @@ from uuid import UUID
 
 import pytest
 
-from domain.court_booking import (
-    CourtBooking,
-    CourtBookingTerms,
-    StaleWriteError,
-    VersionConflictError,
-    checked_participants,
-)
+from domain.court_booking import CourtBooking, StaleWriteError, VersionConflictError
+from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.ids import court_booking_id
 from tests.unit.events import given, meta, no_events, only_event
 
