@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import event
-
 from domain.base import LedgerAggregate
+from domain.calendar import Hold
 from domain.context import format_instant
 from domain.court_booking_terms import CourtBookingTerms
 from domain.errors import AccessDeniedError, ConflictError, NotFoundError
@@ -34,36 +35,61 @@ class VersionConflictError(ConflictError):
     """Raised when a write has the stored `externalUpdatedAt` but a different payload."""
 
 
+@dataclass(frozen=True)
+class RecordedTerms:
+    """What registering or revising a court booking records: the terms, their organization and fingerprint."""
+
+    organization_id: UUID
+    court_id: UUID
+    start: datetime
+    end: datetime
+    participants: list[dict[str, str]]
+    external_updated_at: datetime
+    fingerprint: str
+
+    @classmethod
+    def of(cls, organization_id: UUID, terms: CourtBookingTerms) -> RecordedTerms:
+        return cls(
+            organization_id,
+            terms.court_id,
+            terms.start,
+            terms.end,
+            terms.participant_dicts,
+            terms.external_updated_at,
+            terms.fingerprint(),
+        )
+
+    def event_fields(self) -> dict[str, Any]:
+        """The fields as an event's attributes; the events declare them by deriving from this class."""
+        return {field.name: getattr(self, field.name) for field in fields(RecordedTerms)}
+
+
 class CourtBooking(LedgerAggregate):
     """A court booking owned by a partner service, keyed by the partner's own booking id."""
 
     PERSONAL_FIELDS = ("participants",)
 
-    class Registered(LedgerAggregate.Created):
+    class Registered(LedgerAggregate.Created, RecordedTerms):
         external_service_id: UUID
         external_court_booking_id: str
-        organization_id: UUID
-        court_id: UUID
-        start: datetime
-        end: datetime
-        participants: list[dict[str, str]]
-        external_updated_at: datetime
-        fingerprint: str
 
-    class Revised(LedgerAggregate.Event):
-        organization_id: UUID
-        court_id: UUID
-        start: datetime
-        end: datetime
-        participants: list[dict[str, str]]
-        external_updated_at: datetime
-        fingerprint: str
+        def apply(self, aggregate: CourtBooking) -> None:
+            aggregate._apply_registration(self)
+
+    class Revised(LedgerAggregate.Event, RecordedTerms):
+        def apply(self, aggregate: CourtBooking) -> None:
+            aggregate._apply_terms(self, self.recorded_at)
 
     class Reactivated(Revised):
         pass
 
     class Canceled(LedgerAggregate.Event):
         external_updated_at: datetime
+
+        def apply(self, aggregate: CourtBooking) -> None:
+            aggregate.status = "canceled"
+            aggregate.external_updated_at = self.external_updated_at
+            aggregate.updated_at = self.recorded_at
 
     @staticmethod
     def create_id(external_service_id: UUID, external_court_booking_id: str, **_: object) -> UUID:
@@ -78,85 +104,47 @@ class CourtBooking(LedgerAggregate):
         terms: CourtBookingTerms,
         meta: dict[str, str],
     ) -> CourtBooking:
-        return cls(
+        return cls._create(
+            cls.Registered,
             external_service_id=external_service_id,
             external_court_booking_id=external_court_booking_id,
-            organization_id=organization_id,
-            court_id=terms.court_id,
-            start=terms.start,
-            end=terms.end,
-            participants=terms.participant_dicts,
-            external_updated_at=terms.external_updated_at,
-            fingerprint=terms.fingerprint(),
             meta=meta,
+            **RecordedTerms.of(organization_id, terms).event_fields(),
         )
-
-    @event(Registered)
-    def __init__(
-        self,
-        external_service_id: UUID,
-        external_court_booking_id: str,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-        meta: dict[str, str],
-    ) -> None:
-        self.external_service_id = external_service_id
-        self.external_court_booking_id = external_court_booking_id
-        self.status = "active"
-        self.created_at = datetime.fromisoformat(meta["recordedAt"])
-        self._apply_terms(
-            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
-        )
-        self.updated_at = self.created_at
 
     @property
     def is_active(self) -> bool:
         return self.status == "active"
 
-    def needs_revision(self, terms: CourtBookingTerms) -> bool:
-        """Whether the terms change the booking; False for an idempotent replay.
+    @property
+    def hold(self) -> Hold | None:
+        """The booking's hold on its court while it is active."""
+        return Hold(self.court_id, self.start, self.end) if self.is_active else None
+
+    def revise(self, organization_id: UUID, terms: CourtBookingTerms, meta: dict[str, str]) -> bool:
+        """Record the terms, reactivating a cancelled booking; False for an idempotent replay (no event).
 
         Raises StaleWriteError or VersionConflictError when the terms may not be applied.
         """
         self._check_not_stale(terms.external_updated_at)
+        recorded = RecordedTerms.of(organization_id, terms)
         if terms.external_updated_at == self.external_updated_at:
-            if self.is_active and terms.fingerprint() == self.fingerprint:
+            if self.is_active and recorded.fingerprint == self.fingerprint:
                 return False
             raise VersionConflictError("externalUpdatedAt equals the stored one but the payload differs.")
+        change = self.Revised if self.is_active else self.Reactivated
+        self.trigger_event(change, meta=meta, **recorded.event_fields())
         return True
 
-    def revise(self, organization_id: UUID, terms: CourtBookingTerms, meta: dict[str, str]) -> None:
-        if not self.needs_revision(terms):
-            return
-        change = self._reactivate if not self.is_active else self._revise
-        change(
-            organization_id=organization_id,
-            court_id=terms.court_id,
-            start=terms.start,
-            end=terms.end,
-            participants=terms.participant_dicts,
-            external_updated_at=terms.external_updated_at,
-            fingerprint=terms.fingerprint(),
-            meta=meta,
-        )
-
-    def needs_cancel(self, external_updated_at: datetime) -> bool:
-        """Whether a cancel at this time changes the booking; False for an idempotent replay."""
+    def cancel(self, external_updated_at: datetime, meta: dict[str, str]) -> bool:
+        """Cancel the booking at this time; False for an idempotent replay, which records nothing."""
         self._check_not_stale(external_updated_at)
         if external_updated_at == self.external_updated_at:
             if not self.is_active:
                 return False
             raise VersionConflictError("externalUpdatedAt equals the stored one but the booking is active.")
+        self.trigger_event(self.Canceled, external_updated_at=external_updated_at, meta=meta)
         return True
-
-    def cancel(self, external_updated_at: datetime, meta: dict[str, str]) -> None:
-        if self.needs_cancel(external_updated_at):
-            self._cancel(external_updated_at=external_updated_at, meta=meta)
 
     def _check_not_stale(self, external_updated_at: datetime) -> None:
         if external_updated_at < self.external_updated_at:
@@ -165,61 +153,20 @@ class CourtBooking(LedgerAggregate):
                 f"{format_instant(self.external_updated_at)}."
             )
 
-    @event(Revised)
-    def _revise(
-        self,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-        meta: dict[str, str],
-    ) -> None:
-        self._apply_terms(
-            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
-        )
-        self.updated_at = datetime.fromisoformat(meta["recordedAt"])
+    def _apply_registration(self, registered: Registered) -> None:
+        self.external_service_id = registered.external_service_id
+        self.external_court_booking_id = registered.external_court_booking_id
+        self.created_at = registered.recorded_at
+        self._apply_terms(registered, registered.recorded_at)
 
-    @event(Reactivated)
-    def _reactivate(
-        self,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-        meta: dict[str, str],
-    ) -> None:
-        self._apply_terms(
-            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
-        )
+    def _apply_terms(self, terms: RecordedTerms, at: datetime) -> None:
+        """The state that registering, revising and reactivating record: active on these terms."""
+        self.organization_id = terms.organization_id
+        self.court_id = terms.court_id
+        self.start = terms.start
+        self.end = terms.end
+        self.participants = list(terms.participants)
+        self.external_updated_at = terms.external_updated_at
+        self.fingerprint = terms.fingerprint
         self.status = "active"
-        self.updated_at = datetime.fromisoformat(meta["recordedAt"])
-
-    @event(Canceled)
-    def _cancel(self, external_updated_at: datetime, meta: dict[str, str]) -> None:
-        self.status = "canceled"
-        self.external_updated_at = external_updated_at
-        self.updated_at = datetime.fromisoformat(meta["recordedAt"])
-
-    def _apply_terms(
-        self,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-    ) -> None:
-        self.organization_id = organization_id
-        self.court_id = court_id
-        self.start = start
-        self.end = end
-        self.participants = list(participants)
-        self.external_updated_at = external_updated_at
-        self.fingerprint = fingerprint
+        self.updated_at = at

@@ -7,7 +7,6 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.app_base import Saved
-from domain.calendar import Hold
 from domain.context import RequestContext
 from domain.court_booking import (
     CourtBooking,
@@ -53,12 +52,12 @@ class CourtBookingCommands(Lookups):
                 booking = CourtBooking.register(
                     external_service_id, external_court_booking_id, court.organization_id, terms, meta
                 )
-                days = self.calendar.reserve(booking_id, Hold(court_id, start, end), meta)
+                days = self.calendar.reserve(booking_id, terms.hold, meta)
                 return Saved(booking, created=True, position=self.save_all(booking, *days))
-            if not booking.needs_revision(terms):
+            held = booking.hold
+            if not booking.revise(court.organization_id, terms, meta):
                 return Saved(booking)
-            days = self.calendar.move(booking_id, self._hold_of(booking), Hold(court_id, start, end), meta)
-            booking.revise(court.organization_id, terms, meta)
+            days = self.calendar.move(booking_id, held, terms.hold, meta)
             return Saved(booking, position=self.save_all(booking, *days))
 
         return self.with_retry(attempt)
@@ -75,11 +74,10 @@ class CourtBookingCommands(Lookups):
         def attempt() -> Saved[CourtBooking]:
             booking = self.get_court_booking(external_service_id, external_court_booking_id)
             self._check_access(ctx, booking.organization_id, [])
-            if not booking.needs_cancel(external_updated_at):
+            held, meta = booking.hold, ctx.meta()
+            if not booking.cancel(external_updated_at, meta):
                 return Saved(booking)
-            meta = ctx.meta()
-            days = self.calendar.move(booking_id, self._hold_of(booking), None, meta)
-            booking.cancel(external_updated_at, meta)
+            days = self.calendar.move(booking_id, held, None, meta)
             return Saved(booking, position=self.save_all(booking, *days))
 
         return self.with_retry(attempt)
@@ -106,7 +104,3 @@ class CourtBookingCommands(Lookups):
             raise UserAccessDeniedError(
                 f"The service is not granted access to user(s) {', '.join(unlinked)}.", user_ids=unlinked
             )
-
-    @staticmethod
-    def _hold_of(booking: CourtBooking) -> Hold | None:
-        return Hold(booking.court_id, booking.start, booking.end) if booking.is_active else None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.calendar import Hold
 from domain.context import format_instant
 from domain.errors import InvalidInputError
 from domain.resource_day import MAX_BOOKING_LENGTH
@@ -81,6 +82,11 @@ class CourtBookingTerms:
     @property
     def participant_dicts(self) -> list[dict[str, str]]:
         return [p.as_dict() for p in self.participants]
+
+    @property
+    def hold(self) -> Hold:
+        """The booking's hold on its court under these terms."""
+        return Hold(self.court_id, self.start, self.end)
 
     @property
     def user_ids(self) -> list[UUID]:
