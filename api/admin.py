@@ -142,5 +142,4 @@ def get_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Co
 @router.post("/coach-events/{eventId}/cancel", responses=error_responses(400, 401, 404, 409, 503))
 def cancel_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
     """Cancel the event and its active bookings (cancelled by System)."""
-    coach_event, _ = runtime.ledger.cancel_coach_event(ctx, eventId)
-    return CoachEventOut.of(coach_event)
+    return CoachEventOut.of(runtime.ledger.cancel_coach_event(ctx, eventId).value)

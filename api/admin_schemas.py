@@ -187,7 +187,7 @@ class CoachEventIn(BaseModel):
 
     def schedule(self, ledger: Ledger, ctx: RequestContext) -> CoachEvent:
         """Schedule the event this body describes (the admin API and `ledger admin` share this)."""
-        coach_event, _ = ledger.schedule_coach_event(
+        saved = ledger.schedule_coach_event(
             ctx,
             self.coachId,
             self.sportId,
@@ -197,7 +197,7 @@ class CoachEventIn(BaseModel):
             self.time_slot(),
             self.organizationId,
         )
-        return coach_event
+        return saved.value
 
     def time_slot(self) -> TimeSlot:
         slot = self.timeslot

@@ -25,7 +25,10 @@ class Caller:
     """The command context, and the user the client acts for (None only for admin clients and callbacks)."""
 
     ctx: RequestContext
-    acting_user_id: UUID | None
+
+    @property
+    def acting_user_id(self) -> UUID | None:
+        return self.ctx.acting_user_id
 
     @property
     def client_id(self) -> UUID | None:
@@ -48,20 +51,23 @@ def caller_with(scope: str, acting_user_required: bool = True) -> Callable[..., 
     ) -> Caller:
         if request.state.traceparent_received and not request.state.traceparent_valid:
             raise InvalidTraceparentError("traceparent does not match the W3C trace-context format.")
-        acting_user_id = _acting_user(request, runtime.ledger.is_user_linked, principal)
+        acting_user_id = _acting_user(request, runtime.ledger.can_act_for, principal)
         if acting_user_id is None and acting_user_required and not principal.has_scope("admin"):
             raise ActingUserRequiredError(f"The {ACTING_USER_HEADER} header is required.")
-        extra = {"actingUserId": str(acting_user_id)} if acting_user_id else {}
         ctx = RequestContext(
-            principal, runtime.clock(), request.state.request_id, request.state.trace_id, extra
+            principal,
+            runtime.clock(),
+            request.state.request_id,
+            request.state.trace_id,
+            acting_user_id=acting_user_id,
         )
-        return Caller(ctx, acting_user_id)
+        return Caller(ctx)
 
     return dependency
 
 
 def _acting_user(
-    request: Request, is_linked: Callable[[UUID, UUID], bool], principal: Principal
+    request: Request, can_act_for: Callable[[Principal, UUID], bool], principal: Principal
 ) -> UUID | None:
     raw = request.headers.get(ACTING_USER_HEADER)
     if raw is None:
@@ -70,8 +76,7 @@ def _acting_user(
         user_id = UUID(raw)
     except ValueError:
         raise ActingUserRequiredError(f"{ACTING_USER_HEADER} must be a UUID.") from None
-    client_id = principal.client_id
-    if client_id is None or not is_linked(client_id, user_id):
+    if not can_act_for(principal, user_id):
         raise UserAccessDeniedError("The acting user is not linked to this client.")
     return user_id
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Concatenate, ParamSpec
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -29,12 +27,16 @@ from api.bookings_schemas import (
 )
 from api.deps import RuntimeDep, body_openapi, json_body
 from api.schemas_common import Instant
-from domain.booking import Booking, NotBookingOwnerError
+from domain.app_base import Saved
+from domain.application import Ledger
+from domain.booking import Booking
+from domain.booking_commands import OrderWithBookings
+from domain.context import RequestContext
 from domain.court_booking import UserAccessDeniedError
-from domain.order import Order
 from ledger.runtime import Runtime
 
 router = APIRouter(prefix="/api/v1", tags=["bookings and orders"])
+P = ParamSpec("P")
 
 order_writer = caller_with("orders:write")
 payment_provider = caller_with("orders:write", acting_user_required=False)
@@ -93,10 +95,10 @@ def as_json(runtime: Runtime, model: Any, status: int, position: int | None) -> 
 
 
 def order_json(
-    runtime: Runtime, caller: Caller, order: Order, bookings: list[Booking], position: int | None, status: int
+    runtime: Runtime, caller: Caller, found: OrderWithBookings, position: int | None, status: int
 ) -> JSONResponse:
-    views = booking_views(runtime, caller, bookings, position)
-    return as_json(runtime, OrderOut.of(order, views), status, position)
+    order_out = OrderOut.of(found.order, booking_views(runtime, caller, found.bookings, position))
+    return as_json(runtime, order_out, status, position)
 
 
 @router.post(
@@ -104,19 +106,17 @@ def order_json(
 )
 def create_order(request: Request, body: OrderBody, caller: OrderWriter, runtime: RuntimeDep) -> Response:
     """One Pending booking per event, all or nothing; honours Idempotency-Key."""
-    key = idempotency_key(request)
-    order_id = uuid.uuid5(caller.client_id or uuid.NAMESPACE_URL, f"order:{key}") if key else uuid.uuid4()
 
     def handle() -> Response:
         placed = runtime.ledger.place_order(
             caller.ctx,
-            order_id,
             body.userId,
             body.eventIds,
             body.paymentMethod.type,
             body.paymentMethod.methodId,
+            idempotency_key(request),
         )
-        return order_json(runtime, caller, placed.order, placed.bookings, placed.position, 201)
+        return order_json(runtime, caller, placed.value, placed.position, 201)
 
     return run_idempotent(request, caller, handle)
 
@@ -136,8 +136,8 @@ def list_orders(
 
 @router.get("/orders/{orderId}", responses=ERRORS)
 def get_order(orderId: UUID, caller: Reader, runtime: RuntimeDep) -> OrderOut:
-    order, bookings = runtime.ledger.get_order(caller.ctx, orderId)
-    return OrderOut.of(order, booking_views(runtime, caller, bookings, None))
+    found = runtime.ledger.get_order(caller.ctx, orderId)
+    return OrderOut.of(found.order, booking_views(runtime, caller, found.bookings, None))
 
 
 @router.post(
@@ -157,7 +157,7 @@ def settle_payment(
 
     def handle() -> Response:
         settled = runtime.ledger.settle_payment(caller.ctx, orderId, body.status)
-        return order_json(runtime, caller, settled.order, settled.bookings, settled.position, 200)
+        return order_json(runtime, caller, settled.value, settled.position, 200)
 
     return run_idempotent(request, caller, handle)
 
@@ -204,20 +204,23 @@ class BookingChange:
     runtime: Runtime
 
     @property
-    def now(self) -> datetime:
-        return self.caller.ctx.now
+    def ledger(self) -> Ledger:
+        return self.runtime.ledger
 
-    def apply(self, change: Callable[[Booking, str, dict[str, str]], None]) -> Response:
-        ledger, caller = self.runtime.ledger, self.caller
+    def apply(
+        self,
+        command: Callable[Concatenate[RequestContext, UUID, P], Saved[Booking]],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> Response:
+        """Run the lifecycle command on the booking as the caller, answered once per Idempotency-Key."""
 
         def handle() -> Response:
-            booking, position = ledger.change_booking(
-                caller.ctx, self.booking_id, caller.acting_user_id, change
-            )
-            view = booking_views(self.runtime, caller, [booking], position)[0]
-            return as_json(self.runtime, view, 200, position)
+            saved = command(self.caller.ctx, self.booking_id, *args, **kwargs)
+            view = booking_views(self.runtime, self.caller, [saved.value], saved.position)[0]
+            return as_json(self.runtime, view, 200, saved.position)
 
-        return run_idempotent(self.request, caller, handle)
+        return run_idempotent(self.request, self.caller, handle)
 
 
 def booking_change(
@@ -244,57 +247,53 @@ def change_route(path: str, body: type[BaseModel] | None = None, method: str = "
 @change_route("accept")
 def accept_booking(change: Change) -> Response:
     """For the event's coach or an admin client."""
-    return change.apply(lambda b, role, meta: b.accept(role, meta))
+    return change.apply(change.ledger.accept_booking)
 
 
 @change_route("reject")
 def reject_booking(change: Change) -> Response:
     """For the event's coach or an admin client; frees the seat."""
-    return change.apply(lambda b, role, meta: b.reject(role, meta))
+    return change.apply(change.ledger.reject_booking)
 
 
 @change_route("cancel", CancelIn)
 def cancel_booking(body: CancelBody, change: Change) -> Response:
     """Cancel and free the seat; the role (Athlete, Coach, System) comes from the caller."""
-    code, text = body.cancellationReasonCode, body.cancellationReasonText
-    return change.apply(lambda b, role, meta: b.cancel(role, code, text, meta))
+    return change.apply(
+        change.ledger.cancel_booking, body.cancellationReasonCode, body.cancellationReasonText
+    )
 
 
 @change_route("completed", CompletedIn, method="patch")
 def mark_completed(body: CompletedBody, change: Change) -> Response:
     """Only after the booking has happened."""
-    return change.apply(lambda b, role, meta: b.mark_completed(body.completed, role, change.now, meta))
+    return change.apply(change.ledger.mark_completed, body.completed)
 
 
 @change_route("note", NoteIn, method="put")
 def write_note(body: NoteBody, change: Change) -> Response:
     """Only after the booking has happened, by its owner or its coach."""
-    return change.apply(lambda b, role, meta: b.write_note(body.note, role, change.now, meta))
+    return change.apply(change.ledger.write_note, body.note)
 
 
 @change_route("dismiss")
 def dismiss_booking(userId: UUID, change: Change) -> Response:
     """Only the owner, only a cancelled booking; permanent. It leaves the owner's listings, not history."""
-    if userId != change.caller.acting_user_id:
-        raise NotBookingOwnerError("userId must be the acting user, the booking's owner.")
-    return change.apply(lambda b, role, meta: b.dismiss(userId, meta))
+    return change.apply(change.ledger.dismiss_booking, userId)
 
 
 @change_route("disputes", DisputeIn)
 def open_dispute(body: DisputeBody, change: Change) -> Response:
     """Only after the booking has happened, by its owner or its coach."""
-    return change.apply(lambda b, role, meta: b.open_dispute(body.reason, role, change.now, meta))
+    return change.apply(change.ledger.open_dispute, body.reason)
 
 
 @change_route("disputes/resolve", ResolutionIn)
 def resolve_dispute(body: ResolutionBody, change: Change) -> Response:
     """Only for a booking in dispute, by its owner or its coach."""
-    return change.apply(lambda b, role, meta: b.resolve_dispute(body.resolution, role, change.now, meta))
+    return change.apply(change.ledger.resolve_dispute, body.resolution)
 
 
 def _check_user_visible(caller: Caller, runtime: Runtime, user_id: UUID) -> None:
-    client_id = caller.client_id
-    if caller.is_system:
-        return
-    if client_id is None or not runtime.ledger.is_user_linked(client_id, user_id):
+    if not runtime.ledger.can_see_user(caller.ctx.principal, user_id):
         raise UserAccessDeniedError("The user is not linked to this client.")

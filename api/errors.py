@@ -18,7 +18,7 @@ from starlette.types import Scope
 
 from api import problems
 from api.rate_limit import RateLimitedError
-from domain import client, court_booking, organization, resource_day, user
+from domain import client, court_booking, court_booking_terms, organization, resource_day, user
 from domain.court_booking_commands import CourtBookingVersionNotFoundError
 from domain.errors import (
     AccessDeniedError,
@@ -52,9 +52,9 @@ COMMON_TYPES: ErrorTable = {
 # The partner-sync, admin and audit surfaces: the Wingfield seed's error types.
 WINGFIELD_TYPES: ErrorTable = {
     **COMMON_TYPES,
-    court_booking.InvalidTimeRangeError: (400, "invalid_time_range"),
-    court_booking.MutuallyExclusiveFieldsError: (400, "mutually_exclusive_fields_violation"),
-    court_booking.DuplicateEntriesError: (400, "duplicate_entries_provided"),
+    court_booking_terms.InvalidTimeRangeError: (400, "invalid_time_range"),
+    court_booking_terms.MutuallyExclusiveFieldsError: (400, "mutually_exclusive_fields_violation"),
+    court_booking_terms.DuplicateEntriesError: (400, "duplicate_entries_provided"),
     problems.ScopePermissionDeniedError: (403, "scope_permission_denied"),
     problems.ExternalServiceAccessDeniedError: (403, "external_service_access_denied"),
     court_booking.OrganizationAccessDeniedError: (403, "organization_access_denied"),

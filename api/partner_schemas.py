@@ -8,7 +8,8 @@ from uuid import UUID
 from pydantic import BaseModel, EmailStr, Field, SerializerFunctionWrapHandler, model_serializer
 
 from api.schemas_common import BodyInstant, Instant
-from domain.court_booking import MAX_PARTICIPANTS, CourtBooking
+from domain.court_booking import CourtBooking
+from domain.court_booking_terms import MAX_PARTICIPANTS
 
 
 class ParticipantIn(BaseModel):

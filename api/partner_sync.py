@@ -15,9 +15,9 @@ from api.deps import RuntimeDep, body_openapi, context_of, json_body, require_se
 from api.partner_schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage, court_booking_from_row
 from api.problems import RequestSchemaError
 from api.schemas_common import ExternalIdPath, Instant, error_responses
+from domain.app_base import Saved
 from domain.context import Principal, RequestContext
 from domain.court_booking import CourtBooking
-from domain.court_booking_commands import CourtBookingOutcome
 from ledger.runtime import Runtime
 from projections.court_bookings import CourtBookingFilter
 
@@ -39,11 +39,11 @@ def _single(response: Response, booking: CourtBooking) -> CourtBookingOut:
     return CourtBookingOut.of(booking)
 
 
-def _written(response: Response, runtime: Runtime, outcome: CourtBookingOutcome) -> CourtBookingOut:
-    if outcome.created:
+def _written(response: Response, runtime: Runtime, saved: Saved[CourtBooking]) -> CourtBookingOut:
+    if saved.created:
         response.status_code = 201
-    response.headers["X-Ledger-Position"] = str(runtime.reported_position(outcome.position))
-    return _single(response, outcome.booking)
+    response.headers["X-Ledger-Position"] = str(runtime.reported_position(saved.position))
+    return _single(response, saved.value)
 
 
 @router.put(

@@ -23,7 +23,8 @@ from bench.database import drop_schema, schema_exists
 from bench.slots import SEED_DAY_BASE, SLOTS_PER_DAY, slot
 from domain.application import Ledger
 from domain.context import ADMIN, RequestContext
-from domain.court_booking import CourtBooking, CourtBookingTerms, checked_participants
+from domain.court_booking import CourtBooking
+from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.resource_day import ResourceDay
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings

@@ -1,61 +1,24 @@
-"""The application service's foundation: canonical serialization, typed loads, atomic saves with retry."""
+"""The base of the application service: typed loads, atomic saves with bounded retry, and the result type."""
 
 from __future__ import annotations
 
 import random
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder, Transcoding
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
 
-from domain.context import format_instant
 from domain.errors import ConcurrencyExhaustedError, NotFoundError
+from domain.transcoding import CanonicalJSONTranscoder, DateAsIso, UtcInstantAsIso
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 V = TypeVar("V")
-
-
-class UtcInstantAsIso(Transcoding):
-    """Datetimes as UTC instants in one fixed format, so equal instants serialize identically."""
-
-    type = datetime
-    name = "datetime_iso"
-
-    def encode(self, obj: datetime) -> str:
-        return format_instant(obj)
-
-    def decode(self, data: str) -> datetime:
-        return datetime.fromisoformat(data)
-
-
-class DateAsIso(Transcoding):
-    """Calendar dates as `YYYY-MM-DD`."""
-
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-class CanonicalJSONTranscoder(JSONTranscoder):
-    """JSON with sorted keys and no whitespace, so stored events can later be hash-chained."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.encoder.sort_keys = True
 
 
 @dataclass(frozen=True)
@@ -65,29 +28,6 @@ class Saved(Generic[V]):
     value: V
     created: bool = False
     position: int | None = None
-
-
-class BoundedCache(Generic[V]):
-    """A thread-safe map that forgets its least recently used entries beyond `size`."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._entries: OrderedDict[Any, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Any) -> V | None:
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key: Any, value: V) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
 
 
 class LedgerBase(Application[UUID]):

@@ -1,15 +1,21 @@
-"""The ledger's application service: all commands of the domain in one event-sourced application."""
+"""The ledger's application service: the command groups of the domain combined in one application."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 from domain.booking_commands import BookingCommands
+from domain.booking_lifecycle_commands import BookingLifecycleCommands
+from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
+from domain.court_booking_commands import CourtBookingCommands
+from domain.registry_commands import RegistryCommands
 
 
-class Ledger(BookingCommands):
-    """The event-sourced booking ledger; its methods are the commands."""
+class Ledger(
+    RegistryCommands, CalendarCommands, CourtBookingCommands, BookingCommands, BookingLifecycleCommands
+):
+    """The event-sourced booking ledger; its methods are the commands of its groups."""
 
     # A snapshot every 100 events bounds the events replayed to read a long-lived booking at any version.
     # Snapshots copy the aggregate's state, personal fields included, so erasure must cover them too.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from eventsourcing.domain import Aggregate
 
@@ -20,5 +21,6 @@ class LedgerAggregate(Aggregate):
     class Created(Event, Aggregate.Created):
         pass
 
-    # Fields of an event that hold personal data; they become erasable by crypto-shredding.
-    PERSONAL_FIELDS: tuple[str, ...] = ()
+    # Fields of an event that hold personal data; they become erasable by crypto-shredding. A class
+    # variable, so that an aggregate without its own __init__ does not get it as a constructor field.
+    PERSONAL_FIELDS: ClassVar[tuple[str, ...]] = ()

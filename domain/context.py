@@ -34,13 +34,15 @@ ADMIN = Principal(id="admin", kind="admin", scopes=frozenset({"admin"}))
 
 @dataclass(frozen=True)
 class RequestContext:
-    """The acting principal, the injected `now`, and the request's trace and request ids."""
+    """The acting principal, the injected `now`, the request's trace and request ids, and the acting user."""
 
     principal: Principal
     now: datetime
     request_id: str
     trace_id: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # The user a client acts for (`x-current-user-id`), once the client was found to be allowed to.
+    acting_user_id: UUID | None = None
 
     def meta(self) -> dict[str, str]:
         """Event metadata: who, when and under which request the change was made."""
@@ -52,5 +54,7 @@ class RequestContext:
         }
         if self.trace_id:
             meta["traceId"] = self.trace_id
+        if self.acting_user_id:
+            meta["actingUserId"] = str(self.acting_user_id)
         meta.update(self.extra)
         return meta

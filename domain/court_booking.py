@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import event
-
 from domain.base import LedgerAggregate
+from domain.calendar import Hold
 from domain.context import format_instant
-from domain.errors import AccessDeniedError, ConflictError, InvalidInputError, NotFoundError
+from domain.court_booking_terms import CourtBookingTerms
+from domain.errors import AccessDeniedError, ConflictError, NotFoundError
 from domain.ids import court_booking_id
-from domain.resource_day import MAX_BOOKING_LENGTH
-from domain.user import normalized_email
-
-MAX_PARTICIPANTS = 4
 
 
 class CourtBookingNotFoundError(NotFoundError):
     """Raised when no court booking has the external id under the external service."""
-
-
-class InvalidTimeRangeError(InvalidInputError):
-    """Raised when a booking does not start before it ends, or lasts longer than the maximum."""
-
-
-class MutuallyExclusiveFieldsError(InvalidInputError):
-    """Raised when a participant has both or neither of `userId` and `email`."""
-
-
-class DuplicateEntriesError(InvalidInputError):
-    """Raised when two participants are the same user or the same (lower-cased) email."""
-
-
-class InvalidParticipantsError(InvalidInputError):
-    """Raised when a booking has fewer than one or more than four participants."""
 
 
 class OrganizationAccessDeniedError(AccessDeniedError):
@@ -58,67 +36,32 @@ class VersionConflictError(ConflictError):
 
 
 @dataclass(frozen=True)
-class Participant:
-    """Exactly one of a linked user id or a normalized email."""
+class RecordedTerms:
+    """What registering or revising a court booking records: the terms, their organization and fingerprint."""
 
-    user_id: UUID | None = None
-    email: str | None = None
-
-    def as_dict(self) -> dict[str, str]:
-        return {"userId": str(self.user_id)} if self.user_id else {"email": str(self.email)}
-
-
-def checked_participants(raw: Sequence[tuple[UUID | None, str | None]]) -> tuple[Participant, ...]:
-    """Validate (userId, email) pairs: 1 to 4, exactly one field each, unique after lower-casing."""
-    if not 1 <= len(raw) <= MAX_PARTICIPANTS:
-        raise InvalidParticipantsError(f"A booking has 1 to {MAX_PARTICIPANTS} participants.")
-    participants: list[Participant] = []
-    for index, (user_id, email) in enumerate(raw):
-        if (user_id is None) == (email is None):
-            raise MutuallyExclusiveFieldsError(
-                f"participants[{index}] must have exactly one of userId and email.", index=index
-            )
-        participants.append(Participant(user_id, normalized_email(email) if email is not None else None))
-    if len(set(participants)) != len(participants):
-        raise DuplicateEntriesError("participants must be unique.")
-    return tuple(participants)
-
-
-@dataclass(frozen=True)
-class CourtBookingTerms:
-    """What a partner asserts about a booking at `external_updated_at`."""
-
+    organization_id: UUID
     court_id: UUID
     start: datetime
     end: datetime
-    participants: tuple[Participant, ...]
+    participants: list[dict[str, str]]
     external_updated_at: datetime
+    fingerprint: str
 
-    def __post_init__(self) -> None:
-        if any(moment.tzinfo is None for moment in (self.start, self.end, self.external_updated_at)):
-            raise InvalidTimeRangeError("Datetimes must carry a UTC offset.")
-        if self.start >= self.end:
-            raise InvalidTimeRangeError("startDate must be before endDate.")
-        if self.end - self.start > MAX_BOOKING_LENGTH:
-            raise InvalidTimeRangeError(f"A booking lasts at most {MAX_BOOKING_LENGTH.days} days.")
+    @classmethod
+    def of(cls, organization_id: UUID, terms: CourtBookingTerms) -> RecordedTerms:
+        return cls(
+            organization_id,
+            terms.court_id,
+            terms.start,
+            terms.end,
+            terms.participant_dicts,
+            terms.external_updated_at,
+            terms.fingerprint(),
+        )
 
-    @property
-    def participant_dicts(self) -> list[dict[str, str]]:
-        return [p.as_dict() for p in self.participants]
-
-    @property
-    def user_ids(self) -> list[UUID]:
-        return [p.user_id for p in self.participants if p.user_id is not None]
-
-    def fingerprint(self) -> str:
-        """A digest of the payload apart from `externalUpdatedAt`, for the idempotency check."""
-        payload = {
-            "courtId": str(self.court_id),
-            "startDate": format_instant(self.start),
-            "endDate": format_instant(self.end),
-            "participants": self.participant_dicts,
-        }
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    def event_fields(self) -> dict[str, Any]:
+        """The fields as an event's attributes; the events declare them by deriving from this class."""
+        return {field.name: getattr(self, field.name) for field in fields(RecordedTerms)}
 
 
 class CourtBooking(LedgerAggregate):
@@ -126,31 +69,27 @@ class CourtBooking(LedgerAggregate):
 
     PERSONAL_FIELDS = ("participants",)
 
-    class Registered(LedgerAggregate.Created):
+    class Registered(LedgerAggregate.Created, RecordedTerms):
         external_service_id: UUID
         external_court_booking_id: str
-        organization_id: UUID
-        court_id: UUID
-        start: datetime
-        end: datetime
-        participants: list[dict[str, str]]
-        external_updated_at: datetime
-        fingerprint: str
 
-    class Revised(LedgerAggregate.Event):
-        organization_id: UUID
-        court_id: UUID
-        start: datetime
-        end: datetime
-        participants: list[dict[str, str]]
-        external_updated_at: datetime
-        fingerprint: str
+        def apply(self, aggregate: CourtBooking) -> None:
+            aggregate._apply_registration(self)
+
+    class Revised(LedgerAggregate.Event, RecordedTerms):
+        def apply(self, aggregate: CourtBooking) -> None:
+            aggregate._apply_terms(self, self.recorded_at)
 
     class Reactivated(Revised):
         pass
 
     class Canceled(LedgerAggregate.Event):
         external_updated_at: datetime
+
+        def apply(self, aggregate: CourtBooking) -> None:
+            aggregate.status = "canceled"
+            aggregate.external_updated_at = self.external_updated_at
+            aggregate.updated_at = self.recorded_at
 
     @staticmethod
     def create_id(external_service_id: UUID, external_court_booking_id: str, **_: object) -> UUID:
@@ -165,85 +104,47 @@ class CourtBooking(LedgerAggregate):
         terms: CourtBookingTerms,
         meta: dict[str, str],
     ) -> CourtBooking:
-        return cls(
+        return cls._create(
+            cls.Registered,
             external_service_id=external_service_id,
             external_court_booking_id=external_court_booking_id,
-            organization_id=organization_id,
-            court_id=terms.court_id,
-            start=terms.start,
-            end=terms.end,
-            participants=terms.participant_dicts,
-            external_updated_at=terms.external_updated_at,
-            fingerprint=terms.fingerprint(),
             meta=meta,
+            **RecordedTerms.of(organization_id, terms).event_fields(),
         )
-
-    @event(Registered)
-    def __init__(
-        self,
-        external_service_id: UUID,
-        external_court_booking_id: str,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-        meta: dict[str, str],
-    ) -> None:
-        self.external_service_id = external_service_id
-        self.external_court_booking_id = external_court_booking_id
-        self.status = "active"
-        self.created_at = datetime.fromisoformat(meta["recordedAt"])
-        self._apply_terms(
-            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
-        )
-        self.updated_at = self.created_at
 
     @property
     def is_active(self) -> bool:
         return self.status == "active"
 
-    def needs_revision(self, terms: CourtBookingTerms) -> bool:
-        """Whether the terms change the booking; False for an idempotent replay.
+    @property
+    def hold(self) -> Hold | None:
+        """The booking's hold on its court while it is active."""
+        return Hold(self.court_id, self.start, self.end) if self.is_active else None
+
+    def revise(self, organization_id: UUID, terms: CourtBookingTerms, meta: dict[str, str]) -> bool:
+        """Record the terms, reactivating a cancelled booking; False for an idempotent replay (no event).
 
         Raises StaleWriteError or VersionConflictError when the terms may not be applied.
         """
         self._check_not_stale(terms.external_updated_at)
+        recorded = RecordedTerms.of(organization_id, terms)
         if terms.external_updated_at == self.external_updated_at:
-            if self.is_active and terms.fingerprint() == self.fingerprint:
+            if self.is_active and recorded.fingerprint == self.fingerprint:
                 return False
             raise VersionConflictError("externalUpdatedAt equals the stored one but the payload differs.")
+        change = self.Revised if self.is_active else self.Reactivated
+        self.trigger_event(change, meta=meta, **recorded.event_fields())
         return True
 
-    def revise(self, organization_id: UUID, terms: CourtBookingTerms, meta: dict[str, str]) -> None:
-        if not self.needs_revision(terms):
-            return
-        change = self._reactivate if not self.is_active else self._revise
-        change(
-            organization_id=organization_id,
-            court_id=terms.court_id,
-            start=terms.start,
-            end=terms.end,
-            participants=terms.participant_dicts,
-            external_updated_at=terms.external_updated_at,
-            fingerprint=terms.fingerprint(),
-            meta=meta,
-        )
-
-    def needs_cancel(self, external_updated_at: datetime) -> bool:
-        """Whether a cancel at this time changes the booking; False for an idempotent replay."""
+    def cancel(self, external_updated_at: datetime, meta: dict[str, str]) -> bool:
+        """Cancel the booking at this time; False for an idempotent replay, which records nothing."""
         self._check_not_stale(external_updated_at)
         if external_updated_at == self.external_updated_at:
             if not self.is_active:
                 return False
             raise VersionConflictError("externalUpdatedAt equals the stored one but the booking is active.")
+        self.trigger_event(self.Canceled, external_updated_at=external_updated_at, meta=meta)
         return True
-
-    def cancel(self, external_updated_at: datetime, meta: dict[str, str]) -> None:
-        if self.needs_cancel(external_updated_at):
-            self._cancel(external_updated_at=external_updated_at, meta=meta)
 
     def _check_not_stale(self, external_updated_at: datetime) -> None:
         if external_updated_at < self.external_updated_at:
@@ -252,61 +153,20 @@ class CourtBooking(LedgerAggregate):
                 f"{format_instant(self.external_updated_at)}."
             )
 
-    @event(Revised)
-    def _revise(
-        self,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-        meta: dict[str, str],
-    ) -> None:
-        self._apply_terms(
-            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
-        )
-        self.updated_at = datetime.fromisoformat(meta["recordedAt"])
+    def _apply_registration(self, registered: Registered) -> None:
+        self.external_service_id = registered.external_service_id
+        self.external_court_booking_id = registered.external_court_booking_id
+        self.created_at = registered.recorded_at
+        self._apply_terms(registered, registered.recorded_at)
 
-    @event(Reactivated)
-    def _reactivate(
-        self,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-        meta: dict[str, str],
-    ) -> None:
-        self._apply_terms(
-            organization_id, court_id, start, end, participants, external_updated_at, fingerprint
-        )
+    def _apply_terms(self, terms: RecordedTerms, at: datetime) -> None:
+        """The state that registering, revising and reactivating record: active on these terms."""
+        self.organization_id = terms.organization_id
+        self.court_id = terms.court_id
+        self.start = terms.start
+        self.end = terms.end
+        self.participants = list(terms.participants)
+        self.external_updated_at = terms.external_updated_at
+        self.fingerprint = terms.fingerprint
         self.status = "active"
-        self.updated_at = datetime.fromisoformat(meta["recordedAt"])
-
-    @event(Canceled)
-    def _cancel(self, external_updated_at: datetime, meta: dict[str, str]) -> None:
-        self.status = "canceled"
-        self.external_updated_at = external_updated_at
-        self.updated_at = datetime.fromisoformat(meta["recordedAt"])
-
-    def _apply_terms(
-        self,
-        organization_id: UUID,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: list[dict[str, str]],
-        external_updated_at: datetime,
-        fingerprint: str,
-    ) -> None:
-        self.organization_id = organization_id
-        self.court_id = court_id
-        self.start = start
-        self.end = end
-        self.participants = list(participants)
-        self.external_updated_at = external_updated_at
-        self.fingerprint = fingerprint
+        self.updated_at = at

@@ -3,51 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from uuid import UUID
 
+from domain.app_base import Saved
 from domain.context import RequestContext
 from domain.court_booking import (
     CourtBooking,
     CourtBookingNotFoundError,
-    CourtBookingTerms,
     OrganizationAccessDeniedError,
     UserAccessDeniedError,
-    checked_participants,
 )
+from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.errors import NotFoundError
-from domain.ids import court_booking_id, resource_day_id
-from domain.registry_commands import RegistryCommands
-from domain.resource_day import ResourceDay, days_touched
+from domain.ids import court_booking_id
+from domain.lookups import Lookups
 
 
 class CourtBookingVersionNotFoundError(NotFoundError):
     """Raised when a court booking has no version with the requested number."""
 
 
-@dataclass(frozen=True)
-class Hold:
-    """A reservation of a resource for [start, end)."""
-
-    resource_id: UUID
-    start: datetime
-    end: datetime
-
-    def days(self) -> set[tuple[UUID, date]]:
-        return {(self.resource_id, day) for day in days_touched(self.start, self.end)}
-
-
-@dataclass(frozen=True)
-class CourtBookingOutcome:
-    """What an upsert or cancel did: the booking, whether it created it, and its ledger position."""
-
-    booking: CourtBooking
-    created: bool
-    position: int | None
-
-
-class CourtBookingCommands(RegistryCommands):
+class CourtBookingCommands(Lookups):
     """Court-booking commands; every change saves the booking and its calendar days atomically."""
 
     def upsert_court_booking(
@@ -60,28 +37,28 @@ class CourtBookingCommands(RegistryCommands):
         end: datetime,
         participants: Sequence[tuple[UUID | None, str | None]],
         external_updated_at: datetime,
-    ) -> CourtBookingOutcome:
+    ) -> Saved[CourtBooking]:
         terms = CourtBookingTerms(
             court_id, start, end, checked_participants(participants), external_updated_at
         )
         court = self.get_court(court_id)
-        self._check_access(ctx, external_service_id, court.organization_id, terms.user_ids)
+        self._check_access(ctx, court.organization_id, terms.user_ids)
         booking_id = court_booking_id(external_service_id, external_court_booking_id)
 
-        def attempt() -> CourtBookingOutcome:
+        def attempt() -> Saved[CourtBooking]:
             meta = ctx.meta()
             booking = self.find(booking_id, CourtBooking)
             if booking is None:
                 booking = CourtBooking.register(
                     external_service_id, external_court_booking_id, court.organization_id, terms, meta
                 )
-                days = self._move_hold(booking_id, None, Hold(court_id, start, end), meta)
-                return CourtBookingOutcome(booking, True, self.save_all(booking, *days))
-            if not booking.needs_revision(terms):
-                return CourtBookingOutcome(booking, False, None)
-            days = self._move_hold(booking_id, self._hold_of(booking), Hold(court_id, start, end), meta)
-            booking.revise(court.organization_id, terms, meta)
-            return CourtBookingOutcome(booking, False, self.save_all(booking, *days))
+                days = self.calendar.reserve(booking_id, terms.hold, meta)
+                return Saved(booking, created=True, position=self.save_all(booking, *days))
+            held = booking.hold
+            if not booking.revise(court.organization_id, terms, meta):
+                return Saved(booking)
+            days = self.calendar.move(booking_id, held, terms.hold, meta)
+            return Saved(booking, position=self.save_all(booking, *days))
 
         return self.with_retry(attempt)
 
@@ -91,18 +68,17 @@ class CourtBookingCommands(RegistryCommands):
         external_service_id: UUID,
         external_court_booking_id: str,
         external_updated_at: datetime,
-    ) -> CourtBookingOutcome:
+    ) -> Saved[CourtBooking]:
         booking_id = court_booking_id(external_service_id, external_court_booking_id)
 
-        def attempt() -> CourtBookingOutcome:
+        def attempt() -> Saved[CourtBooking]:
             booking = self.get_court_booking(external_service_id, external_court_booking_id)
-            self._check_access(ctx, external_service_id, booking.organization_id, [])
-            if not booking.needs_cancel(external_updated_at):
-                return CourtBookingOutcome(booking, False, None)
-            meta = ctx.meta()
-            days = self._move_hold(booking_id, self._hold_of(booking), None, meta)
-            booking.cancel(external_updated_at, meta)
-            return CourtBookingOutcome(booking, False, self.save_all(booking, *days))
+            self._check_access(ctx, booking.organization_id, [])
+            held, meta = booking.hold, ctx.meta()
+            if not booking.cancel(external_updated_at, meta):
+                return Saved(booking)
+            days = self.calendar.move(booking_id, held, None, meta)
+            return Saved(booking, position=self.save_all(booking, *days))
 
         return self.with_retry(attempt)
 
@@ -118,37 +94,13 @@ class CourtBookingCommands(RegistryCommands):
             raise CourtBookingVersionNotFoundError(f"The court booking has no version {version}.")
         return booking
 
-    def _check_access(
-        self, ctx: RequestContext, client_id: UUID, organization_id: UUID, user_ids: Sequence[UUID]
-    ) -> None:
+    def _check_access(self, ctx: RequestContext, organization_id: UUID, user_ids: Sequence[UUID]) -> None:
         if organization_id not in ctx.principal.organization_ids:
             raise OrganizationAccessDeniedError(
                 "The service is not granted access to the court's organization."
             )
-        unlinked = [str(user_id) for user_id in user_ids if not self.is_user_linked(client_id, user_id)]
+        unlinked = [str(user_id) for user_id in user_ids if not self.can_act_for(ctx.principal, user_id)]
         if unlinked:
             raise UserAccessDeniedError(
                 f"The service is not granted access to user(s) {', '.join(unlinked)}.", user_ids=unlinked
             )
-
-    @staticmethod
-    def _hold_of(booking: CourtBooking) -> Hold | None:
-        return Hold(booking.court_id, booking.start, booking.end) if booking.is_active else None
-
-    def _move_hold(
-        self, booking_id: UUID, old: Hold | None, new: Hold | None, meta: dict[str, str]
-    ) -> list[ResourceDay]:
-        """Release the old hold and take the new one, day by day; raises on an overlap."""
-        old_days = old.days() if old else set()
-        new_days = new.days() if new else set()
-        changed: list[ResourceDay] = []
-        for resource_id, day in sorted(old_days | new_days, key=lambda key: (str(key[0]), key[1])):
-            calendar = self.find(resource_day_id(resource_id, day), ResourceDay)
-            if calendar is None:
-                calendar = ResourceDay(resource_id=resource_id, day=day, meta=meta)
-            if new is not None and (resource_id, day) in new_days:
-                calendar.reserve(booking_id, new.start, new.end, meta)
-            else:
-                calendar.release(booking_id, meta)
-            changed.append(calendar)
-        return changed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 _NAMESPACE = UUID("6f6b1c52-3b8a-4a52-9a61-2d0e5bb1e0f4")
 _COURT_BOOKING = uuid5(_NAMESPACE, "court-booking")
@@ -31,3 +31,8 @@ def client_user_link_id(client_id: UUID, user_id: UUID) -> UUID:
 
 def user_clients_id(user_id: UUID) -> UUID:
     return uuid5(_USER_CLIENTS, str(user_id))
+
+
+def order_id(client_id: UUID | None, idempotency_key: str) -> UUID:
+    """The order placed under an Idempotency-Key, so that a retried POST finds the order it placed."""
+    return uuid5(client_id or NAMESPACE_URL, f"order:{idempotency_key}")

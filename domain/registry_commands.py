@@ -7,12 +7,12 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic
 
-from domain.app_base import BoundedCache, LedgerBase, Saved
+from domain.app_base import Saved
+from domain.caches import BoundedCache
 from domain.client import (
     ApiKey,
     ApiKeyNotFoundError,
     Client,
-    ClientNotFoundError,
     ClientUserLink,
     InvalidApiTokenError,
     UserClients,
@@ -21,14 +21,8 @@ from domain.client import (
 )
 from domain.context import Principal, RequestContext
 from domain.ids import api_key_id, client_user_link_id, user_clients_id
-from domain.organization import (
-    CourtNotFoundError,
-    Organization,
-    OrganizationNotFoundError,
-    Resource,
-    Venue,
-    VenueNotFoundError,
-)
+from domain.lookups import Lookups
+from domain.organization import Organization, Resource, Venue, VenueNotFoundError
 from domain.user import User, UserNotFoundError
 
 
@@ -42,14 +36,12 @@ class IssuedApiKey:
         self.created_at = created_at
 
 
-class RegistryCommands(LedgerBase):
+class RegistryCommands(Lookups):
     """Registry commands and the API-key authentication."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._courts: BoundedCache[Resource] = BoundedCache()
         self._principals: BoundedCache[Principal] = BoundedCache()
-        self._grants: BoundedCache[frozenset[UUID]] = BoundedCache()
         self._issued_topic = get_topic(ApiKey.Issued)
 
     def create_organization(self, ctx: RequestContext, name: str, timezone: str) -> Saved[Organization]:
@@ -125,38 +117,6 @@ class RegistryCommands(LedgerBase):
             return Saved(link, created=True, position=self.save_all(link, user_clients))
 
         return self.with_retry(attempt)
-
-    def get_organization(self, organization_id: UUID) -> Organization:
-        return self.load(organization_id, Organization, OrganizationNotFoundError, "Organization")
-
-    def get_client(self, client_id: UUID) -> Client:
-        return self.load(client_id, Client, ClientNotFoundError, "Client")
-
-    def get_court(self, court_id: UUID) -> Resource:
-        # Resources have no events after their registration, so a loaded court never goes stale.
-        court = self._courts.get(court_id)
-        if court is None:
-            court = self.load(court_id, Resource, CourtNotFoundError, "Court")
-            if court.kind != "court":
-                raise CourtNotFoundError(f"Court {court_id} was not found.")
-            self._courts.put(court_id, court)
-        return court
-
-    def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
-        return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
-
-    def clients_of_user(self, user_id: UUID) -> list[UUID]:
-        """The clients the user is linked to, read from the user's side of the links."""
-        user_clients = self.find(user_clients_id(user_id), UserClients)
-        return list(user_clients.client_ids) if user_clients is not None else []
-
-    def organizations_of_client(self, client_id: UUID) -> frozenset[UUID]:
-        """The organizations granted to the client; grants never change, so they are cached."""
-        granted = self._grants.get(client_id)
-        if granted is None:
-            granted = frozenset(self.get_client(client_id).organization_ids)
-            self._grants.put(client_id, granted)
-        return granted
 
     def _is_unrevoked_key(self, key_id: UUID) -> bool:
         """Whether a key with this id was issued and not revoked: its latest event is still `Issued`."""

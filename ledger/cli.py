@@ -115,7 +115,7 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
             "create-coach-event": lambda: _create_coach_event(args, ledger, ctx),
             "get-coach-event": lambda: out.CoachEventOut.of(ledger.get_coach_event(args.event_id)),
             "cancel-coach-event": lambda: out.CoachEventOut.of(
-                ledger.cancel_coach_event(ctx, args.event_id)[0]
+                ledger.cancel_coach_event(ctx, args.event_id).value
             ),
         }
         result = operations[args.operation]()

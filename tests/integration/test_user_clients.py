@@ -103,7 +103,7 @@ def test_linking_again_completes_a_link_made_before_a_users_clients_were_kept(ru
 def scheduled_event(runtime: Runtime, coach: UUID) -> CoachEvent:
     """A fresh event of the coach, in no organization."""
     start = random_day() + timedelta(hours=9)
-    event, _ = runtime.ledger.schedule_coach_event(
+    saved = runtime.ledger.schedule_coach_event(
         admin(runtime), coach, uuid.uuid4(), start, start + timedelta(hours=1), None, timeslot()
     )
-    return event
+    return saved.value

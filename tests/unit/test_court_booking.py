@@ -8,13 +8,8 @@ from uuid import UUID
 
 import pytest
 
-from domain.court_booking import (
-    CourtBooking,
-    CourtBookingTerms,
-    StaleWriteError,
-    VersionConflictError,
-    checked_participants,
-)
+from domain.court_booking import CourtBooking, StaleWriteError, VersionConflictError
+from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.ids import court_booking_id
 from tests.unit.events import given, meta, no_events, only_event
 
@@ -28,6 +23,17 @@ T1 = datetime(2029, 12, 1, 12, tzinfo=UTC)
 T2 = T1 + timedelta(seconds=1)
 T3 = T2 + timedelta(seconds=1)
 LATER = "2030-01-02T00:00:00.000000Z"
+# The stored shape of the events and of snapshots, which existing data depends on.
+EVENT_FIELDS = {"originator_id", "originator_version", "timestamp", "meta"}
+RECORDED_FIELDS = {
+    "organization_id",
+    "court_id",
+    "start",
+    "end",
+    "participants",
+    "external_updated_at",
+    "fingerprint",
+}
 
 
 def terms(
@@ -87,8 +93,7 @@ def test_participant_with_user_id_is_recorded_as_user_id() -> None:
 def test_equal_timestamp_with_same_payload_is_an_idempotent_replay() -> None:
     booking = registered()
 
-    needs_revision = booking.needs_revision(terms())
-    booking.revise(ORGANIZATION, terms(), meta(LATER))
+    needs_revision = booking.revise(ORGANIZATION, terms(), meta(LATER))
 
     assert needs_revision is False
     no_events(booking)
@@ -117,7 +122,7 @@ def test_equal_timestamp_with_any_changed_field_is_a_version_conflict(changed: d
     booking = registered()
 
     with pytest.raises(VersionConflictError):
-        booking.needs_revision(terms(**changed))
+        booking.revise(ORGANIZATION, terms(**changed), meta(LATER))
 
 
 def test_older_timestamp_is_a_stale_write() -> None:
@@ -133,7 +138,7 @@ def test_older_timestamp_with_same_payload_is_still_a_stale_write() -> None:
     booking = registered(terms(updated_at=T2))
 
     with pytest.raises(StaleWriteError):
-        booking.needs_revision(terms(updated_at=T2 - timedelta(microseconds=1)))
+        booking.revise(ORGANIZATION, terms(updated_at=T2 - timedelta(microseconds=1)), meta(LATER))
 
 
 def test_newer_timestamp_revises_the_booking() -> None:
@@ -183,8 +188,7 @@ def test_cancel_records_canceled_and_marks_the_booking_canceled() -> None:
 def test_repeating_a_cancel_with_the_same_timestamp_records_nothing() -> None:
     booking = canceled(at=T2)
 
-    needs_cancel = booking.needs_cancel(T2)
-    booking.cancel(T2, meta(LATER))
+    needs_cancel = booking.cancel(T2, meta(LATER))
 
     assert needs_cancel is False
     no_events(booking)
@@ -276,3 +280,58 @@ def test_booking_rebuilt_from_its_events_has_the_same_state() -> None:
     assert rebuilt.version == booking.version == 3
     assert (rebuilt.status, rebuilt.end, rebuilt.external_updated_at) == ("canceled", booking.end, T3)
     assert rebuilt.fingerprint == booking.fingerprint == terms(hours=2).fingerprint()
+
+
+def test_revising_with_a_newer_timestamp_reports_that_it_recorded_a_revision() -> None:
+    booking = registered()
+
+    revised = booking.revise(ORGANIZATION, terms(updated_at=T2, hours=2), meta(LATER))
+
+    assert revised is True
+    assert only_event(booking, CourtBooking.Revised).end == START + timedelta(hours=2)
+
+
+def test_cancelling_with_a_newer_timestamp_reports_that_it_recorded_a_cancel() -> None:
+    booking = registered()
+
+    canceled_now = booking.cancel(T2, meta(LATER))
+
+    assert canceled_now is True
+    assert only_event(booking, CourtBooking.Canceled).external_updated_at == T2
+
+
+def test_registration_records_the_terms_with_the_external_ids() -> None:
+    booking = CourtBooking.register(SERVICE, EXTERNAL_ID, ORGANIZATION, terms(), meta())
+
+    event = only_event(booking, CourtBooking.Registered)
+
+    assert set(vars(event)) == EVENT_FIELDS | RECORDED_FIELDS | {
+        "originator_topic",
+        "external_service_id",
+        "external_court_booking_id",
+    }
+
+
+def test_revision_and_reactivation_record_the_same_terms_fields() -> None:
+    revised, reactivated = registered(), canceled(at=T2)
+
+    revised.revise(ORGANIZATION, terms(updated_at=T2), meta(LATER))
+    reactivated.revise(ORGANIZATION, terms(updated_at=T3), meta(LATER))
+
+    assert set(vars(only_event(revised, CourtBooking.Revised))) == EVENT_FIELDS | RECORDED_FIELDS
+    assert set(vars(only_event(reactivated, CourtBooking.Reactivated))) == EVENT_FIELDS | RECORDED_FIELDS
+
+
+def test_a_booking_keeps_its_terms_as_plain_attributes_and_its_personal_fields_on_the_class() -> None:
+    booking = registered()
+
+    state = {name for name in vars(booking) if not name.startswith("_")}
+
+    assert state == RECORDED_FIELDS | {
+        "external_service_id",
+        "external_court_booking_id",
+        "status",
+        "created_at",
+        "updated_at",
+    }
+    assert booking.PERSONAL_FIELDS == ("participants",)

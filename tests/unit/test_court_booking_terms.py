@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from domain.court_booking import (
+from domain.court_booking_terms import (
     CourtBookingTerms,
     DuplicateEntriesError,
     InvalidParticipantsError,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from domain.court_booking import CourtBooking, CourtBookingTerms, Participant
+from domain.court_booking import CourtBooking
+from domain.court_booking_terms import CourtBookingTerms, Participant
 from projections.court_bookings import row_statements
 from tests.unit.events import meta
 

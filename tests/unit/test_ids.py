@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from domain.ids import api_key_id, client_user_link_id, court_booking_id, resource_day_id, user_clients_id
+from domain.ids import (
+    api_key_id,
+    client_user_link_id,
+    court_booking_id,
+    order_id,
+    resource_day_id,
+    user_clients_id,
+)
 
 
 def test_court_booking_id_is_stable_for_its_service_and_external_id() -> None:
@@ -38,3 +45,11 @@ def test_user_clients_id_is_stable_for_its_user() -> None:
 
 def test_user_clients_id_differs_from_the_users_own_id_and_its_links() -> None:
     assert user_clients_id(UUID(int=6)) not in {UUID(int=6), client_user_link_id(UUID(int=5), UUID(int=6))}
+
+
+def test_order_id_is_stable_for_its_client_and_idempotency_key() -> None:
+    assert order_id(UUID(int=1), "key-1") == UUID("55d5446b-44b6-53dc-8ab2-3bf2cbc5804d")
+
+
+def test_order_id_without_a_client_is_stable_for_its_idempotency_key() -> None:
+    assert order_id(None, "key-1") == UUID("32c65bd0-ddc8-5494-951b-72412d48716a")

@@ -1,0 +1,91 @@
+"""The calendar of every bookable resource: holds of bookings, kept per resource and UTC day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID
+
+from domain.errors import InvalidInputError
+from domain.resource_day import ResourceDay, days_touched
+
+# Finds the saved calendar day of a resource, or None when nothing was ever held on it.
+DayFinder = Callable[[UUID, date], ResourceDay | None]
+MAX_DAYS_READ = 31
+
+
+class InvalidDateRangeError(InvalidInputError):
+    """Raised when a calendar read ends before it starts or spans more than `MAX_DAYS_READ` days."""
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A reservation of a resource for [start, end)."""
+
+    resource_id: UUID
+    start: datetime
+    end: datetime
+
+    def days(self) -> set[tuple[UUID, date]]:
+        return {(self.resource_id, day) for day in days_touched(self.start, self.end)}
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A booking's hold on a resource, as the calendar records it."""
+
+    booking_id: UUID
+    hold: Hold
+
+
+class Calendar:
+    """Reserves, moves and releases holds; returns the days to save in the same `save()` as the booking.
+
+    Overlapping holds are refused by the days themselves (`CourtBookingOverlapError`); saving the days with
+    the booking, under optimistic concurrency, makes the refusal hold against concurrent writers too.
+    """
+
+    def __init__(self, find_day: DayFinder) -> None:
+        self._find_day = find_day
+
+    def reserve(self, booking_id: UUID, hold: Hold, meta: dict[str, str]) -> list[ResourceDay]:
+        """Take the hold for the booking on every day it touches."""
+        return self.move(booking_id, None, hold, meta)
+
+    def release(self, booking_id: UUID, hold: Hold, meta: dict[str, str]) -> list[ResourceDay]:
+        """Give up the booking's hold on every day it touches."""
+        return self.move(booking_id, hold, None, meta)
+
+    def move(
+        self, booking_id: UUID, old: Hold | None, new: Hold | None, meta: dict[str, str]
+    ) -> list[ResourceDay]:
+        """Release the old hold and take the new one, day by day; raises on an overlap."""
+        old_days = old.days() if old else set()
+        new_days = new.days() if new else set()
+        changed: list[ResourceDay] = []
+        for resource_id, day in sorted(old_days | new_days, key=lambda key: (str(key[0]), key[1])):
+            calendar = self._find_day(resource_id, day)
+            if calendar is None:
+                calendar = ResourceDay(resource_id=resource_id, day=day, meta=meta)
+            if new is not None and (resource_id, day) in new_days:
+                calendar.reserve(booking_id, new.start, new.end, meta)
+            else:
+                calendar.release(booking_id, meta)
+            changed.append(calendar)
+        return changed
+
+    def reservations(self, resource_id: UUID, first_day: date, last_day: date) -> list[Reservation]:
+        """The holds on the resource that touch the UTC days first_day to last_day, by start."""
+        span = (last_day - first_day).days + 1
+        if not 1 <= span <= MAX_DAYS_READ:
+            raise InvalidDateRangeError(
+                f"A calendar read covers 1 to {MAX_DAYS_READ} days, from its first day to its last."
+            )
+        found: dict[UUID, Reservation] = {}
+        for offset in range(span):
+            calendar = self._find_day(resource_id, first_day + timedelta(days=offset))
+            held = calendar.reservations.items() if calendar is not None else ()
+            for booking_id, (start, end) in held:
+                found[booking_id] = Reservation(booking_id, Hold(resource_id, start, end))
+        return sorted(found.values(), key=lambda r: (r.hold.start, r.hold.end, str(r.booking_id)))

@@ -1,0 +1,102 @@
+"""Reads that the command groups share: registry entities, client-user links, coach events, the calendar."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.app_base import LedgerBase
+from domain.caches import BoundedCache
+from domain.calendar import Calendar
+from domain.client import Client, ClientNotFoundError, ClientUserLink, UserClients
+from domain.coach_event import CoachEvent, CoachEventNotFoundError
+from domain.context import Principal, RequestContext
+from domain.event_visibility import client_may_see_event
+from domain.ids import client_user_link_id, resource_day_id, user_clients_id
+from domain.organization import CourtNotFoundError, Organization, OrganizationNotFoundError, Resource
+from domain.resource_day import ResourceDay
+
+
+class Lookups(LedgerBase):
+    """The shared base of the command groups: the reads they have in common, so no group calls another."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._courts: BoundedCache[Resource] = BoundedCache()
+        self._grants: BoundedCache[frozenset[UUID]] = BoundedCache()
+        self.calendar = Calendar(self._find_day)
+
+    def get_organization(self, organization_id: UUID) -> Organization:
+        return self.load(organization_id, Organization, OrganizationNotFoundError, "Organization")
+
+    def get_client(self, client_id: UUID) -> Client:
+        return self.load(client_id, Client, ClientNotFoundError, "Client")
+
+    def get_court(self, court_id: UUID) -> Resource:
+        # Resources have no events after their registration, so a loaded court never goes stale.
+        court = self._courts.get(court_id)
+        if court is None:
+            court = self.load(court_id, Resource, CourtNotFoundError, "Court")
+            if court.kind != "court":
+                raise CourtNotFoundError(f"Court {court_id} was not found.")
+            self._courts.put(court_id, court)
+        return court
+
+    def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
+        return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
+
+    def can_act_for(self, principal: Principal, user_id: UUID) -> bool:
+        """Whether the principal may act for the user: only a client the user is linked to may."""
+        client_id = principal.client_id
+        return client_id is not None and self.is_user_linked(client_id, user_id)
+
+    def can_see_user(self, principal: Principal, user_id: UUID) -> bool:
+        """Whether the principal may read the user's records: an admin client, or one acting for them."""
+        return principal.has_scope("admin") or self.can_act_for(principal, user_id)
+
+    def clients_of_user(self, user_id: UUID) -> list[UUID]:
+        """The clients the user is linked to, read from the user's side of the links."""
+        user_clients = self.find(user_clients_id(user_id), UserClients)
+        return list(user_clients.client_ids) if user_clients is not None else []
+
+    def organizations_of_client(self, client_id: UUID) -> frozenset[UUID]:
+        """The organizations granted to the client; grants never change, so they are cached."""
+        granted = self._grants.get(client_id)
+        if granted is None:
+            granted = frozenset(self.get_client(client_id).organization_ids)
+            self._grants.put(client_id, granted)
+        return granted
+
+    def get_coach_event(self, event_id: UUID) -> CoachEvent:
+        return self.load(event_id, CoachEvent, CoachEventNotFoundError, "Coach event")
+
+    def get_visible_coach_event(self, ctx: RequestContext, event_id: UUID) -> CoachEvent:
+        """The event, if the caller may see it; an event of another tenant is not found, as a missing one."""
+        coach_event = self.find(event_id, CoachEvent)
+        if coach_event is None or not self.may_see_event(ctx.principal, coach_event):
+            raise CoachEventNotFoundError(f"Event {event_id} was not found.", event_ids=[str(event_id)])
+        return coach_event
+
+    def may_see_event(self, principal: Principal, coach_event: CoachEvent) -> bool:
+        grants = self._coach_client_grants(principal, coach_event.coach_id)
+        return client_may_see_event(principal, coach_event, grants)
+
+    def _coach_client_grants(self, principal: Principal, coach_id: UUID) -> Iterator[frozenset[UUID]]:
+        """The organizations of each client the coach is linked to, read only as far as they are asked for.
+
+        The caller's own link is read first and directly, so links made before the user's side was kept count.
+        """
+        client_id = principal.client_id
+        if client_id is not None and self.is_user_linked(client_id, coach_id):
+            yield principal.organization_ids
+        for other in self.clients_of_user(coach_id):
+            if other != client_id:
+                yield self.organizations_of_client(other)
+
+    def _find_day(self, resource_id: UUID, day: date) -> ResourceDay | None:
+        return self.find(resource_day_id(resource_id, day), ResourceDay)
+
+    def _may_see(self, ctx: RequestContext, client_id: UUID) -> bool:
+        return ctx.principal.client_id == client_id or ctx.principal.has_scope("admin")
