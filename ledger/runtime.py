@@ -10,13 +10,12 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.application import Ledger
 from ledger.database_monitor import DatabaseMonitor
-from ledger.embedded import start_embedded_postgres
+from ledger.embedded import embedded_postgres
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
 from projections.bookings import BookingsProjection, BookingsView
@@ -89,8 +88,7 @@ def open_runtime(
     with ExitStack() as stack:
         database_url = settings.database_url
         if database_url is None:
-            database_url, server = start_embedded_postgres(settings.data_dir)
-            stack.callback(_release_embedded, server)
+            database_url = stack.enter_context(embedded_postgres(settings.data_dir))
         ensure_schema(database_url, settings.db_schema)
         env = eventsourcing_env(database_url, settings)
         ledger = Ledger(env=env)
@@ -117,8 +115,3 @@ def open_runtime(
             runtime.supervisor.start()
             stack.callback(runtime.supervisor.stop)
         yield runtime
-
-
-def _release_embedded(server: Any) -> None:
-    # Stops the embedded server when this was the last process using it; the data stays on disk.
-    server.cleanup()

@@ -117,14 +117,16 @@ class TrackedView(PostgresTrackingRecorder):
 
         Events at or before the stored position were applied already and are skipped, so a runner that
         resumes after a crash, or races a rebuild's swap, applies each event exactly once. Returns the count.
+        The row changes are worked out before the transaction opens, so that it only writes.
         """
+        changes = [(position, self.statements(event, position)) for event, position in batch]
         with self.datastore.transaction(commit=True) as curs:
             current = self.lock_position(curs)
-            fresh = [(event, position) for event, position in batch if position > current]
+            fresh = [(position, statements) for position, statements in changes if position > current]
             if not fresh:
                 return 0
-            execute_in_order(curs, (s for event, position in fresh for s in self.statements(event, position)))
-            self.set_position(curs, fresh[-1][1])
+            execute_in_order(curs, (s for _, statements in fresh for s in statements))
+            self.set_position(curs, fresh[-1][0])
         return len(fresh)
 
     def position(self) -> int:

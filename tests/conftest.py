@@ -17,7 +17,7 @@ from psycopg import sql
 from pydantic import SecretStr
 
 from api.app import create_app
-from ledger.embedded import start_embedded_postgres
+from ledger.embedded import embedded_postgres
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from tests.support import MovableClock, ServerThread, Tenant, make_tenant
@@ -29,10 +29,11 @@ def database_url() -> Iterator[str]:
     if url:
         yield url
         return
-    with tempfile.TemporaryDirectory(prefix="ledger-test-") as data_dir:
-        url, server = start_embedded_postgres(Path(data_dir))
+    with (
+        tempfile.TemporaryDirectory(prefix="ledger-test-") as data_dir,
+        embedded_postgres(Path(data_dir)) as url,
+    ):
         yield url
-        server.cleanup()
 
 
 @pytest.fixture(scope="session")

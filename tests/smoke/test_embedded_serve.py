@@ -1,4 +1,4 @@
-"""`ledger serve` on the embedded default: PostgreSQL in its data directory, health and an upsert."""
+"""`ledger serve` on the embedded default: it serves, and a stop signal at any time stops its PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,64 +6,126 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
+from tests.smoke.interrupted_start import INTERRUPTED
 from tests.support import booking_body, expect, free_port
 
 STARTUP_SECONDS = 120
+STOP_SECONDS = 60
+STOP_SIGNALS = [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SIGTERM, id="SIGTERM")]
+
+
+class Serve:
+    """One `ledger serve` process on the embedded PostgreSQL in `data_dir`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.base_url = f"http://127.0.0.1:{free_port()}"
+        env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
+        env["LEDGER_DATA_DIR"] = str(data_dir)
+        ledger_command = Path(sys.executable).with_name("ledger")
+        self.process = subprocess.Popen(
+            [str(ledger_command), "serve", "--port", self.base_url.rsplit(":", 1)[1]],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    def output(self) -> str:
+        return self.process.stdout.read() if self.process.stdout else ""
+
+    def wait_until(self, ready: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not ready():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ledger serve exited before {what}:\n{self.output()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"ledger serve did not reach {what} in time")
+            time.sleep(0.05)
+
+    def healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.base_url}/health", timeout=2).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def stop(self, signum: int) -> int:
+        """Send `signum` and wait for the process to end; return its exit status."""
+        self.process.send_signal(signum)
+        try:
+            return self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def postgres_processes(data_dir: Path) -> list[psutil.Process]:
+    """The running PostgreSQL server processes whose command line names `data_dir`."""
+    found = []
+    for process in psutil.process_iter(["name", "cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if "postgres" in (process.info["name"] or "") and any(str(data_dir) in part for part in cmdline):
+            found.append(process)
+    return [process for process in found if process.is_running() and process.status() != psutil.STATUS_ZOMBIE]
+
+
+def stop_postgres_left_behind(data_dir: Path) -> None:
+    """Keep a failed test from leaving a server running on the machine."""
+    for process in postgres_processes(data_dir):
+        process.terminate()
+    psutil.wait_procs(postgres_processes(data_dir), timeout=10)
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    """One data directory for the module's servers, so the cluster is initialised only once.
+
+    It lies outside pytest's base directory, which a concurrent pytest session may close to other users
+    again, while the embedded server runs as its own user when started by root.
+    """
+    with tempfile.TemporaryDirectory(prefix="ledger-smoke-") as parent:
+        path = Path(parent) / "data"
+        yield path
+        stop_postgres_left_behind(path)
 
 
 @pytest.fixture
-def embedded_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
-    env["LEDGER_DATA_DIR"] = str(tmp_path / "data")
-    ledger_command = Path(sys.executable).with_name("ledger")
-    process = subprocess.Popen(
-        [str(ledger_command), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"ledger serve exited early:\n{process.stdout.read() if process.stdout else ''}"
-                )
-            try:
-                if httpx.get(f"{base_url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("ledger serve did not become healthy in time")
-            time.sleep(0.2)
-        yield base_url, tmp_path / "data"
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def serve(data_dir: Path) -> Iterator[Callable[[], Serve]]:
+    started: list[Serve] = []
+
+    def start() -> Serve:
+        started.append(Serve(data_dir))
+        return started[-1]
+
+    yield start
+    for server in started:
+        server.kill()
+    stop_postgres_left_behind(data_dir)
 
 
 @pytest.mark.smoke
-def test_serve_on_embedded_postgres_answers_health_and_an_upsert(embedded_server: tuple[str, Path]) -> None:
-    base_url, data_dir = embedded_server
-    token = (data_dir / "admin-token").read_text().strip()
+def test_serve_on_embedded_postgres_answers_health_and_an_upsert(serve: Callable[[], Serve]) -> None:
+    server = serve()
+    server.wait_until(server.healthy, "health")
+    token = (server.data_dir / "admin-token").read_text().strip()
     admin = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base_url, timeout=30) as http:
+    with httpx.Client(base_url=server.base_url, timeout=30) as http:
         assert expect(http.get("/health"), 200) == {"status": "ok"}
         organization = expect(
             http.post("/api/v1/admin/organizations", json={"name": "O", "timezone": "UTC"}, headers=admin),
@@ -103,4 +165,47 @@ def test_serve_on_embedded_postgres_answers_health_and_an_upsert(embedded_server
             201,
         )
     assert booking["status"] == "active"
-    assert (data_dir / "pg" / "PG_VERSION").exists()
+    assert (server.data_dir / "pg" / "PG_VERSION").exists()
+
+    server.stop(signal.SIGINT)
+
+    assert postgres_processes(server.data_dir) == []
+
+
+@pytest.mark.smoke
+def test_sigterm_to_a_running_serve_stops_its_embedded_postgres(serve: Callable[[], Serve]) -> None:
+    server = serve()
+    server.wait_until(server.healthy, "health")
+    assert postgres_processes(server.data_dir)
+
+    server.stop(signal.SIGTERM)
+
+    assert postgres_processes(server.data_dir) == []
+
+
+@pytest.mark.smoke
+@pytest.mark.parametrize("signum", STOP_SIGNALS)
+def test_stop_signal_during_start_up_stops_the_embedded_postgres(
+    serve: Callable[[], Serve], signum: int
+) -> None:
+    server = serve()
+    # Sent as soon as the cluster runs, while `ledger serve` is still starting (its API not yet up).
+    server.wait_until(lambda: bool(postgres_processes(server.data_dir)), "a running PostgreSQL")
+
+    server.stop(signum)
+
+    assert postgres_processes(server.data_dir) == []
+
+
+@pytest.mark.smoke
+def test_sigterm_just_as_the_cluster_is_up_stops_it_before_its_handle_is_returned(data_dir: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-m", "tests.smoke.interrupted_start", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=STARTUP_SECONDS,
+        check=False,
+    )
+
+    assert (finished.returncode, finished.stdout) == (INTERRUPTED, "")
+    assert postgres_processes(data_dir) == []
