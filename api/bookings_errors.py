@@ -9,7 +9,14 @@ from api.errors import ErrorTable, Problem, RequestInfo, Surface
 from api.rate_limit import RateLimitedError
 from domain import booking, client, coach_event, order
 from domain.booking_commands import OrderRejectedError
-from domain.errors import AccessDeniedError, ConflictError, InvalidInputError, LedgerError, NotFoundError
+from domain.errors import (
+    AccessDeniedError,
+    ConcurrencyExhaustedError,
+    ConflictError,
+    InvalidInputError,
+    LedgerError,
+    NotFoundError,
+)
 
 
 class IdempotencyKeyReusedError(LedgerError):
@@ -54,6 +61,7 @@ BOOKINGS_TYPES: ErrorTable = {
     order.PaymentAlreadySettledError: (409, "payment_already_settled"),
     RateLimitedError: (429, "rate_limited"),
     problems.ServiceUnavailableError: (503, "service_unavailable"),
+    ConcurrencyExhaustedError: (503, "write_contention"),
 }
 BOOKINGS_HTTP_TYPES = {
     400: "validation",

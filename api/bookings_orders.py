@@ -59,7 +59,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         422: "idempotency_key_reused",
         429: "rate_limited: retry after Retry-After seconds",
         431: "headers_too_large",
-        503: "service_unavailable",
+        503: "service_unavailable or write_contention (nothing was written): retry after Retry-After seconds",
     }.items()
 }
 OrderBody = Annotated[OrderIn, Depends(json_body(OrderIn, order_writer))]

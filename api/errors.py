@@ -47,6 +47,7 @@ COMMON_TYPES: ErrorTable = {
     ConflictError: (409, "conflict"),
     RateLimitedError: (429, "rate_limited"),
     problems.ServiceUnavailableError: (503, "service_unavailable"),
+    ConcurrencyExhaustedError: (503, "write_contention"),
 }
 
 # The partner-sync, admin and audit surfaces: the Wingfield seed's error types.
@@ -69,7 +70,6 @@ WINGFIELD_TYPES: ErrorTable = {
     CourtBookingVersionNotFoundError: (404, "court_booking_version_not_found"),
     court_booking.StaleWriteError: (409, "stale_write"),
     court_booking.VersionConflictError: (409, "version_conflict"),
-    ConcurrencyExhaustedError: (409, "version_conflict"),
     resource_day.CourtBookingOverlapError: (409, "court_booking_overlap"),
 }
 HTTP_TYPES = {

@@ -65,7 +65,8 @@ ERROR_DESCRIPTIONS = {
     413: "payload_too_large: the body exceeds 1 MiB.",
     431: "headers_too_large: the request headers exceed 16 KiB.",
     429: "rate_limited: too many requests from this client; retry after Retry-After seconds.",
-    503: "service_unavailable: the database cannot be reached; retry after Retry-After seconds.",
+    503: "service_unavailable (the database cannot be reached) or write_contention (concurrent changes "
+    "outlasted the write's retries; nothing was written): retry after Retry-After seconds.",
 }
 
 

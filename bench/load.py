@@ -205,10 +205,12 @@ class Load:
                 await self.conflict(client, next(kinds), rng.choice(owned))
 
     async def time_travel(self) -> None:
-        version = int(self.spec["version"])
-        path = f"{self.base_path}{self.spec['history_external_id']}?version={version}"
-        expected_email = f"history-{version - 1}@example.com"
-        for index in range(int(self.spec["requests"]) + 10):
+        """Read each of the spec's versions in turn, after reading the first ten once to warm up."""
+        versions = [int(version) for version in self.spec["versions"]]
+        for index, version in enumerate(versions[:10] + versions):
+            path = f"{self.base_path}{self.spec['history_external_id']}?version={version}"
+            # Version 1 registered history-0; each later version names the one before it.
+            expected_email = f"history-{version - 1}@example.com"
             began = time.monotonic()
             response = await self.clients[0].get(path, headers=self.headers)
             ended = time.monotonic()

@@ -26,10 +26,13 @@ from bench.seed import Seed, cached_seed, restore_seed, runtime_settings, seed_s
 from bench.server import RssSampler, Server, bare_server, ledger_server
 from bench.slots import GROWTH_DAY_BASE, MIXED_DAY_BASE, UPSERT_DAY_BASE
 from bench.stats import lags_ms, percentile
+from bench.travel import travel_cases
 
 EXPECTED = [
     "framework_ceiling_rps",
     "db_ceiling_commits_per_s",
+    "append_ceiling_commits_per_s",
+    "append_vs_db_ceiling_ratio",
     "upsert_rps",
     "upsert_p50_ms",
     "upsert_p95_ms",
@@ -37,6 +40,7 @@ EXPECTED = [
     "upsert_errors",
     "upsert_vs_framework_ratio",
     "upsert_vs_db_ratio",
+    "upsert_vs_append_ceiling_ratio",
     "mixed_rps",
     "mixed_p50_ms",
     "mixed_p95_ms",
@@ -48,6 +52,10 @@ EXPECTED = [
     "rebuild_events_per_s",
     "time_travel_p50_ms",
     "time_travel_p99_ms",
+    "time_travel_worst_p50_ms",
+    "time_travel_worst_p99_ms",
+    "time_travel_random_p50_ms",
+    "time_travel_random_p99_ms",
     "growth_upsert_p99_small_ms",
     "growth_upsert_p99_large_ms",
     "growth_p99_ratio",
@@ -55,6 +63,10 @@ EXPECTED = [
     "rebuild_peak_rss_mb",
 ]
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
+CEILING_HOW = {
+    "raw": "raw psycopg, 1 row per INSERT+COMMIT, events-shaped table, no lock",
+    "ledger": "the ledger's recorder, 1 event per insert_events(): table lock, NOTIFY, INSERT, COMMIT",
+}
 SERVER = (
     "`ledger serve` subprocess (uvicorn defaults, 1 process, access log on; projection runners in-process)"
 )
@@ -117,19 +129,34 @@ class Bench:
 
     def db_ceiling(self) -> None:
         seconds = self.sizes.ceiling_seconds
-        args = ["bench.dbceiling", "--url", self.db.url, "--schema", "bench_ceiling"]
-        args += ["--threads", str(self.sizes.concurrency), "--seconds", str(seconds)]
-        args += ["--warmup", str(self.sizes.warmup_seconds)]
-        result, _ = run_json(args, timeout=seconds + 120)
-        self.results["db"] = result
-        conditions = {
-            "threads": result["threads"],
-            "seconds": seconds,
-            "p50_ms": round(result["p50_ms"], 2),
-            "p99_ms": round(result["p99_ms"], 2),
-            "how": "raw psycopg, 1 row per INSERT+COMMIT, events-shaped table",
-        }
-        self.add("db_ceiling_commits_per_s", result["commits_per_second"], "commits/s", **conditions)
+        for path, name in (("raw", "db_ceiling_commits_per_s"), ("ledger", "append_ceiling_commits_per_s")):
+            args = [
+                "bench.dbceiling",
+                "--url",
+                self.db.url,
+                "--schema",
+                f"bench_ceiling_{path}",
+                "--path",
+                path,
+            ]
+            args += ["--threads", str(self.sizes.concurrency), "--seconds", str(seconds)]
+            args += ["--warmup", str(self.sizes.warmup_seconds)]
+            result, _ = run_json(args, timeout=seconds + 120)
+            self.results[path] = result
+            conditions = {
+                "threads": result["threads"],
+                "seconds": seconds,
+                "p50_ms": round(result["p50_ms"], 2),
+                "p99_ms": round(result["p99_ms"], 2),
+                "how": CEILING_HOW[path],
+            }
+            self.add(name, result["commits_per_second"], "commits/s", **conditions)
+        self.add(
+            "append_vs_db_ceiling_ratio",
+            self.results["ledger"]["commits_per_second"] / self.results["raw"]["commits_per_second"],
+            "ratio",
+            what="the append path's ceiling over the raw one: what the table lock and NOTIFY cost",
+        )
 
     def framework_ceiling(self, seed: Seed) -> None:
         with bare_server() as server:
@@ -182,7 +209,7 @@ class Bench:
         self.add("upsert_p99_ms", result["p99_ms"], "ms", target=("<=", 50), **conditions)
         self.add("upsert_errors", result["errors"], "count", requests=result["requests"], expected="201 each")
         framework = self.results.get("framework", {}).get("requests_per_second", float("nan"))
-        database = self.results.get("db", {}).get("commits_per_second", float("nan"))
+        database = self.results.get("raw", {}).get("commits_per_second", float("nan"))
         self.add(
             "upsert_vs_framework_ratio",
             result["requests_per_second"] / framework,
@@ -190,6 +217,8 @@ class Bench:
             target=(">=", 0.65),
         )
         self.add("upsert_vs_db_ratio", result["requests_per_second"] / database, "ratio")
+        append = self.results.get("ledger", {}).get("commits_per_second", float("nan"))
+        self.add("upsert_vs_append_ceiling_ratio", result["requests_per_second"] / append, "ratio")
         self.add(
             "server_peak_rss_upsert_mb",
             rss.peak_mb,
@@ -258,34 +287,31 @@ class Bench:
         settings = runtime_settings(self.db.url, seed.schema)
         with open_runtime(settings, run_projections=False, announce=lambda _: None) as runtime:
             service = uuid.UUID(seed.client_id)
-            timings = []
-            for _ in range(10 + self.sizes.time_travel_requests):
-                started = time.monotonic()
-                runtime.ledger.get_court_booking(service, str(seed.history_external_id), seed.history_events)
-                timings.append((time.monotonic() - started) * 1000)
-        self.add(
-            "time_travel_in_process_p50_ms", percentile(timings[10:], 50), "ms", version=seed.history_events
-        )
+            for case in travel_cases(seed.history_events, self.sizes.time_travel_requests):
+                timings = []
+                for version in case.versions[:10] + case.versions:
+                    started = time.monotonic()
+                    runtime.ledger.get_court_booking(service, str(seed.history_external_id), version)
+                    timings.append((time.monotonic() - started) * 1000)
+                self.add(
+                    f"{case.prefix}_in_process_p50_ms", percentile(timings[10:], 50), "ms", **case.conditions
+                )
 
     def large(self, seed: Seed) -> None:
         with ledger_server("ledger-large", self.db.url, seed.schema, secrets.token_urlsafe(24)) as server:
-            spec = self.spec("timetravel", server, seed, 0, concurrency=1)
-            spec.update(
-                history_external_id=seed.history_external_id,
-                version=seed.history_events,
-                requests=self.sizes.time_travel_requests,
-                seconds=0,
-                warmup_seconds=0,
-            )
-            result = run_load(spec)
-            self.expect_clean("time travel", result)
-            travel: dict[str, Any] = {
-                "events_in_booking": seed.history_events,
-                "version": seed.history_events,
-            }
-            travel["sequential"] = True
-            self.add("time_travel_p50_ms", result["p50_ms"], "ms", **travel)
-            self.add("time_travel_p99_ms", result["p99_ms"], "ms", target=("<=", 20), **travel)
+            for case in travel_cases(seed.history_events, self.sizes.time_travel_requests):
+                spec = self.spec("timetravel", server, seed, 0, concurrency=1)
+                spec.update(
+                    history_external_id=seed.history_external_id,
+                    versions=case.versions,
+                    seconds=0,
+                    warmup_seconds=0,
+                )
+                result = run_load(spec)
+                self.expect_clean(f"time travel ({case.prefix})", result)
+                travel = {"events_in_booking": seed.history_events, **case.conditions, "sequential": True}
+                self.add(f"{case.prefix}_p50_ms", result["p50_ms"], "ms", **travel)
+                self.add(f"{case.prefix}_p99_ms", result["p99_ms"], "ms", target=("<=", 20), **travel)
             cpu, machine = server.cpu_seconds(), psutil.cpu_times()
             with RssSampler(server.process.pid) as rss:
                 growth = run_load(self.spec("upsert", server, seed, GROWTH_DAY_BASE))

@@ -28,5 +28,8 @@ class ConflictError(LedgerError):
     """Raised when a command conflicts with the current state."""
 
 
-class ConcurrencyExhaustedError(ConflictError):
-    """Raised when a command kept losing version races and gave up after its bounded retries."""
+class ConcurrencyExhaustedError(LedgerError):
+    """Raised when a command kept losing version races and gave up after its bounded retries.
+
+    Not a conflict with the stored state: nothing was decided, and the same request may simply be sent again.
+    """

@@ -11,8 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.application import Ledger
+from domain.court_booking import CourtBooking
+from domain.ids import court_booking_id
+from ledger.runtime import Runtime
 from tests.support import Tenant, booking_body, expect, instant, make_tenant, random_day
 
+SNAPSHOT_INTERVAL = Ledger.snapshotting_intervals[CourtBooking]
 UPDATED = [datetime.fromisoformat(f"203{n}-01-01T00:00:00+00:00") for n in range(1, 6)]
 
 
@@ -251,3 +256,37 @@ def test_time_travel_with_an_invalid_version_is_rejected_as_invalid_schema(
     )
 
     assert expect(response, 400)["error"]["type"] == "invalid_schema"
+
+
+def test_time_travel_reads_every_version_around_the_snapshots_of_a_long_booking(
+    runtime: Runtime, tenant: Tenant
+) -> None:
+    external_id = uuid.uuid4().hex
+    day = random_day()
+    events = 2 * SNAPSHOT_INTERVAL + 30
+
+    def revision(version: int) -> dict[str, Any]:
+        return booking_body(
+            tenant.court_id,
+            day + timedelta(hours=version % 7),
+            updated=UPDATED[0] + timedelta(seconds=version),
+            participants=[{"email": f"v{version}@example.com"}],
+        )
+
+    for version in range(1, events + 1):
+        assert tenant.put(external_id, revision(version)).status_code in (200, 201)
+    booking_id = court_booking_id(uuid.UUID(tenant.client_id), external_id)
+    assert runtime.ledger.snapshots is not None
+    snapshots = [snapshot.originator_version for snapshot in runtime.ledger.snapshots.get(booking_id)]
+
+    assert snapshots == [SNAPSHOT_INTERVAL, 2 * SNAPSHOT_INTERVAL]
+    for version in (1, 99, 100, 101, 150, 199, 200, 201, events - 1, events):
+        response = tenant.http.get(
+            tenant.booking_path(external_id), params={"version": version}, headers=tenant.headers
+        )
+        booking = expect(response, 200)
+        written = revision(version)
+        assert response.headers["ETag"] == f'"{version}"'
+        assert booking["participants"] == written["participants"], version
+        assert datetime.fromisoformat(booking["startDate"]) == datetime.fromisoformat(written["startDate"])
+        assert booking["externalUpdatedAt"] == written["externalUpdatedAt"], version

@@ -2,38 +2,25 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections import Counter
 from datetime import timedelta
 
 import httpx
 
+from tests.racing import Sender, answered, race
 from tests.support import Tenant, booking_body, random_day
 
 RACERS = 24  # every slot starts within the first 48 minutes, so all share 10:47-11:00
 
 
-def race(tenant: Tenant, base_url: str, bodies: list[tuple[str, dict[str, object]]]) -> list[httpx.Response]:
-    """Send all PUTs at once, each from its own connection, released together by a barrier."""
-    barrier = threading.Barrier(len(bodies))
-    responses: list[httpx.Response | None] = [None] * len(bodies)
+def race_puts(tenant: Tenant, bodies: list[tuple[str, dict[str, object]]]) -> list[httpx.Response]:
+    """Send all PUTs at once, each from its own connection; every racer's response, in order."""
 
-    def send(index: int, external_id: str, body: dict[str, object]) -> None:
-        with httpx.Client(base_url=base_url, timeout=60) as client:
-            barrier.wait()
-            responses[index] = client.put(tenant.booking_path(external_id), json=body, headers=tenant.headers)
+    def put(external_id: str, body: dict[str, object]) -> Sender:
+        return lambda client: client.put(tenant.booking_path(external_id), json=body, headers=tenant.headers)
 
-    threads = [
-        threading.Thread(target=send, args=(index, external_id, body))
-        for index, (external_id, body) in enumerate(bodies)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(response is not None for response in responses)
-    return [response for response in responses if response is not None]
+    return answered(race(str(tenant.http.base_url), [put(external_id, body) for external_id, body in bodies]))
 
 
 def test_concurrent_overlapping_upserts_admit_exactly_one_booking(tenant: Tenant) -> None:
@@ -43,7 +30,7 @@ def test_concurrent_overlapping_upserts_admit_exactly_one_booking(tenant: Tenant
         for index in range(RACERS)
     ]
 
-    responses = race(tenant, str(tenant.http.base_url), bodies)
+    responses = race_puts(tenant, bodies)
 
     statuses = Counter(response.status_code for response in responses)
     assert statuses == {201: 1, 409: RACERS - 1}
@@ -67,6 +54,6 @@ def test_concurrent_non_overlapping_upserts_on_one_court_all_succeed(tenant: Ten
         for index in range(16)
     ]
 
-    responses = race(tenant, str(tenant.http.base_url), bodies)
+    responses = race_puts(tenant, bodies)
 
     assert [response.status_code for response in responses] == [201] * 16

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 
@@ -20,6 +19,7 @@ from tests.api.orders_support import (
     schedule_event,
     seats_taken,
 )
+from tests.racing import answered, race
 from tests.support import expect
 
 SEATS = 5
@@ -29,25 +29,6 @@ RACERS = 16
 @pytest.fixture
 def shop(http: httpx.Client, admin_headers: dict[str, str]) -> BookingTenant:
     return make_booking_tenant(http, admin_headers)
-
-
-def race(base_url: str, senders: list[Callable[[httpx.Client], httpx.Response]]) -> list[httpx.Response]:
-    """Run every sender at once, each on its own connection, released together by a barrier."""
-    barrier = threading.Barrier(len(senders))
-    responses: list[httpx.Response | None] = [None] * len(senders)
-
-    def run(index: int, send: Callable[[httpx.Client], httpx.Response]) -> None:
-        with httpx.Client(base_url=base_url, timeout=60) as client:
-            barrier.wait()
-            responses[index] = send(client)
-
-    threads = [threading.Thread(target=run, args=(index, send)) for index, send in enumerate(senders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(response is not None for response in responses)
-    return [response for response in responses if response is not None]
 
 
 def order_sender(
@@ -60,7 +41,7 @@ def test_concurrent_orders_of_different_users_fill_exactly_the_seats(shop: Booki
     event = schedule_event(shop, seats=SEATS)
     users = [shop.link_new_user() for _ in range(RACERS)]
 
-    responses = race(str(shop.http.base_url), [order_sender(shop, [event], user) for user in users])
+    responses = answered(race(str(shop.http.base_url), [order_sender(shop, [event], user) for user in users]))
 
     assert Counter(response.status_code for response in responses) == {201: SEATS, 409: RACERS - SEATS}
     for response in responses:
@@ -81,8 +62,8 @@ def test_concurrent_orders_sharing_a_full_event_book_nothing_of_the_losers(shop:
     contested, spare = schedule_event(shop, seats=SEATS), schedule_event(shop, seats=RACERS)
     users = [shop.link_new_user() for _ in range(RACERS)]
 
-    responses = race(
-        str(shop.http.base_url), [order_sender(shop, [spare, contested], user) for user in users]
+    responses = answered(
+        race(str(shop.http.base_url), [order_sender(shop, [spare, contested], user) for user in users])
     )
 
     assert Counter(response.status_code for response in responses) == {201: SEATS, 409: RACERS - SEATS}
@@ -93,7 +74,7 @@ def test_concurrent_orders_sharing_a_full_event_book_nothing_of_the_losers(shop:
 def test_concurrent_orders_of_one_user_book_the_event_once(shop: BookingTenant) -> None:
     event = schedule_event(shop, seats=SEATS)
 
-    responses = race(str(shop.http.base_url), [order_sender(shop, [event], shop.athlete_id)] * 8)
+    responses = answered(race(str(shop.http.base_url), [order_sender(shop, [event], shop.athlete_id)] * 8))
 
     assert Counter(response.status_code for response in responses) == {201: 1, 409: 7}
     for response in responses:
@@ -143,7 +124,7 @@ def test_concurrent_cancellations_and_orders_never_oversell(shop: BookingTenant)
 
     cancellations = [cancel(bookings[index], holders[index]) for index in range(2)]
     orders = [order_sender(shop, [event], user) for user in newcomers]
-    responses = race(str(shop.http.base_url), cancellations + orders)
+    responses = answered(race(str(shop.http.base_url), cancellations + orders))
 
     assert [response.status_code for response in responses[:2]] == [200, 200]
     order_statuses = Counter(response.status_code for response in responses[2:])
@@ -161,8 +142,8 @@ def test_orders_racing_the_events_cancellation_leave_no_active_booking(shop: Boo
     def cancel_event(client: httpx.Client) -> httpx.Response:
         return client.post(f"/api/v1/admin/coach-events/{event}/cancel", headers=admin)
 
-    responses = race(
-        str(shop.http.base_url), [cancel_event, *(order_sender(shop, [event], user) for user in users)]
+    responses = answered(
+        race(str(shop.http.base_url), [cancel_event, *(order_sender(shop, [event], user) for user in users)])
     )
 
     assert responses[0].status_code == 200
@@ -191,7 +172,7 @@ def test_racing_payment_results_settle_the_order_once(shop: BookingTenant) -> No
         return lambda client: client.post(path, json={"status": status}, headers=shop.tenant.headers)
 
     results = ["Paid", "Failed"] * 5
-    responses = race(str(shop.http.base_url), [settle(status) for status in results])
+    responses = answered(race(str(shop.http.base_url), [settle(status) for status in results]))
 
     assert Counter(response.status_code for response in responses) == {200: 1, 409: len(results) - 1}
     winner = next(status for status, r in zip(results, responses, strict=True) if r.status_code == 200)
@@ -220,7 +201,7 @@ def test_a_failed_payment_racing_the_athletes_cancellation_frees_the_seat_once(s
     def cancel(client: httpx.Client) -> httpx.Response:
         return cancel_booking(shop, booking_id, client=client)
 
-    payment, cancellation = race(str(shop.http.base_url), [fail_payment, cancel])
+    payment, cancellation = answered(race(str(shop.http.base_url), [fail_payment, cancel]))
 
     assert payment.status_code == 200
     assert cancellation.status_code in (200, 409)

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from ledger.cli import main
+from ledger.runtime import Runtime
 from ledger.settings import Settings
+from replay.rebuild import differing_rows, rebuild_court_bookings
+from tests.integration.test_projection_and_rebuild import VIEW_WAIT_SECONDS, seeded_service
+from tests.support import random_day
 
 
 @pytest.fixture
@@ -95,6 +102,80 @@ def test_rebuild_command_reports_the_events_it_replayed(capsys: pytest.CaptureFi
     assert report["view"] == "court-bookings"
     assert report["events"] > 0
     assert report["position"] >= report["events"]
+
+
+class Writers:
+    """Threads revising and cancelling court bookings through the ledger until stopped; their positions."""
+
+    def __init__(self, runtime: Runtime, count: int) -> None:
+        self.runtime = runtime
+        self.positions: list[int] = []
+        self.errors: list[BaseException] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._write) for _ in range(count)]
+
+    def _write(self) -> None:
+        ctx, service, court = seeded_service(self.runtime)
+        ledger, first_day = self.runtime.ledger, random_day()
+        updated = datetime(2030, 1, 1, tzinfo=UTC)
+        email = [(None, "writer@example.com")]
+        index = 0
+        try:
+            while not self._stop.is_set():
+                external_id, start = f"w-{index}", first_day + timedelta(days=index)
+                for hours, stamp in ((1, updated), (2, updated + timedelta(1))):
+                    end = start + timedelta(hours=hours)
+                    outcome = ledger.upsert_court_booking(
+                        ctx, service, external_id, court, start, end, email, stamp
+                    )
+                    self.positions.append(outcome.position or 0)
+                if index % 2:
+                    outcome = ledger.cancel_court_booking(ctx, service, external_id, updated + timedelta(2))
+                    self.positions.append(outcome.position or 0)
+                index += 1
+        except BaseException as error:
+            self.errors.append(error)
+
+    def wait_for_writes_after(self, position: int, count: int = 10) -> bool:
+        """Whether `count` writes past `position` are acknowledged within the view wait."""
+        deadline = time.monotonic() + VIEW_WAIT_SECONDS
+        while sum(1 for written in self.positions if written > position) < count:
+            if time.monotonic() > deadline or self.errors:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def __enter__(self) -> Writers:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_rebuild_command_swapping_while_writers_write_leaves_the_view_equal_to_the_log(
+    capsys: pytest.CaptureFixture[str], runtime: Runtime
+) -> None:
+    view = runtime.court_bookings
+    with Writers(runtime, count=2) as writers:
+        for _ in range(3):
+            before = runtime.ledger.recorder.max_notification_id() or 0
+            assert writers.wait_for_writes_after(before)
+            began = runtime.ledger.recorder.max_notification_id() or 0
+            swapped_at = run(capsys, "replay", "rebuild", "court-bookings")["position"]
+            # Writes committed while the rebuild ran; the live runner applies later ones to the new table.
+            assert any(began < written <= swapped_at for written in writers.positions)
+            assert writers.wait_for_writes_after(swapped_at)
+
+    assert writers.errors == []
+    assert view.wait_for(max(writers.positions), VIEW_WAIT_SECONDS)
+    fresh = rebuild_court_bookings(runtime.ledger, view, swap=False)
+    assert view.wait_for(fresh.position, VIEW_WAIT_SECONDS)
+    assert differing_rows(view, fresh.table) == 0
 
 
 @pytest.mark.usefixtures("cli_env")

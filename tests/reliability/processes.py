@@ -278,6 +278,11 @@ class Attempt:
             return str(value) if value is not None else None
         return None
 
+    @property
+    def asks_to_retry(self) -> bool:
+        """A 503 write_contention with its Retry-After: nothing was written, and the caller may retry."""
+        return self.status == 503 and self.error_type == "write_contention" and "retry-after" in self.headers
+
 
 @dataclass
 class Write:
@@ -325,12 +330,9 @@ class Booking:
         return instant(BASE_UPDATED_AT + timedelta(minutes=self.clock))
 
 
-def retryable(write: Write, response: httpx.Response, body: Any) -> bool:
-    if response.status_code >= 500 or response.status_code == 429:
-        return True
-    error_type = body.get("error", {}).get("type") if isinstance(body, dict) else None
-    # The command gave up on a version race (ConcurrencyExhaustedError); nothing was written.
-    return response.status_code == 409 and error_type == "version_conflict" and write.expected_error is None
+def retryable(response: httpx.Response) -> bool:
+    # 503 includes write_contention: the command gave up on its version races and wrote nothing.
+    return response.status_code >= 500 or response.status_code == 429
 
 
 class PartnerLoad:
@@ -515,7 +517,7 @@ class PartnerLoad:
                     body = response.text
                 attempt = Attempt(sent, time.monotonic(), response.status_code, dict(response.headers), body)
                 write.attempts.append(attempt)
-                if not retryable(write, response, body):
+                if not retryable(response):
                     write.settled = attempt
                     return
             if not retry:
@@ -815,11 +817,15 @@ def _check_calendar(runtime: Runtime, findings: Findings, result: ScenarioResult
 
 
 def count_server_errors(writes: list[Write]) -> tuple[int, list[str]]:
-    """How many of the writes' attempts were answered with a 5xx, and the first few of them."""
+    """How many of the writes' attempts were answered with a 5xx, and the first few of them.
+
+    A 503 write_contention is the answer the service is designed to give when concurrent writers outlast a
+    command's retries: it wrote nothing and asks the caller to retry, which the load does.
+    """
     count, lines = 0, list[str]()
     for write in writes:
         for attempt in write.attempts:
-            if attempt.status is not None and attempt.status >= 500:
+            if attempt.status is not None and attempt.status >= 500 and not attempt.asks_to_retry:
                 count += 1
                 if len(lines) < 10:
                     lines.append(f"{write.method} {write.external_id}: {attempt.status} {attempt.body}")
