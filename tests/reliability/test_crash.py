@@ -5,10 +5,9 @@ from __future__ import annotations
 import random
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import httpx
@@ -30,7 +29,7 @@ from tests.reliability.processes import (
     view_positions,
 )
 from tests.reliability.report import ScenarioResult
-from tests.support import make_tenant, random_day
+from tests.support import blocked_by, make_tenant, random_day, wait_until
 
 CATCH_UP_SECONDS = 15.0
 BLOCK_SECONDS = 10.0
@@ -150,19 +149,6 @@ def test_repeated_kill_9_under_write_load_loses_no_acknowledged_write(stack: Sta
     verify(stack, result)
     assert any(lags), "no kill landed with the view behind the log"
     result.assert_clean()
-
-
-def blocked_by(conn: psycopg.Connection[Any], pid: int) -> list[int]:
-    rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", (pid,))
-    return [int(row[0]) for row in rows.fetchall()]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("stack", [4], indirect=True)
