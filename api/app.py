@@ -65,7 +65,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             else:
                 app.state.runtime = runtime
             app.state.idempotency = IdempotencyStore(
-                app.state.runtime.court_bookings.datastore, settings.idempotency_wait_seconds
+                app.state.runtime.court_bookings.datastore,
+                settings.idempotency_wait_seconds,
+                settings.idempotency_lease_seconds,
             )
             await run_in_threadpool(app.state.idempotency.create_table)
             yield

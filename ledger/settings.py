@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     idempotency_wait_seconds: float = Field(
         default=5.0, ge=0, le=60, description="How long a retry waits for the first request with its key."
     )
+    idempotency_lease_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="After this long, a key's unfinished request counts as dead; a retry runs it again.",
+    )
     rate_limit_per_second: float = Field(
         default=1000.0,
         ge=0,

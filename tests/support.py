@@ -6,11 +6,13 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import psycopg
 import uvicorn
 from fastapi import FastAPI
 
@@ -166,3 +168,17 @@ def booking_body(
 def random_day() -> datetime:
     """A random UTC midnight far in the future, so tests rarely share calendar days."""
     return datetime(2040, 1, 1, tzinfo=UTC) + timedelta(days=uuid.uuid4().int % 20000)
+
+
+def blocked_by(conn: psycopg.Connection[Any], pid: int) -> list[int]:
+    """The sessions waiting for a lock that the session `pid` holds."""
+    rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", (pid,))
+    return [int(row[0]) for row in rows.fetchall()]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)

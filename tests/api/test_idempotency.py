@@ -12,6 +12,7 @@ import pytest
 from psycopg import sql
 
 from ledger.runtime import Runtime
+from tests.api.idempotency_support import append_held, completion_held, events_of, order_id_of
 from tests.api.orders_support import (
     BookingTenant,
     cancel_booking,
@@ -192,26 +193,64 @@ def test_concurrent_retries_with_one_key_place_one_order_and_share_its_answer(sh
     assert len(orders_of(shop, shop.athlete_id, at_least=1)) == 1
 
 
+def claims(runtime: Runtime) -> sql.Identifier:
+    return sql.Identifier(runtime.settings.db_schema, "idempotency_keys")
+
+
 def test_a_retry_while_the_first_request_still_runs_is_told_it_is_in_progress(
     shop: BookingTenant, runtime: Runtime
 ) -> None:
     event = schedule_event(shop)
     key = new_key()
-    table = sql.Identifier(runtime.settings.db_schema, "idempotency_keys")
-    insert = sql.SQL("INSERT INTO {} (client_id, key, fingerprint) VALUES (%s, %s, %s)").format(table)
+    answers: list[httpx.Response] = []
 
-    with psycopg.connect(runtime.database_url) as running_first:
-        # The first request's row, inserted and not yet committed: its lock is held until the rollback.
-        running_first.execute(insert, (shop.tenant.client_id, key["Idempotency-Key"], "first-request"))
+    def send_first() -> None:
+        with httpx.Client(base_url=str(shop.http.base_url), timeout=60) as client:
+            answers.append(post_order(shop, [event], key, client=client))
+
+    with append_held(runtime.database_url, runtime.settings.db_schema, send_first):
         retry = post_order(shop, [event], key)
-        running_first.rollback()
 
     entries = errors_of(retry, 409, ORDERS)
     assert [entry["code"] for entry in entries] == ["idempotency_request_in_progress"]
-    assert seats_taken(shop, event) == 0
-    after_the_first_gave_up = post_order(shop, [event], key)
-    assert REPLAYED not in after_the_first_gave_up.headers
-    assert expect(after_the_first_gave_up, 201)["bookings"][0]["eventId"] == event
+    [first] = answers
+    assert expect(first, 201)["bookings"][0]["eventId"] == event
+    assert_replayed(first, post_order(shop, [event], key))
+    assert seats_taken(shop, event) == 1
+
+
+def test_an_order_is_answered_when_storing_its_answer_fails_and_a_retry_after_the_lease_finds_it(
+    shop: BookingTenant, runtime: Runtime
+) -> None:
+    event = schedule_event(shop)
+    key = new_key()
+    client_id, value = shop.tenant.client_id, key["Idempotency-Key"]
+    answers: list[httpx.Response] = []
+
+    def send() -> None:
+        with httpx.Client(base_url=str(shop.http.base_url), timeout=60) as client:
+            answers.append(post_order(shop, [event], key, client=client))
+
+    with completion_held(runtime.database_url, runtime.settings.db_schema, client_id, value, send) as held:
+        assert events_of(held.watcher, runtime.settings.db_schema, order_id_of(client_id, value)) == 1
+        # The session storing the answer dies, as one cut by idle_in_transaction_session_timeout would.
+        held.watcher.execute("SELECT pg_terminate_backend(%s)", (held.completion_pid,))
+    [first] = answers
+    order = expect(first, 201)
+    assert order["orderId"] == str(order_id_of(client_id, value))
+    with psycopg.connect(runtime.database_url, autocommit=True) as conn:
+        age = sql.SQL("UPDATE {} SET claimed_at = now() - interval '1 day' WHERE client_id = %s AND key = %s")
+        assert conn.execute(age.format(claims(runtime)), (client_id, value)).rowcount == 1
+
+    retry = post_order(shop, [event], key)
+
+    assert REPLAYED not in retry.headers
+    assert expect(retry, 201)["orderId"] == order["orderId"]
+    assert seats_taken(shop, event) == 1
+    assert [listed["orderId"] for listed in orders_of(shop, shop.athlete_id, at_least=1)] == [
+        order["orderId"]
+    ]
+    assert_replayed(retry, post_order(shop, [event], key))
 
 
 def test_an_overlong_key_is_a_validation_error(shop: BookingTenant) -> None:

@@ -14,7 +14,8 @@ from eventsourcing.persistence import Notification
 from psycopg import sql
 
 from domain.context import ADMIN, RequestContext
-from domain.court_booking import CourtBooking, CourtBookingTerms, checked_participants
+from domain.court_booking import CourtBooking
+from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from replay.rebuild import differing_rows, rebuild_court_bookings

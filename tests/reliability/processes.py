@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -221,6 +222,33 @@ def fresh_schema(database_url: str, prefix: str) -> Iterator[str]:
     finally:
         with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@dataclass(frozen=True)
+class Served:
+    """A started `ledger serve`, the schema it owns and its admin token."""
+
+    server: LedgerServer
+    schema: str
+    admin_token: str
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
+
+@contextmanager
+def ledger_served(database_url: str, prefix: str, data_dir: Path) -> Iterator[Served]:
+    """`ledger serve` on a fresh schema with a new admin token; stopped, and the schema dropped, at exit."""
+    token = secrets.token_urlsafe(24)
+    with (
+        fresh_schema(database_url, prefix) as schema,
+        LedgerServer(
+            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir
+        ) as server,
+    ):
+        server.start()
+        yield Served(server, schema, token)
 
 
 @contextmanager

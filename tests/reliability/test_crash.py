@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import random
-import secrets
 import time
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from uuid import UUID
 
 import httpx
@@ -17,6 +16,8 @@ import pytest
 from psycopg import sql
 
 from domain.ids import court_booking_id
+from tests.api.idempotency_support import completion_held, events_of, order_id_of
+from tests.api.orders_support import make_booking_tenant, orders_of, place_order, schedule_event, seats_taken
 from tests.reliability.processes import (
     LANES_PER_COURT,
     Findings,
@@ -25,12 +26,12 @@ from tests.reliability.processes import (
     check_views,
     check_writes,
     count_server_errors,
-    fresh_schema,
     in_process_runtime,
+    ledger_served,
     view_positions,
 )
 from tests.reliability.report import ScenarioResult
-from tests.support import make_tenant, random_day
+from tests.support import blocked_by, make_tenant, random_day, wait_until
 
 CATCH_UP_SECONDS = 15.0
 BLOCK_SECONDS = 10.0
@@ -52,16 +53,10 @@ class Stack:
 @pytest.fixture
 def stack(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Stack]:
     clients: int = getattr(request, "param", 6)
-    token = secrets.token_urlsafe(24)
-    with (
-        fresh_schema(database_url, "crash") as schema,
-        LedgerServer(
-            database_url=database_url, schema=schema, admin_token=token, data_dir=tmp_path / "data"
-        ) as server,
-    ):
-        server.start()
+    with ledger_served(database_url, "crash", tmp_path / "data") as served:
+        server, schema, token = served.server, served.schema, served.admin_token
         with httpx.Client(base_url=server.url, timeout=30) as http:
-            tenant = make_tenant(http, {"Authorization": f"Bearer {token}"})
+            tenant = make_tenant(http, served.admin_headers)
             courts = [tenant.court_id] + [tenant.add_court() for _ in range(clients // LANES_PER_COURT)]
             load = PartnerLoad(
                 server.url,
@@ -152,19 +147,6 @@ def test_repeated_kill_9_under_write_load_loses_no_acknowledged_write(stack: Sta
     result.assert_clean()
 
 
-def blocked_by(conn: psycopg.Connection[Any], pid: int) -> list[int]:
-    rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", (pid,))
-    return [int(row[0]) for row in rows.fetchall()]
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
-
-
 @pytest.mark.parametrize("stack", [4], indirect=True)
 def test_kill_9_inside_a_projection_batch_applies_the_batch_exactly_once_after_restart(stack: Stack) -> None:
     result = ScenarioResult("kill -9 inside a projection batch (4 clients)")
@@ -222,4 +204,53 @@ def test_kill_9_inside_a_projection_batch_applies_the_batch_exactly_once_after_r
     load.stop()
 
     verify(stack, result)
+    result.assert_clean()
+
+
+def test_kill_9_between_an_orders_commit_and_its_idempotency_row_answers_the_order_on_retry(
+    stack: Stack,
+) -> None:
+    result = ScenarioResult("kill -9 between an order's commit and its idempotency row", runs=1)
+    shop = make_booking_tenant(stack.http, {"Authorization": f"Bearer {stack.token}"})
+    event = schedule_event(shop, seats=2)
+    key = uuid.uuid4().hex
+    order_id = order_id_of(shop.tenant.client_id, key)
+    cut: list[httpx.Response | str] = []
+
+    def send() -> None:
+        with httpx.Client(base_url=stack.server.url, timeout=30) as client:
+            try:
+                cut.append(place_order(shop, [event], headers={"Idempotency-Key": key}, client=client))
+            except httpx.TransportError as error:
+                cut.append(type(error).__name__)
+
+    with completion_held(stack.database_url, stack.schema, shop.tenant.client_id, key, send) as held:
+        committed = events_of(held.watcher, stack.schema, order_id)
+        stack.server.kill()
+        held.release()
+        held.wait_for_completion_gone()
+        finished = held.claim_finished(shop.tenant.client_id, key)
+    print(f"killed with {committed} event of the order committed; its answer stored: {finished}; sent: {cut}")
+    if committed != 1 or finished is not False or [type(answer) for answer in cut] != [str]:
+        result.invariant_violations += 1  # the kill did not land between the commit and the answer
+    # The restarted server takes a claim older than a second for one whose request died.
+    stack.server.env["LEDGER_IDEMPOTENCY_LEASE_SECONDS"] = "1"
+    stack.server.start()
+
+    retried = place_order(shop, [event], headers={"Idempotency-Key": key})
+    again = place_order(shop, [event], headers={"Idempotency-Key": key})
+
+    result.server_errors = sum(1 for answer in (retried, again) if answer.status_code >= 500)
+    result.acknowledged = 1 if retried.status_code == 201 else 0
+    orders = orders_of(shop, shop.athlete_id, at_least=1)
+    taken = seats_taken(shop, event)
+    result.lost = 1 if not orders or taken == 0 else 0
+    result.duplicated = max(0, len(orders) - 1) + max(0, taken - 1)
+    with psycopg.connect(stack.database_url) as conn:
+        placed = events_of(conn, stack.schema, order_id)
+    # One event: the retry found the order the killed request had placed, and placed none.
+    if retried.status_code != 201 or retried.json()["orderId"] != str(order_id) or placed != 1:
+        result.invariant_violations += 1
+    if again.headers.get("Idempotent-Replayed") != "true" or again.content != retried.content:
+        result.invariant_violations += 1
     result.assert_clean()
