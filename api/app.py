@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api import admin, audit, bookings_orders, partner_sync
 from api.bookings_errors import BOOKINGS_SURFACE
+from api.consistency import ViewWaits
 from api.deps import RuntimeDep
 from api.errors import Surfaces, install_error_handlers
 from api.idempotency import IdempotencyStore
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     surfaces = Surfaces(owned=(BOOKINGS_SURFACE,))
     app.state.surfaces = surfaces
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+    app.state.view_waits = ViewWaits(settings.consistency_wait_seconds, settings.consistency_max_waiters)
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     )
     command_retries: int = Field(default=10, ge=1, le=100, description="Attempts on a version conflict.")
     consistency_wait_seconds: float = Field(default=5.0, ge=0, le=30)
+    consistency_max_waiters: int = Field(
+        default=1000, ge=1, description="Requests that may wait for a view at once; more answer 503."
+    )
     idempotency_wait_seconds: float = Field(
         default=5.0, ge=0, le=60, description="How long a retry waits for the first request with its key."
     )

@@ -6,13 +6,17 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import psycopg
 import uvicorn
 from fastapi import FastAPI
+from psycopg import sql
 
 ALL_PARTNER_SCOPES = ["court-bookings:read", "court-bookings:write", "audit:read"]
 ALL_CLIENT_SCOPES = [*ALL_PARTNER_SCOPES, "bookings:read", "bookings:write", "orders:write"]
@@ -166,3 +170,15 @@ def booking_body(
 def random_day() -> datetime:
     """A random UTC midnight far in the future, so tests rarely share calendar days."""
     return datetime(2040, 1, 1, tzinfo=UTC) + timedelta(days=uuid.uuid4().int % 20000)
+
+
+@contextmanager
+def view_held(database_url: str, schema: str, view: str) -> Iterator[None]:
+    """The view's runner stands still while the block runs: its tracking row is locked, as by a slow batch."""
+    tracking = sql.Identifier(schema, f"{view}_tracking") if schema else sql.Identifier(f"{view}_tracking")
+    with psycopg.connect(database_url) as holder:
+        holder.execute(sql.SQL("SELECT 1 FROM {} FOR UPDATE").format(tracking))
+        try:
+            yield
+        finally:
+            holder.rollback()
