@@ -42,4 +42,18 @@ class Settings(BaseSettings):
         description="Average requests per second allowed per client; 0 disables the limit.",
     )
     rate_limit_burst: int = Field(default=2000, ge=1, description="Requests a client may send at once.")
+    failed_auth_per_second: float = Field(
+        default=10.0,
+        ge=0,
+        description="Failed authentications allowed per client address and second; 0 disables the limit.",
+    )
+    failed_auth_burst: int = Field(
+        default=500, ge=1, description="Failed authentications an address may make at once before 429."
+    )
+    admin_rate_limit_per_second: float = Field(
+        default=100.0, ge=0, description="Admin calls allowed per client address and second; 0 disables."
+    )
+    admin_rate_limit_burst: int = Field(
+        default=1000, ge=1, description="Admin calls an address may make at once."
+    )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")
