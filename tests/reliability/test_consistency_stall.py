@@ -92,6 +92,7 @@ def test_many_waits_for_a_held_view_or_past_the_head_delay_no_other_request(
             early = sum(wait.done() for wait in waits)
         replies = [wait.result() for wait in waits]
 
+    print("probes while the waits were in flight:", {name: f"{s:.3f} s" for name, _, s in answered})
     for name, response, seconds in answered:
         if response.status_code != 200 or seconds > PROBE_BOUND_SECONDS:
             problems.append(f"{name}: {response.status_code} after {seconds:.2f} s")
