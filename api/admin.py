@@ -24,7 +24,7 @@ from api.admin_schemas import (
     VenueIn,
     VenueOut,
 )
-from api.deps import AdminContext, RuntimeDep, admin_context, body_openapi, json_body
+from api.deps import AdminContext, CarriesSecret, RuntimeDep, admin_context, body_openapi, json_body
 from api.schemas_common import error_responses
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
@@ -85,7 +85,9 @@ def get_client(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Client
     return ClientOut.of(runtime.ledger.get_client(clientId))
 
 
-@router.post("/clients/{clientId}/api-keys", status_code=201, responses=CREATE_ERRORS)
+@router.post(
+    "/clients/{clientId}/api-keys", status_code=201, responses=CREATE_ERRORS, dependencies=[CarriesSecret]
+)
 def issue_api_key(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> IssuedApiKeyOut:
     """Issue a key; its secret is shown only in this response and stored only as a hash."""
     return IssuedApiKeyOut.of(runtime.ledger.issue_api_key(ctx, clientId).value)

@@ -13,11 +13,13 @@ from starlette.concurrency import run_in_threadpool
 
 from api import admin, audit, bookings_orders, partner_sync
 from api.bookings_errors import BOOKINGS_SURFACE
+from api.consistency import ViewWaits
 from api.deps import RuntimeDep
 from api.errors import Surfaces, install_error_handlers
 from api.idempotency import IdempotencyStore
 from api.middleware import RequestContextMiddleware
-from api.rate_limit import RateLimiter
+from api.query_credentials import redact_access_log
+from api.rate_limit import RequestLimits
 from api.schemas_common import error_responses
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
@@ -57,6 +59,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Here, after the server has configured its loggers.
+        redact_access_log()
         async with AsyncExitStack() as stack:
             if runtime is None:
                 manager = open_runtime(settings)
@@ -77,10 +81,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         version="0.1.0",
         description="An event-sourced booking ledger: partner sync, audit and admin APIs.",
         lifespan=lifespan,
+        # A slash redirect would build its Location from the Host header; a missing slash is a 404.
+        redirect_slashes=False,
     )
     surfaces = Surfaces(owned=(BOOKINGS_SURFACE,))
     app.state.surfaces = surfaces
-    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
+    app.state.limits = RequestLimits.of(settings)
+    app.state.view_waits = ViewWaits(settings.consistency_wait_seconds, settings.consistency_max_waiters)
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,

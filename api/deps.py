@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
+from api.middleware import NO_STORE
 from api.problems import (
     AdminTokenRequiredError,
     ExternalServiceAccessDeniedError,
@@ -17,8 +18,9 @@ from api.problems import (
     ScopePermissionDeniedError,
     ServiceUnavailableError,
 )
-from api.rate_limit import RateLimiter
+from api.rate_limit import RequestLimits
 from domain.context import ADMIN, Principal, RequestContext
+from domain.errors import AccessDeniedError
 from ledger.runtime import Runtime, hash_token
 
 
@@ -43,13 +45,36 @@ def presented_token(request: Request) -> str | None:
     return api_key or None
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def limits_of(request: Request) -> RequestLimits:
+    limits: RequestLimits = request.app.state.limits
+    return limits
+
+
+def failures_limited(request: Request, check: Callable[[], Principal]) -> Principal:
+    """The principal that `check` admits, unless the caller's address has failed too often of late.
+
+    A refused credential spends the address's allowance; once spent, the address gets 429 before any key
+    is looked up, so a flood of bad keys costs no database work.
+    """
+    limiter, address = limits_of(request).failed_auth, client_address(request)
+    limiter.ensure_available(address)
+    try:
+        return check()
+    except AccessDeniedError:
+        limiter.spend(address)
+        raise
+
+
 def authenticated(request: Request, runtime: RuntimeDep) -> Principal:
     token = presented_token(request)
     if token is None:
         raise MissingApiTokenError("No API token was provided.")
-    principal = runtime.ledger.authenticate(token)
-    limiter: RateLimiter = request.app.state.rate_limiter
-    limiter.check(principal.id)
+    principal = failures_limited(request, lambda: runtime.ledger.authenticate(token))
+    limits_of(request).clients.check(principal.id)
     return principal
 
 
@@ -88,12 +113,30 @@ def require_service_scope(scope: str) -> Callable[[Request, Principal], Principa
 
 
 def require_admin(request: Request, runtime: RuntimeDep) -> Principal:
+    """The admin, for the admin token; admin calls are rate-limited per address like failed tokens."""
     token = presented_token(request)
     if token is None:
         raise MissingApiTokenError("No admin token was provided.")
-    if not hmac.compare_digest(hash_token(token), runtime.admin_token_hash):
-        raise AdminTokenRequiredError("The admin token is invalid.")
-    return ADMIN
+
+    def check() -> Principal:
+        if not hmac.compare_digest(hash_token(token), runtime.admin_token_hash):
+            raise AdminTokenRequiredError("The admin token is invalid.")
+        return ADMIN
+
+    principal = failures_limited(request, check)
+    limits_of(request).admin.check(client_address(request))
+    return principal
+
+
+def carries_secret(request: Request) -> None:
+    """Marks a route whose response carries a secret: it is sent with `Cache-Control: no-store`.
+
+    Use it as `dependencies=[CarriesSecret]` on the route, or on a whole router of such routes.
+    """
+    setattr(request.state, NO_STORE, True)
+
+
+CarriesSecret = Depends(carries_secret)
 
 
 def context_of(principal_dependency: Callable[..., Principal]) -> Callable[..., RequestContext]:

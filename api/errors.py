@@ -37,6 +37,8 @@ ErrorTable = dict[type[Exception], tuple[int, str]]
 COMMON_TYPES: ErrorTable = {
     LedgerError: (400, "bad_request"),
     InvalidInputError: (400, "invalid_schema"),
+    problems.PositionBeyondHeadError: (400, "position_beyond_head"),
+    problems.CredentialInQueryError: (400, "credential_in_query"),
     AccessDeniedError: (403, "access_denied"),
     problems.MissingApiTokenError: (401, "missing_api_token"),
     client.InvalidApiTokenError: (401, "invalid_api_token"),

@@ -1,4 +1,4 @@
-"""Per-request plumbing: request ids, W3C trace context, and the body-size limit, for every surface."""
+"""Per-request plumbing for every surface: request ids, trace context, body limit, security headers."""
 
 from __future__ import annotations
 
@@ -10,12 +10,20 @@ from urllib.parse import unquote_to_bytes
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import Surfaces
-from api.problems import HeadersTooLargeError, PayloadTooLargeError, RequestSchemaError
+from api.problems import (
+    CredentialInQueryError,
+    HeadersTooLargeError,
+    PayloadTooLargeError,
+    RequestSchemaError,
+)
+from api.query_credentials import refused_names
 from domain.errors import LedgerError
 
 # W3C trace context: version, trace id, parent id, flags; all-zero ids and version ff are invalid.
 TRACEPARENT = re.compile(r"^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+NO_STORE = "no_store"
+"""The request-state flag of a response that carries a secret (set by `api.deps.carries_secret`)."""
 
 
 def parse_traceparent(value: str | None) -> tuple[str, str] | None:
@@ -53,11 +61,17 @@ class RequestContextMiddleware:
         reply_headers = [
             (b"x-request-id", request_id.encode()),
             (b"traceparent", f"00-{trace_id}-{secrets.token_hex(8)}-{flags}".encode()),
+            (b"x-content-type-options", b"nosniff"),
         ]
 
         async def send_with_ids(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *reply_headers]
+                headers = [*message.get("headers", []), *reply_headers]
+                if state.get(NO_STORE):
+                    # A secret must not stay in any cache, shared or the client's own.
+                    headers = [(k, v) for k, v in headers if k.lower() not in (b"cache-control", b"pragma")]
+                    headers += [(b"cache-control", b"no-store"), (b"pragma", b"no-cache")]
+                message["headers"] = headers
             await send(message)
 
         refusal = self._refusal(scope)
@@ -81,9 +95,13 @@ class RequestContextMiddleware:
         await self.app(scope, replay_body, send_with_ids)
 
     def _refusal(self, scope: Scope) -> LedgerError | None:
-        """Why the request is refused before the app: oversized headers, or a path that is not UTF-8."""
+        """Why the request is refused before the app: oversized headers, a path that is not UTF-8, or a
+        credential in the query string (which proxies and access logs keep)."""
         if sum(len(key) + len(value) for key, value in scope["headers"]) > self.max_header_bytes:
             return HeadersTooLargeError(f"The request headers exceed {self.max_header_bytes} bytes.")
+        credentials = refused_names(scope.get("query_string", b"").decode("latin-1"))
+        if credentials:
+            return CredentialInQueryError(credentials)
         try:
             # The server decodes the path leniently; two different ids must never collapse into one.
             unquote_to_bytes(scope.get("raw_path") or b"").decode("utf-8")

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
+from api.consistency import consistent_with
 from api.deps import RuntimeDep, body_openapi, context_of, json_body, require_service_scope
 from api.partner_schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage, court_booking_from_row
 from api.problems import RequestSchemaError
@@ -30,6 +31,7 @@ write_context = context_of(require_service_scope("court-bookings:write"))
 WriteContext = Annotated[RequestContext, Depends(write_context)]
 UpsertBody = Annotated[CourtBookingIn, Depends(json_body(CourtBookingIn, write_context))]
 ServiceId = Annotated[UUID, Path(description="External service ID (UUID): the client's id.")]
+Consistency = Annotated[bool | None, Depends(consistent_with(lambda runtime: runtime.court_bookings))]
 BY_EXTERNAL_ID = "/by-external-id/{externalCourtBookingId}"
 MAX_LIMIT = 1000
 
@@ -138,7 +140,7 @@ def list_court_bookings(
     externalServiceId: ServiceId,
     principal: Reader,
     runtime: RuntimeDep,
-    response: Response,
+    consistency: Consistency,
     courtId: UUID | None = None,
     start_from: Annotated[
         Instant | None, Query(alias="from", description="Bookings ending after this.")
@@ -147,16 +149,8 @@ def list_court_bookings(
     status: Literal["active", "canceled"] | None = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
-    consistentWith: Annotated[
-        int | None, Query(ge=0, description="Wait until the view has this position.")
-    ] = None,
-    consistent_with_header: Annotated[int | None, Header(alias="X-Ledger-Consistent-With", ge=0)] = None,
 ) -> CourtBookingPage:
     """Bookings from the view ordered by start; waits up to 5 s for `consistentWith` before answering."""
-    wanted = consistentWith if consistentWith is not None else consistent_with_header
-    if wanted is not None:
-        reached = runtime.court_bookings.wait_for(wanted, runtime.settings.consistency_wait_seconds)
-        response.headers["X-Ledger-Consistency"] = "reached" if reached else "timed-out"
     where = CourtBookingFilter(
         externalServiceId, courtId, start_from, to, status, decode_cursor(cursor) if cursor else None
     )

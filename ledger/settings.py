@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     )
     command_retries: int = Field(default=10, ge=1, le=100, description="Attempts on a version conflict.")
     consistency_wait_seconds: float = Field(default=5.0, ge=0, le=30)
+    consistency_max_waiters: int = Field(
+        default=1000, ge=1, description="Requests that may wait for a view at once; more answer 503."
+    )
     idempotency_wait_seconds: float = Field(
         default=5.0, ge=0, le=60, description="How long a retry waits for the first request with its key."
     )
@@ -45,4 +48,18 @@ class Settings(BaseSettings):
         description="Average requests per second allowed per client; 0 disables the limit.",
     )
     rate_limit_burst: int = Field(default=2000, ge=1, description="Requests a client may send at once.")
+    failed_auth_per_second: float = Field(
+        default=10.0,
+        ge=0,
+        description="Failed authentications allowed per client address and second; 0 disables the limit.",
+    )
+    failed_auth_burst: int = Field(
+        default=500, ge=1, description="Failed authentications an address may make at once before 429."
+    )
+    admin_rate_limit_per_second: float = Field(
+        default=100.0, ge=0, description="Admin calls allowed per client address and second; 0 disables."
+    )
+    admin_rate_limit_burst: int = Field(
+        default=1000, ge=1, description="Admin calls an address may make at once."
+    )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")

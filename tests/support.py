@@ -6,7 +6,8 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ import httpx
 import psycopg
 import uvicorn
 from fastapi import FastAPI
+from psycopg import sql
 
 ALL_PARTNER_SCOPES = ["court-bookings:read", "court-bookings:write", "audit:read"]
 ALL_CLIENT_SCOPES = [*ALL_PARTNER_SCOPES, "bookings:read", "bookings:write", "orders:write"]
@@ -182,3 +184,15 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.02)
+
+
+@contextmanager
+def view_held(database_url: str, schema: str, view: str) -> Iterator[None]:
+    """The view's runner stands still while the block runs: its tracking row is locked, as by a slow batch."""
+    tracking = sql.Identifier(schema, f"{view}_tracking") if schema else sql.Identifier(f"{view}_tracking")
+    with psycopg.connect(database_url) as holder:
+        holder.execute(sql.SQL("SELECT 1 FROM {} FOR UPDATE").format(tracking))
+        try:
+            yield
+        finally:
+            holder.rollback()

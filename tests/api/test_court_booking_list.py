@@ -15,8 +15,6 @@ import pytest
 from domain.ids import court_booking_id
 from tests.support import Tenant, booking_body, expect, instant, make_tenant, random_day
 
-FAR_FUTURE_POSITION = 10**15
-
 
 def put_booking(tenant: Tenant, external_id: str, body: dict[str, Any]) -> int:
     """Upsert a booking, assert it was accepted, and return its ledger position."""
@@ -384,20 +382,6 @@ def test_garbage_cursor_is_rejected_as_invalid_schema(tenant: Tenant, cursor: st
 
     body = expect(response, 400)
     assert body["error"]["type"] == "invalid_schema"
-
-
-def test_position_far_in_the_future_answers_what_the_view_has_and_reports_timed_out(tenant: Tenant) -> None:
-    external_id = uuid.uuid4().hex
-    position = put_booking(tenant, external_id, booking_body(tenant.court_id, random_day()))
-    list_page(tenant, position)
-
-    response = tenant.http.get(
-        tenant.list_path, params={"consistentWith": FAR_FUTURE_POSITION}, headers=tenant.headers
-    )
-
-    page = expect(response, 200)
-    assert response.headers["X-Ledger-Consistency"] == "timed-out"
-    assert external_ids(page) == [external_id]
 
 
 def test_list_never_shows_another_services_bookings(tenant: Tenant, other_tenant: Tenant) -> None:

@@ -1,15 +1,18 @@
-"""Per-client rate limiting: 429 with Retry-After once a client's allowance is spent; others unaffected."""
+"""Rate limits: per client, and per address for failed authentications and admin calls; 429 + Retry-After."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import httpx
 import pytest
 
 from api.app import create_app
 from ledger.runtime import Runtime
-from tests.support import ServerThread, make_tenant
+from tests.support import ServerThread, Tenant, expect, make_tenant
 
 BURST = 5
 
@@ -62,3 +65,110 @@ def test_rate_limited_order_surface_answers_in_its_own_error_format(
 
     assert responses[-1].status_code == 429
     assert responses[-1].json()["errors"][0]["code"] == "rate_limited"
+
+
+FAILURES = 3
+ADMIN_CALLS = 4
+BAD_KEY = {"Authorization": "Bearer lk_not-a-real-key"}
+
+
+@pytest.fixture(scope="module")
+def guarded_url(runtime: Runtime) -> Iterator[str]:
+    """A server that allows each address 3 failed authentications and 4 admin calls, refilled very slowly."""
+    update = {
+        "failed_auth_burst": FAILURES,
+        "failed_auth_per_second": 0.001,
+        "admin_rate_limit_burst": ADMIN_CALLS,
+        "admin_rate_limit_per_second": 0.001,
+    }
+    settings = runtime.settings.model_copy(update=update)
+    with ServerThread(create_app(settings=settings, runtime=runtime)) as server:
+        yield server.url
+
+
+@pytest.fixture
+def connect(guarded_url: str) -> Iterator[Callable[[], httpx.Client]]:
+    """Clients of the guarded server, each connecting from a loopback address of its own."""
+    with ExitStack() as stack:
+
+        def from_a_new_address() -> httpx.Client:
+            address = f"127.{random.randint(1, 254)}.{random.randint(1, 254)}.{random.randint(2, 254)}"
+            transport = httpx.HTTPTransport(local_address=address)
+            return stack.enter_context(httpx.Client(base_url=guarded_url, timeout=30, transport=transport))
+
+        yield from_a_new_address
+
+
+def test_an_address_whose_keys_keep_failing_gets_429_before_any_key_is_looked_up(
+    connect: Callable[[], httpx.Client], tenant: Tenant
+) -> None:
+    flooder, neighbour = connect(), connect()
+
+    failed = [flooder.get(tenant.list_path, headers=BAD_KEY) for _ in range(FAILURES)]
+    limited = flooder.get(tenant.list_path, headers=BAD_KEY)
+    # Refused before the look-up, so even a valid key waits until the allowance refills.
+    valid_from_flooder = flooder.get(tenant.list_path, headers=tenant.headers)
+
+    assert [r.status_code for r in failed] == [401] * FAILURES
+    assert expect(limited, 429)["error"]["type"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert expect(valid_from_flooder, 429)["error"]["type"] == "rate_limited"
+    assert neighbour.get(tenant.list_path, headers=tenant.headers).status_code == 200
+    assert neighbour.get(tenant.list_path, headers=BAD_KEY).status_code == 401
+
+
+def test_requests_without_credentials_and_with_valid_keys_spend_no_failure_allowance(
+    connect: Callable[[], httpx.Client], tenant: Tenant
+) -> None:
+    client = connect()
+
+    anonymous = [client.get(tenant.list_path).status_code for _ in range(FAILURES + 2)]
+    valid = [client.get(tenant.list_path, headers=tenant.headers).status_code for _ in range(FAILURES + 2)]
+
+    assert anonymous == [401] * (FAILURES + 2)
+    assert valid == [200] * (FAILURES + 2)
+    assert client.get(tenant.list_path, headers=BAD_KEY).status_code == 401
+
+
+def test_failed_authentication_on_the_orders_surface_is_limited_in_its_own_format(
+    connect: Callable[[], httpx.Client],
+) -> None:
+    client = connect()
+    path = f"/api/v1/orders/{uuid.uuid4()}"
+
+    statuses = [client.get(path, headers=BAD_KEY).status_code for _ in range(FAILURES)]
+    limited = client.get(path, headers=BAD_KEY)
+
+    assert statuses == [401] * FAILURES
+    assert expect(limited, 429)["errors"][0]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) >= 1
+
+
+def test_wrong_admin_tokens_and_client_keys_at_admin_paths_spend_the_addresss_failures(
+    connect: Callable[[], httpx.Client], tenant: Tenant
+) -> None:
+    client = connect()
+    path = f"/api/v1/admin/clients/{tenant.client_id}"
+    wrong = [{"Authorization": "Bearer not-the-admin-token"}, {"x-api-key": "wrong"}, tenant.headers]
+
+    statuses = [client.get(path, headers=headers).status_code for headers in wrong]
+    limited = client.get(path, headers=tenant.admin_headers)
+
+    assert statuses == [401] * FAILURES
+    assert expect(limited, 429)["error"]["type"] == "rate_limited"
+    assert connect().get(path, headers=tenant.admin_headers).status_code == 200
+
+
+def test_admin_calls_beyond_the_admin_allowance_answer_429_with_retry_after(
+    connect: Callable[[], httpx.Client], tenant: Tenant
+) -> None:
+    client = connect()
+    path = f"/api/v1/admin/clients/{tenant.client_id}"
+
+    statuses = [client.get(path, headers=tenant.admin_headers).status_code for _ in range(ADMIN_CALLS)]
+    limited = client.get(path, headers=tenant.admin_headers)
+
+    assert statuses == [200] * ADMIN_CALLS
+    assert expect(limited, 429)["error"]["type"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) >= 1
+    assert connect().get(path, headers=tenant.admin_headers).status_code == 200

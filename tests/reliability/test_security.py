@@ -633,3 +633,32 @@ def test_api_keys_are_found_by_their_sha256_hash_and_compared_in_constant_time(
     assert stored is not None
     assert stored.key_hash == hashlib.sha256(tenant.key.encode()).hexdigest()
     assert tenant.key not in repr(vars(stored))
+
+
+def test_a_key_in_the_query_string_is_refused_and_no_credential_like_parameter_is_logged(
+    http: httpx.Client, server: ServerThread, admin_headers: dict[str, str], tally: ScenarioResult
+) -> None:
+    tenant = make_tenant(http, admin_headers)
+    opaque = f"opaque-{uuid.uuid4().hex}"
+    with server_logs() as logs, httpx.Client(base_url=server.url, timeout=30) as client:
+        refused = [
+            client.get(tenant.list_path, params={"api_key": tenant.key}),
+            client.get(f"{tenant.list_path}?limit=1&access%5Ftoken={tenant.key}"),
+            client.get(
+                f"/api/v1/orders/{uuid.uuid4()}", params={"token": tenant.key}, headers=tenant.headers
+            ),
+        ]
+        # Not a name the API refuses, but one the log must not show either.
+        ignored = client.get(tenant.list_path, params={"session_token": opaque}, headers=tenant.headers)
+    # The test's own HTTP client logs its URLs too; only the server's records count.
+    server_lines = [line for line in logs.lines if not line.startswith(("httpx ", "httpcore."))]
+    access = [line for line in server_lines if line.startswith("uvicorn.access")]
+    logged = [line for line in server_lines if tenant.key in line or opaque in line]
+    tally.runs += len(refused) + 1
+    tally.invariant_violations += len(logged) + sum(r.status_code != 400 for r in refused)
+
+    assert [r.status_code for r in refused] == [400, 400, 400], [r.text for r in refused]
+    assert ignored.status_code == 200, ignored.text
+    assert len(access) == 4, access
+    assert all("=[redacted]" in line for line in access), access
+    assert not logged, logged
