@@ -12,8 +12,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
+from eventsourcing.utils import EnvType
 
 from domain.errors import ConcurrencyExhaustedError, NotFoundError
+from domain.numbers import NumberAllocator, NumberingUnavailableError, NumbersFactory
 from domain.transcoding import CanonicalJSONTranscoder, DateAsIso, UtcInstantAsIso
 
 A = TypeVar("A", bound=Aggregate)
@@ -35,6 +37,16 @@ class LedgerBase(Application[UUID]):
 
     name = "Ledger"
     command_attempts = 10
+
+    def __init__(self, env: EnvType | None = None, numbers: NumbersFactory | None = None) -> None:
+        super().__init__(env=env)
+        self.numbers: NumberAllocator | None = numbers(self.recorder) if numbers is not None else None
+
+    def next_number(self, kind: str) -> int:
+        """A number of `kind` never handed out before, from the allocator the ledger was built with."""
+        if self.numbers is None:
+            raise NumberingUnavailableError("This ledger was built without a number allocator.")
+        return self.numbers.next_number(kind)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = CanonicalJSONTranscoder()

@@ -9,11 +9,19 @@ from domain.booking_lifecycle_commands import BookingLifecycleCommands
 from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
+from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
+from domain.venue_commands import VenueCommands
 
 
 class Ledger(
-    RegistryCommands, CalendarCommands, CourtBookingCommands, BookingCommands, BookingLifecycleCommands
+    RegistryCommands,
+    CalendarCommands,
+    CourtBookingCommands,
+    BookingCommands,
+    BookingLifecycleCommands,
+    VenueCommands,
+    ProfileCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -11,6 +11,9 @@ _RESOURCE_DAY = uuid5(_NAMESPACE, "resource-day")
 _API_KEY = uuid5(_NAMESPACE, "api-key")
 _CLIENT_USER = uuid5(_NAMESPACE, "client-user")
 _USER_CLIENTS = uuid5(_NAMESPACE, "user-clients")
+_NUMBER_INDEX = uuid5(_NAMESPACE, "number-index")
+_PROFILE_SCHEMA = uuid5(_NAMESPACE, "profile-schema")
+_MEMBER_PROFILE = uuid5(_NAMESPACE, "member-profile")
 
 
 def court_booking_id(external_service_id: UUID, external_court_booking_id: str) -> UUID:
@@ -36,3 +39,16 @@ def user_clients_id(user_id: UUID) -> UUID:
 def order_id(client_id: UUID | None, idempotency_key: str) -> UUID:
     """The order placed under an Idempotency-Key, so that a retried POST finds the order it placed."""
     return uuid5(client_id or NAMESPACE_URL, f"order:{idempotency_key}")
+
+
+def number_index_id(kind: str, number: int) -> UUID:
+    """The index entry of a venue's, resource's or booking's integer number; one number, one entry."""
+    return uuid5(_NUMBER_INDEX, f"{kind}/{number}")
+
+
+def profile_schema_id(organization_id: UUID) -> UUID:
+    return uuid5(_PROFILE_SCHEMA, str(organization_id))
+
+
+def member_profile_id(organization_id: UUID, user_id: UUID) -> UUID:
+    return uuid5(_MEMBER_PROFILE, f"{organization_id}/{user_id}")

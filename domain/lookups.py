@@ -35,7 +35,8 @@ class Lookups(LedgerBase):
         return self.load(client_id, Client, ClientNotFoundError, "Client")
 
     def get_court(self, court_id: UUID) -> Resource:
-        # Resources have no events after their registration, so a loaded court never goes stale.
+        # A court's organization, venue and kind never change, so a cached court serves the booking checks;
+        # its number may be assigned later (numbered_resource), so read the number through resolve_resource.
         court = self._courts.get(court_id)
         if court is None:
             court = self.load(court_id, Resource, CourtNotFoundError, "Court")

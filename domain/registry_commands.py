@@ -22,7 +22,9 @@ from domain.client import (
 from domain.context import Principal, RequestContext
 from domain.ids import api_key_id, client_user_link_id, user_clients_id
 from domain.lookups import Lookups
+from domain.numbers import NumberIndex
 from domain.organization import Organization, Resource, Venue, VenueNotFoundError
+from domain.profiles import ProfileSchema
 from domain.user import User, UserNotFoundError
 
 
@@ -45,20 +47,36 @@ class RegistryCommands(Lookups):
         self._issued_topic = get_topic(ApiKey.Issued)
 
     def create_organization(self, ctx: RequestContext, name: str, timezone: str) -> Saved[Organization]:
-        organization = Organization.register(name, timezone, ctx.meta())
-        return Saved(organization, created=True, position=self.save_all(organization))
+        meta = ctx.meta()
+        organization = Organization.register(name, timezone, meta)
+        schema = ProfileSchema.master(organization.id, meta)
+        return Saved(organization, created=True, position=self.save_all(organization, schema))
 
     def create_venue(
         self, ctx: RequestContext, organization_id: UUID, name: str, city: str | None, timezone: str | None
     ) -> Saved[Venue]:
         organization = self.get_organization(organization_id)
-        venue = Venue.register(organization, name, city, timezone, ctx.meta())
-        return Saved(venue, created=True, position=self.save_all(venue))
+
+        def attempt() -> Saved[Venue]:
+            # The number comes from a sequence, so creations never wait on each other; its index entry,
+            # saved with the venue, refuses a number that some other venue was already saved with.
+            meta, number = ctx.meta(), self.next_number("venue")
+            venue = Venue.register(organization, name, city, timezone, meta, number)
+            index = NumberIndex.claim("venue", number, venue.id, meta)
+            return Saved(venue, created=True, position=self.save_all(venue, index))
+
+        return self.with_retry(attempt)
 
     def create_court(self, ctx: RequestContext, venue_id: UUID, name: str) -> Saved[Resource]:
         venue = self.load(venue_id, Venue, VenueNotFoundError, "Venue")
-        court = Resource.register_court(venue, name, ctx.meta())
-        return Saved(court, created=True, position=self.save_all(court))
+
+        def attempt() -> Saved[Resource]:
+            meta, number = ctx.meta(), self.next_number("resource")
+            court = Resource.register_court(venue, name, meta, number)
+            index = NumberIndex.claim("resource", number, court.id, meta)
+            return Saved(court, created=True, position=self.save_all(court, index))
+
+        return self.with_retry(attempt)
 
     def create_client(
         self, ctx: RequestContext, name: str, scopes: list[str], organization_ids: list[UUID]

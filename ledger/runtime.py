@@ -16,6 +16,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from domain.application import Ledger
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
+from ledger.numbers import PostgresNumbers
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
 from projections.bookings import BookingsProjection, BookingsView
@@ -91,7 +92,7 @@ def open_runtime(
             database_url = stack.enter_context(embedded_postgres(settings.data_dir))
         ensure_schema(database_url, settings.db_schema)
         env = eventsourcing_env(database_url, settings)
-        ledger = Ledger(env=env)
+        ledger = Ledger(env=env, numbers=PostgresNumbers)
         ledger.command_attempts = settings.command_retries
         stack.callback(ledger.close)
         recorder = ledger.recorder

@@ -6,6 +6,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from ledger.numbers import create_number_sequences
 from ledger.settings import Settings
 
 
@@ -35,8 +36,8 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
 
 
 def ensure_schema(database_url: str, schema: str) -> None:
-    """Create the configured schema when it is not `public` and does not exist yet."""
-    if not schema:
-        return
+    """Create the configured schema (unless `public`) and the number sequences, where not there yet."""
     with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        if schema:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        create_number_sequences(conn, schema)

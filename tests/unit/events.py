@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
+from uuid import UUID
 
+from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
 E = TypeVar("E")
@@ -33,3 +35,8 @@ def only_event(aggregate: Aggregate, kind: type[E]) -> E:
 def no_events(aggregate: Aggregate) -> None:
     """Assert that the aggregate has no pending events."""
     assert list(aggregate.collect_events()) == []
+
+
+def stored_types(application: Application[UUID], aggregate_id: UUID) -> list[Any]:
+    """The types of the aggregate's stored events, oldest first."""
+    return [type(event) for event in application.events.get(aggregate_id)]

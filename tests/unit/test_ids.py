@@ -9,7 +9,10 @@ from domain.ids import (
     api_key_id,
     client_user_link_id,
     court_booking_id,
+    member_profile_id,
+    number_index_id,
     order_id,
+    profile_schema_id,
     resource_day_id,
     user_clients_id,
 )
@@ -53,3 +56,13 @@ def test_order_id_is_stable_for_its_client_and_idempotency_key() -> None:
 
 def test_order_id_without_a_client_is_stable_for_its_idempotency_key() -> None:
     assert order_id(None, "key-1") == UUID("32c65bd0-ddc8-5494-951b-72412d48716a")
+
+
+def test_number_index_id_is_stable_for_its_kind_and_number() -> None:
+    assert number_index_id("venue", 1) == UUID("f3e0843d-c6a1-5108-8991-157edf825662")
+    assert number_index_id("resource", 1) == UUID("2bb4bdf7-1629-5258-9921-4f1cbbd0e8c5")
+
+
+def test_profile_ids_are_stable_for_their_organization_and_member() -> None:
+    assert profile_schema_id(UUID(int=1)) == UUID("7bf23fd1-2f33-5b94-8e3a-3d7a15cd4780")
+    assert member_profile_id(UUID(int=1), UUID(int=2)) == UUID("b843b1bf-ee34-5b66-9a74-c2ce3d20b860")
