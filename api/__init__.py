@@ -1,1 +1,1 @@
-"""The HTTP API: app factory, one router per surface, schemas, error mapping and auth."""
+"""The HTTP API: the app factory, one package per surface, and what the surfaces share in `api.shared`."""

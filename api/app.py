@@ -1,56 +1,39 @@
-"""The app factory: routers, middleware, error handlers, and a lifespan that opens the runtime."""
+"""The app factory: the surfaces mounted, middleware, error handlers, a lifespan that opens the runtime."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings_orders, partner_sync
-from api.bookings_errors import BOOKINGS_SURFACE
-from api.consistency import ViewWaits
-from api.deps import RuntimeDep
-from api.errors import Surfaces, install_error_handlers
+from api import admin, audit, bookings, partner_sync
 from api.idempotency import IdempotencyStore
-from api.middleware import RequestContextMiddleware
-from api.query_credentials import redact_access_log
-from api.rate_limit import RequestLimits
-from api.schemas_common import error_responses
+from api.shared.auth import api_key_principal
+from api.shared.consistency import ViewWaits
+from api.shared.deps import RuntimeDep
+from api.shared.envelope import ENVELOPE
+from api.shared.errors import COMMON_TYPES
+from api.shared.handlers import install_error_handlers
+from api.shared.middleware import RequestContextMiddleware
+from api.shared.mount import mount_surface
+from api.shared.openapi import without_422
+from api.shared.problems import ServiceUnavailableError
+from api.shared.query_credentials import redact_access_log
+from api.shared.rate_limit import RequestLimits
+from api.shared.surface import Surface, Surfaces
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
+
+SURFACES = (partner_sync.SURFACE, audit.SURFACE, bookings.SURFACE, admin.SURFACE)
+# Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
+UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
 
 
 class Health(BaseModel):
     status: str
-
-
-def _without_422(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """OpenAPI without FastAPI's default 422: validation errors answer 400 in the surface's format."""
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = get_openapi(
-                title=app.title, version=app.version, description=app.description, routes=app.routes
-            )
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for path in schema.get("paths", {}).values():
-                for operation in path.values():
-                    responses = operation.get("responses", {})
-                    if "HTTPValidationError" in str(responses.get("422", "")):
-                        del responses["422"]
-                    for content in operation.get("requestBody", {}).get("content", {}).values():
-                        components.update(content.get("schema", {}).pop("$defs", {}))
-            for name in ("HTTPValidationError", "ValidationError"):
-                schema.get("components", {}).get("schemas", {}).pop(name, None)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    return openapi
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -84,7 +67,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # A slash redirect would build its Location from the Host header; a missing slash is a 404.
         redirect_slashes=False,
     )
-    surfaces = Surfaces(owned=(BOOKINGS_SURFACE,))
+    surfaces = Surfaces(default=UNROUTED)
     app.state.surfaces = surfaces
     app.state.limits = RequestLimits.of(settings)
     app.state.view_waits = ViewWaits(settings.consistency_wait_seconds, settings.consistency_max_waiters)
@@ -95,16 +78,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         surfaces=surfaces,
     )
     install_error_handlers(app, surfaces)
-    app.include_router(partner_sync.router)
-    app.include_router(audit.router)
-    app.include_router(bookings_orders.router)
-    app.include_router(admin.router)
+    for surface in SURFACES:
+        mount_surface(app, surface)
 
-    @app.get("/health", tags=["health"], responses=error_responses(503))
+    @app.get("/health", tags=["health"], responses=UNROUTED.responses(ServiceUnavailableError))
     def health(runtime: RuntimeDep) -> Health:
         """200 once the ledger can serve: the database answers."""
         runtime.ledger.recorder.max_notification_id()
         return Health(status="ok")
 
-    app.openapi = _without_422(app)  # type: ignore[method-assign]
+    app.openapi = without_422(app)  # type: ignore[method-assign]
     return app

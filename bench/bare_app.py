@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from api.partner_schemas import CourtBookingIn
+from api.partner_sync.schemas import CourtBookingIn
 from bench.config import HOST
 
 app = FastAPI(title="Bare ceiling")

@@ -85,7 +85,7 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _admin(args: argparse.Namespace, settings: Settings) -> int:
-    from api import admin_schemas as out
+    from api.admin import schemas as out
     from domain.context import ADMIN, RequestContext
     from ledger.runtime import open_runtime
 
@@ -126,7 +126,7 @@ def _admin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_coach_event(args: argparse.Namespace, ledger: Ledger, ctx: RequestContext) -> Any:
-    from api.admin_schemas import CoachEventIn, CoachEventOut
+    from api.admin.schemas import CoachEventIn, CoachEventOut
 
     payload = {
         "coachId": args.coach_id,

@@ -9,7 +9,7 @@ import pytest
 from fastapi.responses import JSONResponse
 
 from api.app import create_app
-from api.deps import CarriesSecret
+from api.shared.deps import CarriesSecret
 from ledger.runtime import Runtime
 from tests.support import ServerThread, Tenant, expect
 

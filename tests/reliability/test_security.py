@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from api import deps
+from api.admin import deps
 from domain import client as client_module
 from domain.client import ApiKey, hash_api_key
 from domain.ids import api_key_id

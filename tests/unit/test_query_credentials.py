@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from api.query_credentials import CredentialRedactingFilter, redact_target, refused_names
+from api.shared.query_credentials import CredentialRedactingFilter, redact_target, refused_names
 
 
 @pytest.mark.parametrize(

@@ -9,21 +9,21 @@ from urllib.parse import unquote_to_bytes
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import Surfaces
-from api.problems import (
+from api.shared.problems import (
     CredentialInQueryError,
     HeadersTooLargeError,
     PayloadTooLargeError,
     RequestSchemaError,
 )
-from api.query_credentials import refused_names
+from api.shared.query_credentials import refused_names
+from api.shared.surface import Surfaces
 from domain.errors import LedgerError
 
 # W3C trace context: version, trace id, parent id, flags; all-zero ids and version ff are invalid.
 TRACEPARENT = re.compile(r"^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$")
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 NO_STORE = "no_store"
-"""The request-state flag of a response that carries a secret (set by `api.deps.carries_secret`)."""
+"""The request-state flag of a response that carries a secret (set by `api.shared.deps.carries_secret`)."""
 
 
 def parse_traceparent(value: str | None) -> tuple[str, str] | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import Depends, Response
 
-from api.admin_schemas import (
+from api.admin.deps import AdminContext, admin_context
+from api.admin.schemas import (
     ClientIn,
     ClientOut,
     CoachEventIn,
@@ -24,15 +25,20 @@ from api.admin_schemas import (
     VenueIn,
     VenueOut,
 )
-from api.deps import AdminContext, CarriesSecret, RuntimeDep, admin_context, body_openapi, json_body
-from api.schemas_common import error_responses
+from api.admin.surface import SURFACE
+from api.shared.deps import CarriesSecret, RuntimeDep, body_openapi, json_body
+from api.shared.problems import PayloadTooLargeError
+from domain.client import ApiKeyNotFoundError, ClientNotFoundError
+from domain.coach_event import CoachEventNotFoundError, EventCanceledError
+from domain.organization import OrganizationNotFoundError, VenueNotFoundError
+from domain.user import UserNotFoundError
 
-router = APIRouter(prefix="/api/v1/admin", tags=["admin"])
-CREATE_ERRORS = error_responses(400, 401, 404, 413, 503)
+router = SURFACE.router(prefix="/api/v1/admin", tags=["admin"])
+BODY_ERRORS = SURFACE.responses(PayloadTooLargeError)
 
 
 @router.post(
-    "/organizations", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(OrganizationIn)
+    "/organizations", status_code=201, responses=BODY_ERRORS, openapi_extra=body_openapi(OrganizationIn)
 )
 def create_organization(
     body: Annotated[OrganizationIn, Depends(json_body(OrganizationIn, admin_context))],
@@ -45,7 +51,7 @@ def create_organization(
 @router.post(
     "/organizations/{organizationId}/venues",
     status_code=201,
-    responses=CREATE_ERRORS,
+    responses=SURFACE.responses(OrganizationNotFoundError, PayloadTooLargeError),
     openapi_extra=body_openapi(VenueIn),
 )
 def create_venue(
@@ -59,7 +65,10 @@ def create_venue(
 
 
 @router.post(
-    "/venues/{venueId}/courts", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(CourtIn)
+    "/venues/{venueId}/courts",
+    status_code=201,
+    responses=SURFACE.responses(VenueNotFoundError, PayloadTooLargeError),
+    openapi_extra=body_openapi(CourtIn),
 )
 def create_court(
     venueId: UUID,
@@ -70,7 +79,12 @@ def create_court(
     return CourtOut.of(runtime.ledger.create_court(ctx, venueId, body.name).value)
 
 
-@router.post("/clients", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(ClientIn))
+@router.post(
+    "/clients",
+    status_code=201,
+    responses=SURFACE.responses(OrganizationNotFoundError, PayloadTooLargeError),
+    openapi_extra=body_openapi(ClientIn),
+)
 def create_client(
     body: Annotated[ClientIn, Depends(json_body(ClientIn, admin_context))],
     ctx: AdminContext,
@@ -79,14 +93,17 @@ def create_client(
     return ClientOut.of(runtime.ledger.create_client(ctx, body.name, body.scopes, body.organizationIds).value)
 
 
-@router.get("/clients/{clientId}", responses=error_responses(400, 401, 404, 503))
+@router.get("/clients/{clientId}", responses=SURFACE.responses(ClientNotFoundError))
 def get_client(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> ClientOut:
     """The client with its API keys listed by prefix."""
     return ClientOut.of(runtime.ledger.get_client(clientId))
 
 
 @router.post(
-    "/clients/{clientId}/api-keys", status_code=201, responses=CREATE_ERRORS, dependencies=[CarriesSecret]
+    "/clients/{clientId}/api-keys",
+    status_code=201,
+    responses=SURFACE.responses(ClientNotFoundError, PayloadTooLargeError),
+    dependencies=[CarriesSecret],
 )
 def issue_api_key(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> IssuedApiKeyOut:
     """Issue a key; its secret is shown only in this response and stored only as a hash."""
@@ -94,14 +111,17 @@ def issue_api_key(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Iss
 
 
 @router.delete(
-    "/clients/{clientId}/api-keys/{keyId}", status_code=204, response_class=Response, responses=CREATE_ERRORS
+    "/clients/{clientId}/api-keys/{keyId}",
+    status_code=204,
+    response_class=Response,
+    responses=SURFACE.responses(ClientNotFoundError, ApiKeyNotFoundError),
 )
 def revoke_api_key(clientId: UUID, keyId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Response:
     runtime.ledger.revoke_api_key(ctx, clientId, keyId)
     return Response(status_code=204)
 
 
-@router.post("/users", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(UserIn))
+@router.post("/users", status_code=201, responses=BODY_ERRORS, openapi_extra=body_openapi(UserIn))
 def create_user(
     body: Annotated[UserIn, Depends(json_body(UserIn, admin_context))], ctx: AdminContext, runtime: RuntimeDep
 ) -> UserOut:
@@ -111,7 +131,7 @@ def create_user(
 @router.post(
     "/clients/{clientId}/users",
     status_code=201,
-    responses=CREATE_ERRORS,
+    responses=SURFACE.responses(ClientNotFoundError, UserNotFoundError, PayloadTooLargeError),
     openapi_extra=body_openapi(UserLinkIn),
 )
 def link_user(
@@ -125,7 +145,10 @@ def link_user(
 
 
 @router.post(
-    "/coach-events", status_code=201, responses=CREATE_ERRORS, openapi_extra=body_openapi(CoachEventIn)
+    "/coach-events",
+    status_code=201,
+    responses=SURFACE.responses(UserNotFoundError, OrganizationNotFoundError, PayloadTooLargeError),
+    openapi_extra=body_openapi(CoachEventIn),
 )
 def create_coach_event(
     body: Annotated[CoachEventIn, Depends(json_body(CoachEventIn, admin_context))],
@@ -136,12 +159,14 @@ def create_coach_event(
     return CoachEventOut.of(body.schedule(runtime.ledger, ctx))
 
 
-@router.get("/coach-events/{eventId}", responses=error_responses(400, 401, 404, 503))
+@router.get("/coach-events/{eventId}", responses=SURFACE.responses(CoachEventNotFoundError))
 def get_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
     return CoachEventOut.of(runtime.ledger.get_coach_event(eventId))
 
 
-@router.post("/coach-events/{eventId}/cancel", responses=error_responses(400, 401, 404, 409, 503))
+@router.post(
+    "/coach-events/{eventId}/cancel", responses=SURFACE.responses(CoachEventNotFoundError, EventCanceledError)
+)
 def cancel_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
     """Cancel the event and its active bookings (cancelled by System)."""
     return CoachEventOut.of(runtime.ledger.cancel_coach_event(ctx, eventId).value)

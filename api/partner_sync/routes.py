@@ -2,36 +2,41 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import Query, Response
 
-from api.consistency import consistent_with
-from api.deps import RuntimeDep, body_openapi, context_of, json_body, require_service_scope
-from api.partner_schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage, court_booking_from_row
-from api.problems import RequestSchemaError
-from api.schemas_common import ExternalIdPath, Instant, error_responses
+from api.partner_sync.deps import Consistency, Reader, ServiceId, UpsertBody, WriteContext
+from api.partner_sync.schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage
+from api.partner_sync.surface import SURFACE
+from api.shared.cursor import decode_cursor, encode_cursor
+from api.shared.deps import RuntimeDep, body_openapi
+from api.shared.problems import PayloadTooLargeError, PositionBeyondHeadError
+from api.shared.schemas import ExternalIdPath, Instant
 from domain.app_base import Saved
-from domain.context import Principal, RequestContext
-from domain.court_booking import CourtBooking
+from domain.court_booking import (
+    CourtBooking,
+    CourtBookingNotFoundError,
+    OrganizationAccessDeniedError,
+    StaleWriteError,
+    UserAccessDeniedError,
+    VersionConflictError,
+)
+from domain.court_booking_commands import CourtBookingVersionNotFoundError
+from domain.court_booking_terms import (
+    DuplicateEntriesError,
+    InvalidTimeRangeError,
+    MutuallyExclusiveFieldsError,
+)
+from domain.organization import CourtNotFoundError
+from domain.resource_day import CourtBookingOverlapError
 from ledger.runtime import Runtime
 from projections.court_bookings import CourtBookingFilter
 
-router = APIRouter(
+router = SURFACE.router(
     prefix="/api/v1/external-services/{externalServiceId}/court-bookings", tags=["court bookings"]
 )
-
-Reader = Annotated[Principal, Depends(require_service_scope("court-bookings:read"))]
-write_context = context_of(require_service_scope("court-bookings:write"))
-WriteContext = Annotated[RequestContext, Depends(write_context)]
-UpsertBody = Annotated[CourtBookingIn, Depends(json_body(CourtBookingIn, write_context))]
-ServiceId = Annotated[UUID, Path(description="External service ID (UUID): the client's id.")]
-Consistency = Annotated[bool | None, Depends(consistent_with(lambda runtime: runtime.court_bookings))]
 BY_EXTERNAL_ID = "/by-external-id/{externalCourtBookingId}"
 MAX_LIMIT = 1000
 
@@ -54,7 +59,18 @@ def _written(response: Response, runtime: Runtime, saved: Saved[CourtBooking]) -
     openapi_extra=body_openapi(CourtBookingIn),
     responses={
         201: {"model": CourtBookingOut, "description": "Created."},
-        **error_responses(400, 401, 403, 404, 409, 413, 503),
+        **SURFACE.responses(
+            InvalidTimeRangeError,
+            MutuallyExclusiveFieldsError,
+            DuplicateEntriesError,
+            OrganizationAccessDeniedError,
+            UserAccessDeniedError,
+            CourtNotFoundError,
+            StaleWriteError,
+            VersionConflictError,
+            CourtBookingOverlapError,
+            PayloadTooLargeError,
+        ),
     },
 )
 def upsert_court_booking(
@@ -79,7 +95,11 @@ def upsert_court_booking(
     return _written(response, runtime, outcome)
 
 
-@router.get(BY_EXTERNAL_ID, summary="Get court booking", responses=error_responses(400, 401, 403, 404, 503))
+@router.get(
+    BY_EXTERNAL_ID,
+    summary="Get court booking",
+    responses=SURFACE.responses(CourtBookingNotFoundError, CourtBookingVersionNotFoundError),
+)
 def get_court_booking(
     externalServiceId: ServiceId,
     externalCourtBookingId: ExternalIdPath,
@@ -96,7 +116,11 @@ def get_court_booking(
 
 
 @router.delete(
-    BY_EXTERNAL_ID, summary="Cancel court booking", responses=error_responses(400, 401, 403, 404, 409, 503)
+    BY_EXTERNAL_ID,
+    summary="Cancel court booking",
+    responses=SURFACE.responses(
+        CourtBookingNotFoundError, OrganizationAccessDeniedError, StaleWriteError, VersionConflictError
+    ),
 )
 def cancel_court_booking(
     externalServiceId: ServiceId,
@@ -115,27 +139,7 @@ def cancel_court_booking(
     return _written(response, runtime, outcome)
 
 
-def encode_cursor(start: datetime, booking_id: UUID) -> str:
-    raw = json.dumps([start.isoformat(), str(booking_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        start, booking_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(start, str) and isinstance(booking_id, str):
-            moment = datetime.fromisoformat(start)
-            if moment.tzinfo is not None:
-                return moment, UUID(booking_id)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        pass
-    raise RequestSchemaError(
-        "cursor is not a cursor that this endpoint returned.",
-        [{"path": ["cursor"], "code": "invalid_cursor", "message": "Invalid cursor."}],
-    )
-
-
-@router.get("", summary="List court bookings", responses=error_responses(400, 401, 403, 503))
+@router.get("", summary="List court bookings", responses=SURFACE.responses(PositionBeyondHeadError))
 def list_court_bookings(
     externalServiceId: ServiceId,
     principal: Reader,
@@ -158,4 +162,4 @@ def list_court_bookings(
     page = rows[:limit]
     has_more = len(rows) > limit
     next_cursor = encode_cursor(page[-1]["start_date"], page[-1]["id"]) if has_more else None
-    return CourtBookingPage(data=[court_booking_from_row(row) for row in page], nextCursor=next_cursor)
+    return CourtBookingPage(data=[CourtBookingOut.of(row) for row in page], nextCursor=next_cursor)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, EmailStr, Field, SerializerFunctionWrapHandler, model_serializer
 
-from api.schemas_common import BodyInstant, Instant
+from api.shared.schemas import BodyInstant, Instant
 from domain.court_booking import CourtBooking
 from domain.court_booking_terms import MAX_PARTICIPANTS
 
@@ -41,6 +44,32 @@ class ParticipantOut(BaseModel):
         return {key: value for key, value in handler(self).items() if value is not None}
 
 
+# The view's columns whose names differ from the aggregate's attributes.
+VIEW_COLUMNS = {"start": "start_date", "end": "end_date"}
+
+
+@dataclass(frozen=True)
+class CourtBookingRecord:
+    """What the response of a court booking shows, read from its aggregate or from a row of its view."""
+
+    external_service_id: UUID
+    court_id: UUID
+    external_court_booking_id: str
+    start: datetime
+    end: datetime
+    external_updated_at: datetime
+    participants: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+    status: Literal["active", "canceled"]
+
+    @classmethod
+    def of(cls, source: CourtBooking | Mapping[str, Any]) -> CourtBookingRecord:
+        if isinstance(source, Mapping):
+            return cls(**{f.name: source[VIEW_COLUMNS.get(f.name, f.name)] for f in fields(cls)})
+        return cls(**{f.name: getattr(source, f.name) for f in fields(cls)})
+
+
 class CourtBookingOut(BaseModel):
     externalServiceId: UUID
     courtId: UUID
@@ -54,7 +83,9 @@ class CourtBookingOut(BaseModel):
     status: Literal["active", "canceled"]
 
     @classmethod
-    def of(cls, booking: CourtBooking) -> CourtBookingOut:
+    def of(cls, source: CourtBooking | Mapping[str, Any]) -> CourtBookingOut:
+        """The response of a court booking, the one mapping for its aggregate and for a row of its view."""
+        booking = CourtBookingRecord.of(source)
         return cls(
             externalServiceId=booking.external_service_id,
             courtId=booking.court_id,
@@ -65,7 +96,7 @@ class CourtBookingOut(BaseModel):
             participants=[ParticipantOut.model_validate(p) for p in booking.participants],
             createdAt=booking.created_at,
             updatedAt=booking.updated_at,
-            status="active" if booking.is_active else "canceled",
+            status=booking.status,
         )
 
 
@@ -74,19 +105,3 @@ class CourtBookingPage(BaseModel):
 
     data: list[CourtBookingOut]
     nextCursor: str | None
-
-
-def court_booking_from_row(row: dict[str, Any]) -> CourtBookingOut:
-    """A view row in the response shape."""
-    return CourtBookingOut(
-        externalServiceId=row["external_service_id"],
-        courtId=row["court_id"],
-        externalCourtBookingId=row["external_court_booking_id"],
-        startDate=row["start_date"],
-        endDate=row["end_date"],
-        externalUpdatedAt=row["external_updated_at"],
-        participants=[ParticipantOut.model_validate(p) for p in row["participants"]],
-        createdAt=row["created_at"],
-        updatedAt=row["updated_at"],
-        status=row["status"],
-    )

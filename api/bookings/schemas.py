@@ -8,24 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, StrictBool
 
-from api.schemas_common import FREE_TEXT_PATTERN
+from api.shared.schemas import FREE_TEXT_PATTERN
 from domain.booking import Booking
 from domain.order import Order
 
 Text = Field(min_length=1, max_length=2000, pattern=FREE_TEXT_PATTERN)
-
-
-class ErrorEntry(BaseModel):
-    code: str
-    message: str
-    endpoint: str
-    requestId: str
-
-
-class ErrorsBody(BaseModel):
-    """The error format of the bookings-and-orders surface."""
-
-    errors: list[ErrorEntry]
 
 
 class PaymentMethodIn(BaseModel):

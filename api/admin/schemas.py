@@ -8,8 +8,8 @@ from uuid import UUID, uuid4
 
 from pydantic import BaseModel, EmailStr, Field, StrictInt
 
-from api.bookings_schemas import TimeSlotOut
-from api.schemas_common import NAME_PATTERN, BodyInstant
+from api.bookings.schemas import TimeSlotOut
+from api.shared.schemas import NAME_PATTERN, BodyInstant
 from domain.application import Ledger
 from domain.client import Client
 from domain.coach_event import CoachEvent, TimeSlot

@@ -11,8 +11,8 @@ import anyio
 from fastapi import Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import RuntimeDep
-from api.problems import ConsistencyWaitersBusyError, PositionBeyondHeadError
+from api.shared.deps import RuntimeDep
+from api.shared.problems import ConsistencyWaitersBusyError, PositionBeyondHeadError
 from ledger.runtime import Runtime
 from projections.tables import TrackedView
 

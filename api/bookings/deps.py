@@ -8,13 +8,15 @@ from uuid import UUID
 from fastapi import Depends, Request
 from starlette.responses import Response
 
-from api.bookings_errors import ActingUserRequiredError, InvalidTraceparentError
-from api.deps import RuntimeDep, require_scope
-from api.errors import Surfaces
+from api.bookings.errors import ActingUserRequiredError, InvalidTraceparentError
+from api.bookings.surface import SURFACE
 from api.idempotency import IdempotencyStore
+from api.shared.auth import require_scope
+from api.shared.deps import RuntimeDep
 from domain.context import Principal, RequestContext
 from domain.court_booking import UserAccessDeniedError
 from domain.errors import InvalidInputError, LedgerError
+from ledger.runtime import Runtime
 
 ACTING_USER_HEADER = "x-current-user-id"
 MAX_IDEMPOTENCY_KEY = 255
@@ -66,6 +68,16 @@ def caller_with(scope: str, acting_user_required: bool = True) -> Callable[..., 
     return dependency
 
 
+order_writer = caller_with("orders:write")
+payment_provider = caller_with("orders:write", acting_user_required=False)
+booking_writer = caller_with("bookings:write")
+reader = caller_with("bookings:read")
+OrderWriter = Annotated[Caller, Depends(order_writer)]
+PaymentProvider = Annotated[Caller, Depends(payment_provider)]
+BookingWriter = Annotated[Caller, Depends(booking_writer)]
+Reader = Annotated[Caller, Depends(reader)]
+
+
 def _acting_user(
     request: Request, can_act_for: Callable[[Principal, UUID], bool], principal: Principal
 ) -> UUID | None:
@@ -81,6 +93,11 @@ def _acting_user(
     return user_id
 
 
+def check_user_visible(caller: Caller, runtime: Runtime, user_id: UUID) -> None:
+    if not runtime.ledger.can_see_user(caller.ctx.principal, user_id):
+        raise UserAccessDeniedError("The user is not linked to this client.")
+
+
 def idempotency_key(request: Request) -> str | None:
     key = request.headers.get("idempotency-key")
     if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
@@ -93,14 +110,13 @@ def run_idempotent(request: Request, caller: Caller, handle: Callable[[], Respon
     key = idempotency_key(request)
     if key is None:
         return handle()
-    surfaces: Surfaces = request.app.state.surfaces
     store: IdempotencyStore = request.app.state.idempotency
 
     def respond() -> Response:
         try:
             return handle()
         except LedgerError as error:
-            return surfaces.error_response(request.scope, error)
+            return SURFACE.error_response(request.scope, error)
 
     fingerprint = store.fingerprint(
         request.method, request.url.path, request.state.body, str(caller.acting_user_id)
