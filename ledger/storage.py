@@ -6,7 +6,11 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from ledger import idempotency_store
 from ledger.settings import Settings
+
+# Any constant shared by every process of the ledger: the key of the lock that serialises schema setup.
+SCHEMA_SETUP_LOCK = 0x1ED6E5
 
 
 def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
@@ -35,8 +39,14 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
 
 
 def ensure_schema(database_url: str, schema: str) -> None:
-    """Create the configured schema when it is not `public` and does not exist yet."""
-    if not schema:
-        return
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    """Create the configured schema (unless `public`) and the ledger's own tables, when they do not exist yet.
+
+    eventsourcing creates the events table when the ledger opens, and each view creates its own tables.
+    """
+    with psycopg.connect(database_url) as conn:  # one transaction, committed on leaving the block
+        # Processes starting together would race in PostgreSQL's catalog on CREATE ... IF NOT EXISTS.
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_SETUP_LOCK,))
+        if schema:
+            conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        for statement in idempotency_store.table_ddl(schema):
+            conn.execute(statement)
