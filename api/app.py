@@ -56,7 +56,6 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                 settings.idempotency_wait_seconds,
                 settings.idempotency_lease_seconds,
             )
-            await run_in_threadpool(app.state.idempotency.create_table)
             yield
 
     app = FastAPI(

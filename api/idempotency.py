@@ -1,181 +1,66 @@
-"""Idempotent POSTs: a key is claimed before its request runs and completed with the response it got."""
+"""Idempotent POSTs over HTTP: a response is stored under its key; a retry gets it back, marked replayed."""
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import time
 import uuid
 from collections.abc import Callable
-from uuid import UUID
 
-import psycopg
-from eventsourcing.persistence import PersistenceError
 from eventsourcing.postgres import PostgresDatastore
-from psycopg import errors, sql
-from psycopg.rows import DictRow
 from starlette.responses import Response
 
 from api.bookings_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
+from ledger.idempotency_store import (
+    IdempotencyKeys,
+    KeyInProgressError,
+    KeyReusedError,
+    StoredAnswer,
+    fingerprint,
+)
 
 REPLAYED_HEADER = "Idempotent-Replayed"
-FIRST_POLL_SECONDS = 0.02
-LAST_POLL_SECONDS = 0.25
-# Only this module's short transactions lock a key's row; a retry that meets a lock held longer lets go of
-# its connection and polls again.
-ROW_LOCK_SECONDS = 0.25
-
-log = logging.getLogger("ledger.idempotency")
 
 
 class IdempotencyStore:
-    """Keys per client, one row each: claimed before its request runs, completed with the response after.
+    """Runs a request once per key (ledger/idempotency_store.py keeps the keys), answering retries from it.
 
-    The claim and the completion are short transactions of their own, and no connection is held while the
-    request runs, so a burst cannot leave every pooled connection with a request that waits for another. A
-    retry that finds its key claimed but unfinished polls, holding no connection while it sleeps, for up to
-    `wait_seconds`, then is told the first request is still in progress. A claim older than `lease_seconds`
-    is taken for one whose request died with its server: a retry takes it over and runs the request again,
-    which finds what the first one committed (an order's id derives from its key).
+    Since an order's id derives from its key, a retry that takes over the claim of a request that died runs
+    it again and finds what the first one committed.
     """
 
+    fingerprint = staticmethod(fingerprint)
+
     def __init__(self, datastore: PostgresDatastore, wait_seconds: float, lease_seconds: float) -> None:
-        self.datastore = datastore
-        self.wait_seconds = wait_seconds
-        self.lease_seconds = lease_seconds
-        name = "idempotency_keys"
-        self.table = sql.Identifier(datastore.schema, name) if datastore.schema else sql.Identifier(name)
-
-    def create_table(self) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {} (client_id text NOT NULL, key text NOT NULL, "
-                    "fingerprint text NOT NULL, status integer, body bytea, media_type text, "
-                    "created_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (client_id, key))"
-                ).format(self.table)
-            )
-            # Columns of the claim, added to tables made before keys were claimed.
-            curs.execute(
-                sql.SQL(
-                    "ALTER TABLE {} ADD COLUMN IF NOT EXISTS owner uuid, "
-                    "ADD COLUMN IF NOT EXISTS claimed_at timestamptz NOT NULL DEFAULT now()"
-                ).format(self.table)
-            )
-
-    @staticmethod
-    def fingerprint(*parts: bytes | str) -> str:
-        digest = hashlib.sha256()
-        for part in parts:
-            digest.update(part.encode() if isinstance(part, str) else part)
-            digest.update(b"\x00")
-        return digest.hexdigest()
+        self.keys = IdempotencyKeys(datastore, wait_seconds, lease_seconds)
 
     def run(self, client_id: str, key: str, fingerprint: str, handle: Callable[[], Response]) -> Response:
         """The stored response for this key, or `handle()`'s response, stored unless it is a 5xx."""
         owner = uuid.uuid4()
-        stored = self._claim(client_id, key, fingerprint, owner)
+        try:
+            stored = self.keys.claim(client_id, key, fingerprint, owner)
+        except KeyReusedError:
+            raise IdempotencyKeyReusedError(
+                "This Idempotency-Key was used with a different request."
+            ) from None
+        except KeyInProgressError:
+            raise IdempotencyInProgressError(
+                "A request with this Idempotency-Key is still running."
+            ) from None
         if stored is not None:
-            return stored
+            return Response(
+                content=stored.body,
+                status_code=stored.status,
+                media_type=stored.media_type,
+                headers={REPLAYED_HEADER: "true"},
+            )
         try:
             response = handle()
         except BaseException:
-            self._release(client_id, key, owner)
+            self.keys.release(client_id, key, owner)
             raise
         if response.status_code >= 500:
             # Not stored, so that a retry after a server error runs again.
-            self._release(client_id, key, owner)
+            self.keys.release(client_id, key, owner)
         else:
-            self._complete(client_id, key, owner, response)
+            answer = StoredAnswer(response.status_code, bytes(response.body), response.media_type)
+            self.keys.complete(client_id, key, owner, answer)
         return response
-
-    def _claim(self, client_id: str, key: str, fingerprint: str, owner: UUID) -> Response | None:
-        """None once this request owns the key; the stored response when an earlier request finished."""
-        deadline = time.monotonic() + self.wait_seconds
-        pause = FIRST_POLL_SECONDS
-        while True:
-            found = self._try_claim(client_id, key, fingerprint, owner, deadline)
-            if found is True:
-                return None
-            if isinstance(found, dict):
-                if found["fingerprint"] != fingerprint:
-                    raise IdempotencyKeyReusedError("This Idempotency-Key was used with a different request.")
-                if found["status"] is not None:
-                    return Response(
-                        content=bytes(found["body"]),
-                        status_code=found["status"],
-                        media_type=found["media_type"],
-                        headers={REPLAYED_HEADER: "true"},
-                    )
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise IdempotencyInProgressError("A request with this Idempotency-Key is still running.")
-            time.sleep(min(pause, left))
-            pause = min(pause * 2, LAST_POLL_SECONDS)
-
-    def _try_claim(
-        self, client_id: str, key: str, fingerprint: str, owner: UUID, deadline: float
-    ) -> bool | DictRow | None:
-        """True when claimed (new, or taken over from a dead request); else the key's row, None when busy."""
-        lock_wait = max(1, int(min(ROW_LOCK_SECONDS, deadline - time.monotonic()) * 1000))
-        try:
-            with self.datastore.transaction(commit=True) as curs:
-                curs.execute(sql.SQL("SET LOCAL lock_timeout = {}").format(sql.Literal(f"{lock_wait}ms")))
-                try:
-                    curs.execute(
-                        sql.SQL(
-                            "INSERT INTO {} AS k (client_id, key, fingerprint, owner, claimed_at) "
-                            "VALUES (%s, %s, %s, %s, now()) ON CONFLICT (client_id, key) DO UPDATE "
-                            "SET owner = EXCLUDED.owner, claimed_at = EXCLUDED.claimed_at "
-                            "WHERE k.status IS NULL AND k.fingerprint = EXCLUDED.fingerprint "
-                            "AND k.claimed_at < now() - make_interval(secs => %s) RETURNING k.owner"
-                        ).format(self.table),
-                        (client_id, key, fingerprint, owner, self.lease_seconds),
-                    )
-                except errors.LockNotAvailable:
-                    raise _KeyBusyError from None
-                if curs.fetchone() is not None:
-                    return True
-                curs.execute(
-                    sql.SQL(
-                        "SELECT fingerprint, status, body, media_type FROM {} "
-                        "WHERE client_id = %s AND key = %s"
-                    ).format(self.table),
-                    (client_id, key),
-                )
-                return curs.fetchone()
-        except _KeyBusyError:
-            return None
-
-    def _complete(self, client_id: str, key: str, owner: UUID, response: Response) -> None:
-        """Store the response, unless the claim was taken over meanwhile."""
-        self._write_quietly(
-            sql.SQL(
-                "UPDATE {} SET status = %s, body = %s, media_type = %s "
-                "WHERE client_id = %s AND key = %s AND owner = %s AND status IS NULL"
-            ),
-            (response.status_code, bytes(response.body), response.media_type, client_id, key, owner),
-        )
-
-    def _release(self, client_id: str, key: str, owner: UUID) -> None:
-        """Drop this request's unfinished claim, so that a retry runs at once instead of after the lease."""
-        self._write_quietly(
-            sql.SQL("DELETE FROM {} WHERE client_id = %s AND key = %s AND owner = %s AND status IS NULL"),
-            (client_id, key, owner),
-        )
-
-    def _write_quietly(self, statement: sql.SQL, params: tuple[object, ...]) -> None:
-        """One statement in its own transaction; a failure is logged, never raised.
-
-        The request has its answer by now, and its write may have committed: a failure here must not turn
-        that answer into an error. A claim left unfinished waits for its lease; then a retry runs it again.
-        """
-        try:
-            with self.datastore.transaction(commit=True) as curs:
-                curs.execute(statement.format(self.table), params)
-        except (PersistenceError, psycopg.Error) as error:
-            log.warning("an Idempotency-Key's row was not written: %s", type(error).__name__)
-
-
-class _KeyBusyError(Exception):
-    """Raised when a key's row stays locked by another short transaction longer than a retry waits."""

@@ -15,7 +15,7 @@ from psycopg import sql
 
 from bench.config import DATA_DIR, REPO_DIR
 from bench.server import RssSampler
-from projections.court_bookings import CourtBookingsProjection
+from projections.court_bookings import CourtBookingsView
 
 EXTRA_SECONDS = 180
 
@@ -64,7 +64,7 @@ class LagProbe:
     def __init__(self, url: str, schema: str, interval: float = 0.002) -> None:
         self._url = url
         self._query = sql.SQL("SELECT notification_id FROM {} WHERE application_name = 'Ledger'").format(
-            sql.Identifier(schema, f"{CourtBookingsProjection.name}_tracking")
+            sql.Identifier(schema, f"{CourtBookingsView.name}_tracking")
         )
         self._interval = interval
         self._target: int | None = None

@@ -1,4 +1,4 @@
-"""Runs replay.rebuild.rebuild_court_bookings(swap=False) in its own process and prints its rate as JSON."""
+"""Rebuilds the court-bookings view (swap=False) in a process of its own and prints its rate as JSON."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 from bench.seed import runtime_settings
 from ledger.runtime import open_runtime
-from replay.rebuild import rebuild_court_bookings
+from replay.rebuild import rebuild_view
 
 
 def main() -> None:
@@ -19,7 +19,7 @@ def main() -> None:
     settings = runtime_settings(args.url, args.schema)
     with open_runtime(settings, run_projections=False, announce=lambda _: None) as runtime:
         started = time.monotonic()
-        report = rebuild_court_bookings(runtime.ledger, runtime.court_bookings, swap=False)
+        report = rebuild_view(runtime.ledger, runtime.court_bookings, swap=False)
         seconds = time.monotonic() - started
     print(
         json.dumps(

@@ -28,10 +28,9 @@ from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.resource_day import ResourceDay
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
-from projections.bookings import BookingsProjection
 from projections.court_bookings import TABLE as VIEW_TABLE
-from projections.court_bookings import CourtBookingsProjection
-from replay.rebuild import REBUILD_SUFFIX, rebuild_court_bookings
+from projections.registry import VIEWS
+from replay.rebuild import REBUILD_SUFFIX, rebuild_view
 
 SEED_FORMAT = 1
 META_TABLE = "bench_seed"
@@ -169,7 +168,7 @@ def _catch_up_views(runtime: Runtime) -> float:
     runner would only record each position one transaction at a time, which this does at once.
     """
     started = time.monotonic()
-    rebuild_court_bookings(runtime.ledger, runtime.court_bookings, swap=True)
+    rebuild_view(runtime.ledger, runtime.court_bookings, swap=True)
     head = runtime.ledger.recorder.max_notification_id() or 0
     with runtime.bookings.datastore.transaction(commit=True) as curs:
         if runtime.bookings.lock_position(curs) < head:
@@ -256,10 +255,10 @@ def restore_seed(url: str, seed: Seed) -> int:
             sql.SQL("DELETE FROM {} WHERE notification_id > %s").format(table(EVENTS_TABLE)), (seed.head,)
         ).rowcount
         conn.execute(sql.SQL("DELETE FROM {} WHERE position > %s").format(table(VIEW_TABLE)), (seed.head,))
-        for projection in (CourtBookingsProjection, BookingsProjection):
+        for view in VIEWS:
             conn.execute(
                 sql.SQL("UPDATE {} SET notification_id = %s WHERE notification_id > %s").format(
-                    table(f"{projection.name}_tracking")
+                    table(f"{view.name}_tracking")
                 ),
                 (seed.head, seed.head),
             )

@@ -75,10 +75,12 @@ def _progress(position: int, head: int) -> None:
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
-    from replay.rebuild import rebuild_court_bookings
+    from projections.registry import view_of_command
+    from replay.rebuild import rebuild_view
 
     with open_runtime(settings, run_projections=False) as runtime:
-        report = rebuild_court_bookings(runtime.ledger, runtime.court_bookings, progress=_progress)
+        view = runtime.view(view_of_command(args.view))
+        report = rebuild_view(runtime.ledger, view, progress=_progress)
     sys.stderr.write("\n")
     print(json.dumps({"view": args.view, "events": report.events, "position": report.position}))
     return 0
@@ -206,6 +208,8 @@ def _admin_parser(subparsers: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from projections.registry import command_names
+
     parser = argparse.ArgumentParser(prog="ledger", description="The event-sourced booking ledger.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="start the API and the projection runners")
@@ -217,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     projections.set_defaults(handler=_projections)
     replay = commands.add_parser("replay", help="auditors' tools")
     replay.add_argument("action", choices=["rebuild"])
-    replay.add_argument("view", choices=["court-bookings"])
+    replay.add_argument("view", choices=command_names())
     replay.set_defaults(handler=_rebuild)
     _admin_parser(commands)
     return parser

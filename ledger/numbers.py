@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import psycopg
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -22,9 +20,8 @@ def create_number_sequences(conn: psycopg.Connection[tuple[object, ...]], schema
         statement = sql.SQL("CREATE SEQUENCE IF NOT EXISTS {} AS bigint START WITH 1").format(
             sql.Identifier(schema or "public", sequence_name(kind))
         )
-        # Two processes starting at once may both pass the check; the later one finds it made, as wanted.
-        with contextlib.suppress(psycopg.errors.UniqueViolation):
-            conn.execute(statement)
+        # The caller holds the schema-setup lock, so no other process races this check.
+        conn.execute(statement)
 
 
 class PostgresNumbers:

@@ -7,9 +7,10 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 
@@ -19,12 +20,14 @@ from ledger.embedded import embedded_postgres
 from ledger.numbers import PostgresNumbers
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
-from projections.bookings import BookingsProjection, BookingsView
-from projections.court_bookings import CourtBookingsProjection, CourtBookingsView
+from projections.bookings import BookingsView
+from projections.court_bookings import CourtBookingsView
 from projections.registry import VIEWS
 from projections.runner import ProjectionSupervisor
+from projections.tables import TrackedView
 
 ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name, not a secret
+View = TypeVar("View", bound=TrackedView)
 
 
 def utc_now() -> datetime:
@@ -43,13 +46,27 @@ class Runtime:
     database_url: str
     env: dict[str, str]
     ledger: Ledger
-    court_bookings: CourtBookingsView
-    bookings: BookingsView
     admin_token_hash: str
     admin_token_file: Path | None
     clock: Callable[[], datetime] = utc_now
     supervisor: ProjectionSupervisor | None = None
     database: DatabaseMonitor | None = None
+    views: dict[str, TrackedView] = field(default_factory=dict)
+    """Every view of projections.registry.VIEWS, by name, on the ledger's connection pool."""
+
+    def view(self, view_class: type[View]) -> View:
+        found = self.views[view_class.name]
+        if not isinstance(found, view_class):
+            raise TypeError(f"The view {view_class.name!r} is a {type(found).__name__}.")
+        return found
+
+    @property
+    def court_bookings(self) -> CourtBookingsView:
+        return self.view(CourtBookingsView)
+
+    @property
+    def bookings(self) -> BookingsView:
+        return self.view(BookingsView)
 
     def reported_position(self, written: int | None) -> int:
         """The X-Ledger-Position of a write: its last event's, or the log head when it wrote nothing."""
@@ -98,16 +115,13 @@ def open_runtime(
         recorder = ledger.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
             raise TypeError("The ledger runs on PostgreSQL only.")
-        view = CourtBookingsView(
-            datastore=recorder.datastore, tracking_table_name=f"{CourtBookingsProjection.name}_tracking"
-        )
-        view.create_table()
-        bookings = BookingsView(
-            datastore=recorder.datastore, tracking_table_name=f"{BookingsProjection.name}_tracking"
-        )
-        bookings.create_table()
+        views = {}
+        for view_class in VIEWS:
+            view = view_class(datastore=recorder.datastore, tracking_table_name=f"{view_class.name}_tracking")
+            view.create_table()
+            views[view_class.name] = view
         token_hash, token_file = resolve_admin_token(settings, announce)
-        runtime = Runtime(settings, database_url, env, ledger, view, bookings, token_hash, token_file, clock)
+        runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])
         runtime.database.start()
         stack.callback(runtime.database.stop)

@@ -6,8 +6,12 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from ledger import idempotency_store
 from ledger.numbers import create_number_sequences
 from ledger.settings import Settings
+
+# Any constant shared by every process of the ledger: the key of the lock that serialises schema setup.
+SCHEMA_SETUP_LOCK = 0x1ED6E5
 
 
 def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
@@ -36,8 +40,15 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
 
 
 def ensure_schema(database_url: str, schema: str) -> None:
-    """Create the configured schema (unless `public`) and the number sequences, where not there yet."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
+    """Create the configured schema (unless `public`), the ledger's tables and number sequences, if missing.
+
+    eventsourcing creates the events table when the ledger opens, and each view creates its own tables.
+    """
+    with psycopg.connect(database_url) as conn:  # one transaction, committed on leaving the block
+        # Processes starting together would race in PostgreSQL's catalog on CREATE ... IF NOT EXISTS.
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_SETUP_LOCK,))
         if schema:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         create_number_sequences(conn, schema)
+        for statement in idempotency_store.table_ddl(schema):
+            conn.execute(statement)

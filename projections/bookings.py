@@ -2,124 +2,143 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from domain.booking import Booking
 from domain.coach_event import CoachEvent
 from domain.order import Order
-from projections.tables import Statement, TrackedView, insert_row, update_rows
+from projections.rows import Statement, insert_row, update_rows
+from projections.tables import Handler, Table, Targets, TrackedView
 
-
-def bookings_ddl(view: TrackedView) -> list[sql.Composed]:
-    bookings, orders = view.table("bookings"), view.table("orders")
-    return [
-        sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {} (booking_id uuid PRIMARY KEY, client_id uuid NOT NULL, "
-            "order_id uuid NOT NULL, user_id uuid NOT NULL, coach_id uuid NOT NULL, event_id uuid NOT NULL, "
-            "sport_id uuid NOT NULL, start_at timestamptz NOT NULL, end_at timestamptz NOT NULL, "
-            "status text NOT NULL, event_status text NOT NULL, completed boolean NOT NULL, note text, "
-            "canceled_at timestamptz, canceled_by_role text, cancellation_reason_code text, "
-            "cancellation_reason_text text, dismissed boolean NOT NULL, timeslot jsonb NOT NULL, "
-            "created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, version integer NOT NULL, "
-            "position bigint NOT NULL)"
-        ).format(bookings),
-        sql.SQL("CREATE INDEX IF NOT EXISTS bookings_by_user ON {} (user_id, start_at, booking_id)").format(
-            bookings
-        ),
-        sql.SQL("CREATE INDEX IF NOT EXISTS bookings_by_event ON {} (event_id, start_at, booking_id)").format(
-            bookings
-        ),
-        sql.SQL("CREATE INDEX IF NOT EXISTS bookings_by_order ON {} (order_id)").format(bookings),
-        sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {} (order_id uuid PRIMARY KEY, client_id uuid NOT NULL, "
-            "user_id uuid NOT NULL, payment_status text NOT NULL, created_at timestamptz NOT NULL, "
-            "position bigint NOT NULL)"
-        ).format(orders),
-        sql.SQL("CREATE INDEX IF NOT EXISTS orders_by_user ON {} (user_id, created_at, order_id)").format(
-            orders
-        ),
-    ]
-
-
-BOOKING_CHANGES: dict[type, Any] = {
-    Booking.Accepted: lambda e: {"status": "Accepted"},
-    Booking.Rejected: lambda e: {"status": "Rejected"},
-    Booking.Canceled: lambda e: {
-        "status": "Canceled",
-        "canceled_at": e.recorded_at,
-        "canceled_by_role": e.role,
-        "cancellation_reason_code": e.reason_code,
-        "cancellation_reason_text": e.reason_text,
+BOOKINGS = Table(
+    "bookings",
+    columns={
+        "booking_id": "uuid PRIMARY KEY",
+        "client_id": "uuid NOT NULL",
+        "order_id": "uuid NOT NULL",
+        "user_id": "uuid NOT NULL",
+        "coach_id": "uuid NOT NULL",
+        "event_id": "uuid NOT NULL",
+        "sport_id": "uuid NOT NULL",
+        "start_at": "timestamptz NOT NULL",
+        "end_at": "timestamptz NOT NULL",
+        "status": "text NOT NULL",
+        "event_status": "text NOT NULL",
+        "completed": "boolean NOT NULL",
+        "note": "text",
+        "canceled_at": "timestamptz",
+        "canceled_by_role": "text",
+        "cancellation_reason_code": "text",
+        "cancellation_reason_text": "text",
+        "dismissed": "boolean NOT NULL",
+        "timeslot": "jsonb NOT NULL",
+        "created_at": "timestamptz NOT NULL",
+        "updated_at": "timestamptz NOT NULL",
+        "version": "integer NOT NULL",
+        "position": "bigint NOT NULL",
     },
-    Booking.CompletionMarked: lambda e: {"completed": e.completed},
-    Booking.NoteWritten: lambda e: {"note": e.note},
-    Booking.Dismissed: lambda e: {"dismissed": True},
-    Booking.Disputed: lambda e: {"status": "InDispute"},
-    Booking.DisputeResolved: lambda e: {"status": "DisputeDone"},
-}
+    indexes={
+        "by_user": "(user_id, start_at, booking_id)",
+        "by_event": "(event_id, start_at, booking_id)",
+        "by_order": "(order_id)",
+    },
+)
+ORDERS = Table(
+    "orders",
+    columns={
+        "order_id": "uuid PRIMARY KEY",
+        "client_id": "uuid NOT NULL",
+        "user_id": "uuid NOT NULL",
+        "payment_status": "text NOT NULL",
+        "created_at": "timestamptz NOT NULL",
+        "position": "bigint NOT NULL",
+    },
+    indexes={"by_user": "(user_id, created_at, order_id)"},
+)
 
 
-def row_statements(event: DomainEventProtocol[Any], position: int, view: TrackedView) -> list[Statement]:
-    """The row changes one event makes to the bookings and orders tables."""
-    bookings, orders = view.table_sql("bookings"), view.table_sql("orders")
-    if isinstance(event, Booking.Requested):
+def _requested(event: Booking.Requested, position: int, targets: Targets) -> list[Statement]:
+    values = {
+        "booking_id": event.originator_id, "client_id": event.client_id, "order_id": event.order_id,
+        "user_id": event.user_id, "coach_id": event.coach_id, "event_id": event.event_id,
+        "sport_id": event.sport_id, "start_at": event.start_at, "end_at": event.end_at,
+        "status": "Pending",
+        "event_status": "Active", "completed": False, "note": None, "canceled_at": None,
+        "canceled_by_role": None, "cancellation_reason_code": None, "cancellation_reason_text": None,
+        "dismissed": False, "timeslot": Jsonb(event.timeslot), "created_at": event.recorded_at,
+        "updated_at": event.recorded_at, "version": event.originator_version, "position": position,
+    }  # fmt: skip
+    return [insert_row(targets["bookings"], values)]
+
+
+def _booking_change(columns: Callable[[Any], dict[str, Any]]) -> Handler:
+    """The handler of a lifecycle event: its `columns`, with the booking's new version and position."""
+
+    def handle(event: Any, position: int, targets: Targets) -> list[Statement]:
         values = {
-            "booking_id": event.originator_id, "client_id": event.client_id, "order_id": event.order_id,
-            "user_id": event.user_id, "coach_id": event.coach_id, "event_id": event.event_id,
-            "sport_id": event.sport_id, "start_at": event.start_at, "end_at": event.end_at,
-            "status": "Pending",
-            "event_status": "Active", "completed": False, "note": None, "canceled_at": None,
-            "canceled_by_role": None, "cancellation_reason_code": None, "cancellation_reason_text": None,
-            "dismissed": False, "timeslot": Jsonb(event.timeslot), "created_at": event.recorded_at,
-            "updated_at": event.recorded_at, "version": event.originator_version, "position": position,
-        }  # fmt: skip
-        return [insert_row(bookings, values)]
-    change = BOOKING_CHANGES.get(type(event))
-    if change is not None:
-        values = {
-            **change(event),
-            "updated_at": event.recorded_at,  # type: ignore[attr-defined]
+            **columns(event),
+            "updated_at": event.recorded_at,
             "version": event.originator_version,
             "position": position,
         }
-        return [update_rows(bookings, "booking_id", event.originator_id, values)]
-    if isinstance(event, CoachEvent.Canceled):
-        return [update_rows(bookings, "event_id", event.originator_id, {"event_status": "Canceled"})]
-    if isinstance(event, Order.Placed):
-        values = {
-            "order_id": event.originator_id, "client_id": event.client_id, "user_id": event.user_id,
-            "payment_status": event.payment_status, "created_at": event.recorded_at, "position": position,
-        }  # fmt: skip
-        return [insert_row(orders, values)]
-    if isinstance(event, Order.PaymentSettled):
-        return [
-            update_rows(
-                orders,
-                "order_id",
-                event.originator_id,
-                {"payment_status": event.status, "position": position},
-            )
-        ]
-    return []
+        return [update_rows(targets["bookings"], "booking_id", event.originator_id, values)]
+
+    return handle
+
+
+def _event_canceled(event: CoachEvent.Canceled, position: int, targets: Targets) -> list[Statement]:
+    return [update_rows(targets["bookings"], "event_id", event.originator_id, {"event_status": "Canceled"})]
+
+
+def _order_placed(event: Order.Placed, position: int, targets: Targets) -> list[Statement]:
+    values = {
+        "order_id": event.originator_id, "client_id": event.client_id, "user_id": event.user_id,
+        "payment_status": event.payment_status, "created_at": event.recorded_at, "position": position,
+    }  # fmt: skip
+    return [insert_row(targets["orders"], values)]
+
+
+def _payment_settled(event: Order.PaymentSettled, position: int, targets: Targets) -> list[Statement]:
+    values = {"payment_status": event.status, "position": position}
+    return [update_rows(targets["orders"], "order_id", event.originator_id, values)]
+
+
+HANDLERS: dict[type, Handler] = {
+    Booking.Requested: _requested,
+    Booking.Accepted: _booking_change(lambda e: {"status": "Accepted"}),
+    Booking.Rejected: _booking_change(lambda e: {"status": "Rejected"}),
+    Booking.Canceled: _booking_change(
+        lambda e: {
+            "status": "Canceled",
+            "canceled_at": e.recorded_at,
+            "canceled_by_role": e.role,
+            "cancellation_reason_code": e.reason_code,
+            "cancellation_reason_text": e.reason_text,
+        }
+    ),
+    Booking.CompletionMarked: _booking_change(lambda e: {"completed": e.completed}),
+    Booking.NoteWritten: _booking_change(lambda e: {"note": e.note}),
+    Booking.Dismissed: _booking_change(lambda e: {"dismissed": True}),
+    Booking.Disputed: _booking_change(lambda e: {"status": "InDispute"}),
+    Booking.DisputeResolved: _booking_change(lambda e: {"status": "DisputeDone"}),
+    CoachEvent.Canceled: _event_canceled,
+    Order.Placed: _order_placed,
+    Order.PaymentSettled: _payment_settled,
+}
 
 
 class BookingsView(TrackedView):
     """The bookings and orders tables with their tracking position."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.sql_create_statements.extend(bookings_ddl(self))
-
-    def statements(self, event: DomainEventProtocol[Any], position: int) -> list[Statement]:
-        return row_statements(event, position, self)
+    name = "bookings"
+    tables = (BOOKINGS, ORDERS)
+    handlers = HANDLERS
 
     def _select(
         self, where: sql.Composable, params: dict[str, Any], client_id: UUID | None
@@ -211,12 +230,3 @@ class BookingsView(TrackedView):
         if client_id is not None:
             clauses.append(sql.SQL("client_id = %(client)s"))
             params["client"] = client_id
-
-
-class BookingsProjection(Projection[BookingsView]):
-    """Feeds every event of the ledger to the bookings and orders views."""
-
-    name = "bookings"
-
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply_batch([(domain_event, tracking.notification_id)])

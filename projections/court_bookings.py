@@ -8,111 +8,98 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from domain.court_booking import CourtBooking
-from projections.tables import Statement, TrackedView, insert_row, update_rows
+from projections.rows import Statement, insert_row, update_rows
+from projections.tables import Handler, Table, Targets, TrackedView, changes_of
 
 TABLE = "court_bookings"
-COLUMNS = (
-    "id",
-    "external_service_id",
-    "external_court_booking_id",
-    "organization_id",
-    "court_id",
-    "start_date",
-    "end_date",
-    "status",
-    "participants",
-    "external_updated_at",
-    "created_at",
-    "updated_at",
-    "version",
-    "position",
+COURT_BOOKINGS = Table(
+    TABLE,
+    columns={
+        "id": "uuid PRIMARY KEY",
+        "external_service_id": "uuid NOT NULL",
+        "external_court_booking_id": "text NOT NULL",
+        "organization_id": "uuid NOT NULL",
+        "court_id": "uuid NOT NULL",
+        "start_date": "timestamptz NOT NULL",
+        "end_date": "timestamptz NOT NULL",
+        "status": "text NOT NULL",
+        "participants": "jsonb NOT NULL",
+        "external_updated_at": "timestamptz NOT NULL",
+        "created_at": "timestamptz NOT NULL",
+        "updated_at": "timestamptz NOT NULL",
+        "version": "integer NOT NULL",
+        "position": "bigint NOT NULL",
+    },
+    indexes={
+        "by_service_start": "(external_service_id, start_date, id)",
+        "by_service_court_start": "(external_service_id, court_id, start_date, id)",
+    },
 )
-INDEXES = {
-    "by_service_start": "(external_service_id, start_date, id)",
-    "by_service_court_start": "(external_service_id, court_id, start_date, id)",
-}
+COLUMNS = tuple(COURT_BOOKINGS.columns)
 
 
-def table_ddl(table: sql.Identifier, index_prefix: str) -> list[sql.Composed]:
-    """CREATE statements of the view's table and its indexes."""
-    return [*create_table_ddl(table), *index_ddl(table, index_prefix)]
+def _registered(event: CourtBooking.Registered, position: int, targets: Targets) -> list[Statement]:
+    values = {
+        "id": event.originator_id,
+        "external_service_id": event.external_service_id,
+        "external_court_booking_id": event.external_court_booking_id,
+        "organization_id": event.organization_id,
+        "court_id": event.court_id,
+        "start_date": event.start,
+        "end_date": event.end,
+        "status": "active",
+        "participants": Jsonb(event.participants),
+        "external_updated_at": event.external_updated_at,
+        "created_at": event.recorded_at,
+        "updated_at": event.recorded_at,
+        "version": event.originator_version,
+        "position": position,
+    }
+    return [insert_row(targets[TABLE], values)]
 
 
-def create_table_ddl(table: sql.Identifier) -> list[sql.Composed]:
-    return [
-        sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {} ("
-            "id uuid PRIMARY KEY, external_service_id uuid NOT NULL, "
-            "external_court_booking_id text NOT NULL, "
-            "organization_id uuid NOT NULL, court_id uuid NOT NULL, "
-            "start_date timestamptz NOT NULL, end_date timestamptz NOT NULL, status text NOT NULL, "
-            "participants jsonb NOT NULL, external_updated_at timestamptz NOT NULL, "
-            "created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, "
-            "version integer NOT NULL, position bigint NOT NULL)"
-        ).format(table)
-    ]
-
-
-def index_ddl(table: sql.Identifier, index_prefix: str) -> list[sql.Composed]:
-    return [
-        sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} " + columns).format(
-            sql.Identifier(f"{index_prefix}_{suffix}"), table
-        )
-        for suffix, columns in INDEXES.items()
-    ]
-
-
-def row_statements(event: DomainEventProtocol[Any], position: int, table: str) -> list[Statement]:
-    """The row changes that one event makes to the view in `table`; none for events of other aggregates."""
-    if isinstance(event, CourtBooking.Registered):
-        return [
-            insert_row(
-                table,
-                {
-                    "id": event.originator_id,
-                    "external_service_id": event.external_service_id,
-                    "external_court_booking_id": event.external_court_booking_id,
-                    "organization_id": event.organization_id,
-                    "court_id": event.court_id,
-                    "start_date": event.start,
-                    "end_date": event.end,
-                    "status": "active",
-                    "participants": Jsonb(event.participants),
-                    "external_updated_at": event.external_updated_at,
-                    "created_at": event.recorded_at,
-                    "updated_at": event.recorded_at,
-                    "version": event.originator_version,
-                    "position": position,
-                },
-            )
-        ]
-    # Reactivated is declared as a Revised, but the library re-creates nested event classes, so name both.
-    if isinstance(event, CourtBooking.Revised | CourtBooking.Reactivated):
-        changes = {
-            "organization_id": event.organization_id,
-            "court_id": event.court_id,
-            "start_date": event.start,
-            "end_date": event.end,
-            "status": "active",
-            "participants": Jsonb(event.participants),
-        }
-    elif isinstance(event, CourtBooking.Canceled):
-        changes = {"status": "canceled"}
-    else:
-        return []
-    changes |= {
+def _changed(event: Any, position: int, targets: Targets, changes: dict[str, Any]) -> list[Statement]:
+    values = {
+        **changes,
         "external_updated_at": event.external_updated_at,
         "updated_at": event.recorded_at,
         "version": event.originator_version,
         "position": position,
     }
-    return [update_rows(table, "id", event.originator_id, changes)]
+    return [update_rows(targets[TABLE], "id", event.originator_id, values)]
+
+
+def _revised(event: CourtBooking.Revised, position: int, targets: Targets) -> list[Statement]:
+    terms = {
+        "organization_id": event.organization_id,
+        "court_id": event.court_id,
+        "start_date": event.start,
+        "end_date": event.end,
+        "status": "active",
+        "participants": Jsonb(event.participants),
+    }
+    return _changed(event, position, targets, terms)
+
+
+def _canceled(event: CourtBooking.Canceled, position: int, targets: Targets) -> list[Statement]:
+    return _changed(event, position, targets, {"status": "canceled"})
+
+
+HANDLERS: dict[type, Handler] = {
+    CourtBooking.Registered: _registered,
+    CourtBooking.Revised: _revised,
+    CourtBooking.Reactivated: _revised,
+    CourtBooking.Canceled: _canceled,
+}
+
+
+def row_statements(event: DomainEventProtocol[Any], position: int, table: str) -> list[Statement]:
+    """The row changes that one event makes to the view in `table`; none for events of other aggregates."""
+    return changes_of(HANDLERS, event, position, {TABLE: table})
 
 
 @dataclass(frozen=True)
@@ -130,13 +117,13 @@ class CourtBookingFilter:
 class CourtBookingsView(TrackedView):
     """The court_bookings table and its tracking position."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rows_table = self.table(TABLE)
-        self.sql_create_statements.extend(table_ddl(self.rows_table, TABLE))
+    name = "court_bookings"
+    tables = (COURT_BOOKINGS,)
+    handlers = HANDLERS
 
-    def statements(self, event: DomainEventProtocol[Any], position: int) -> list[Statement]:
-        return row_statements(event, position, self.table_sql(TABLE))
+    @property
+    def rows_table(self) -> sql.Identifier:
+        return self.table(TABLE)
 
     def list_court_bookings(self, where: CourtBookingFilter, limit: int) -> list[dict[str, Any]]:
         """One page of bookings ordered by (start_date, id); uses the (service[, court], start) indexes."""
@@ -163,12 +150,3 @@ class CourtBookingsView(TrackedView):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(query, params)
             return list(curs.fetchall())
-
-
-class CourtBookingsProjection(Projection[CourtBookingsView]):
-    """Feeds every event of the ledger to the court-bookings view."""
-
-    name = "court_bookings"
-
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply_batch([(domain_event, tracking.notification_id)])

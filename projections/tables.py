@@ -1,66 +1,85 @@
-"""Shared plumbing of the views: qualified table names and exactly-once tracking in the same transaction."""
+"""A view's declaration (tables, indexes, event handlers) and its exactly-once tracking in one transaction."""
 
 from __future__ import annotations
 
-import functools
-import itertools
 import time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.postgres import PostgresTrackingRecorder
 from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
-Statement = tuple[str, dict[str, Any]]
-"""A query's text (built once per table and columns, so the driver caches its parsing) and its parameters."""
+from projections.rows import Statement, execute_in_order
+
+Targets = Mapping[str, str]
+"""The tables an event's row changes go to: a view's table name -> the quoted table to write (query text)."""
+
+Handler = Callable[[Any, int, Targets], list[Statement]]
+"""The row changes that one event (at its position in the log) makes to the target tables."""
 
 
-@functools.cache
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return (
-        sql.SQL("INSERT INTO {} ({}) VALUES ({})")
-        .format(
-            sql.SQL(table),
-            sql.SQL(", ").join(map(sql.Identifier, columns)),
-            sql.SQL(", ").join(map(sql.Placeholder, columns)),
+@dataclass(frozen=True)
+class Table:
+    """One table of a view: its columns (name -> type) and its secondary indexes (name suffix -> columns)."""
+
+    name: str
+    columns: Mapping[str, str]
+    indexes: Mapping[str, str] = field(default_factory=dict)
+
+    def create_ddl(self, target: sql.Identifier) -> sql.Composed:
+        definitions = sql.SQL(", ").join(
+            sql.SQL("{} {}").format(sql.Identifier(column), sql.SQL(kind))
+            for column, kind in self.columns.items()
         )
-        .as_string()
-    )
+        return sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(target, definitions)
+
+    def index_ddl(self, target: sql.Identifier, prefix: str) -> list[sql.Composed]:
+        """CREATE INDEX statements, each index named `<prefix>_<suffix>` (a live table's prefix: its name)."""
+        return [
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} " + columns).format(
+                sql.Identifier(f"{prefix}_{suffix}"), target
+            )
+            for suffix, columns in self.indexes.items()
+        ]
 
 
-@functools.cache
-def _update_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
-    assignments = sql.SQL(", ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in columns
-    )
-    return (
-        sql.SQL("UPDATE {} SET {} WHERE {} = %(__key)s")
-        .format(sql.SQL(table), assignments, sql.Identifier(key))
-        .as_string()
-    )
-
-
-def execute_in_order(curs: Cursor[DictRow], statements: Iterable[Statement]) -> None:
-    """Run the statements in order, sending each run of the same query as one executemany() in a pipeline."""
-    with curs.connection.pipeline():
-        for query, group in itertools.groupby(statements, key=lambda statement: statement[0]):
-            curs.executemany(query, [params for _, params in group])
-
-
-def insert_row(table: str, values: dict[str, Any]) -> Statement:
-    return _insert_sql(table, tuple(values)), values
-
-
-def update_rows(table: str, key: str, key_value: Any, values: dict[str, Any]) -> Statement:
-    return _update_sql(table, key, tuple(values)), {**values, "__key": key_value}
+def changes_of(
+    handlers: Mapping[type, Handler], event: DomainEventProtocol[Any], position: int, targets: Targets
+) -> list[Statement]:
+    """The row changes of one event, by the handler of its class; none for a class the view ignores."""
+    handler = handlers.get(type(event))
+    return handler(event, position, targets) if handler is not None else []
 
 
 class TrackedView(PostgresTrackingRecorder):
-    """A view whose rows and tracking position change in one transaction, for every event it receives."""
+    """A read model, declared once: its name, tables and event handlers; its query methods on subclasses.
+
+    Its rows and tracking position change in one transaction, for every event it receives.
+    """
+
+    name: ClassVar[str]
+    """The view's name: its tracking table is `<name>_tracking`; `ledger replay rebuild` calls it by
+    `command_name()`."""
+    tables: ClassVar[tuple[Table, ...]]
+    handlers: ClassVar[Mapping[type, Handler]]
+    """Event class -> the row changes an event of exactly that class makes (nested event classes are
+    re-created per aggregate class, so each class is named, subclasses included)."""
 
     application_name = "Ledger"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.live_targets: Targets = {table.name: self.table_sql(table.name) for table in self.tables}
+        for table in self.tables:
+            self.sql_create_statements.append(table.create_ddl(self.table(table.name)))
+            self.sql_create_statements.extend(table.index_ddl(self.table(table.name), table.name))
+
+    @classmethod
+    def command_name(cls) -> str:
+        return cls.name.replace("_", "-")
 
     def table(self, name: str) -> sql.Identifier:
         if self.datastore.schema:
@@ -108,9 +127,11 @@ class TrackedView(PostgresTrackingRecorder):
             prepare=True,
         )
 
-    def statements(self, event: DomainEventProtocol[Any], position: int) -> list[Statement]:
-        """The row changes that one event makes to this view (none for events it ignores)."""
-        raise NotImplementedError
+    def statements(
+        self, event: DomainEventProtocol[Any], position: int, targets: Targets | None = None
+    ) -> list[Statement]:
+        """The row changes that one event makes to this view's tables, or to `targets` (a rebuild's)."""
+        return changes_of(self.handlers, event, position, self.live_targets if targets is None else targets)
 
     def apply_batch(self, batch: Sequence[tuple[DomainEventProtocol[Any], int]]) -> int:
         """Apply the row changes of (event, position) pairs and advance the position, in one transaction.

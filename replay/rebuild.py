@@ -1,4 +1,4 @@
-"""Rebuild a view from the event log in large batches into a fresh table, then swap it in atomically.
+"""Rebuild a view from the event log in large batches into fresh tables, then swap them in atomically.
 
 No transaction stays open while other work runs: each page of events is read and decoded into row changes
 first, then written in a short transaction of its own, and the swap reads the few events that arrived since
@@ -16,16 +16,8 @@ from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
 from domain.application import Ledger
-from projections.court_bookings import (
-    COLUMNS,
-    INDEXES,
-    TABLE,
-    CourtBookingsView,
-    create_table_ddl,
-    index_ddl,
-    row_statements,
-)
-from projections.tables import Statement, execute_in_order
+from projections.rows import Statement, execute_in_order
+from projections.tables import Targets, TrackedView
 
 REBUILD_SUFFIX = "__rebuild"
 Progress = Callable[[int, int], None]
@@ -33,11 +25,16 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RebuildReport:
-    """What a rebuild read and where it ended."""
+    """What a rebuild read and where it ended; `tables`: the fresh tables, or the live ones once swapped."""
 
     events: int
     position: int
-    table: str
+    tables: tuple[str, ...]
+
+    @property
+    def table(self) -> str:
+        """The first of `tables` (the only one of a single-table view)."""
+        return self.tables[0]
 
 
 @dataclass(frozen=True)
@@ -49,24 +46,30 @@ class Page:
     statements: list[Statement]
 
 
-def _decoded(ledger: Ledger, notifications: Sequence[Notification], start: int, table: str) -> Page:
+def _decoded(
+    ledger: Ledger, view: TrackedView, notifications: Sequence[Notification], start: int, targets: Targets
+) -> Page:
     statements = [
         statement
         for notification in notifications
-        for statement in row_statements(ledger.mapper.to_domain_event(notification), notification.id, table)
+        for statement in view.statements(
+            ledger.mapper.to_domain_event(notification), notification.id, targets
+        )
     ]
     return Page(len(notifications), notifications[-1].id if notifications else start, statements)
 
 
-def _read_page(ledger: Ledger, start: int, stop: int | None, table: str, limit: int) -> Page:
+def _read_page(
+    ledger: Ledger, view: TrackedView, start: int, stop: int | None, targets: Targets, limit: int
+) -> Page:
     """The events after `start` (up to `stop`), read and decoded outside any transaction."""
     notifications = ledger.recorder.select_notifications(
         start=start, limit=limit, stop=stop, inclusive_of_start=False
     )
-    return _decoded(ledger, notifications, start, table)
+    return _decoded(ledger, view, notifications, start, targets)
 
 
-def _write(view: CourtBookingsView, page: Page) -> None:
+def _write(view: TrackedView, page: Page) -> None:
     if page.statements:
         with view.datastore.transaction(commit=True) as curs:
             execute_in_order(curs, page.statements)
@@ -95,33 +98,32 @@ def _notifications_after(
     ]
 
 
-def rebuild_court_bookings(
+def rebuild_view(
     ledger: Ledger,
-    view: CourtBookingsView,
+    view: TrackedView,
     *,
     swap: bool = True,
     batch_size: int = 5000,
     progress: Progress | None = None,
 ) -> RebuildReport:
-    """Replay the whole log into a fresh table; with `swap`, replace the live table and its position."""
+    """Replay the whole log into fresh tables; with `swap`, replace the live tables and the position."""
     recorder = ledger.recorder
     if not isinstance(recorder, PostgresApplicationRecorder):
         raise TypeError("A rebuild reads the log from PostgreSQL.")
-    name = TABLE + REBUILD_SUFFIX
-    fresh = view.table(name)
-    table = fresh.as_string()
+    fresh = {table.name: table.name + REBUILD_SUFFIX for table in view.tables}
+    targets = {name: view.table_sql(fresh_name) for name, fresh_name in fresh.items()}
     with view.datastore.transaction(commit=True) as curs:
-        curs.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(fresh))
-        # Secondary indexes are built once at the end, which is cheaper than maintaining them row by row.
-        for statement in create_table_ddl(fresh):
-            curs.execute(statement)
+        for table in view.tables:
+            curs.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(view.table(fresh[table.name])))
+            # Secondary indexes are built once at the end, which is cheaper than maintaining them row by row.
+            curs.execute(table.create_ddl(view.table(fresh[table.name])))
     head = recorder.max_notification_id() or 0
     position, total = 0, 0
 
     def apply_pages(stop: int | None) -> None:
         nonlocal position, total
         while stop is None or position < stop:
-            page = _read_page(ledger, position, stop, table, batch_size)
+            page = _read_page(ledger, view, position, stop, targets, batch_size)
             _write(view, page)
             position, total = page.last, total + page.events
             if progress and page.events:
@@ -131,37 +133,47 @@ def rebuild_court_bookings(
 
     apply_pages(head)
     with view.datastore.transaction(commit=True) as curs:
-        for statement in index_ddl(fresh, name):
-            curs.execute(statement)
+        for table in view.tables:
+            for statement in table.index_ddl(view.table(fresh[table.name]), fresh[table.name]):
+                curs.execute(statement)
     if not swap:
-        return RebuildReport(total, position, name)
+        return RebuildReport(total, position, tuple(fresh.values()))
     # What arrived during the index build is applied before the lock, so that little is left under it.
     apply_pages(None)
     with view.datastore.transaction(commit=True) as curs:
-        # Holding the tracking row makes the live runner wait, then skip what the fresh table already has.
+        # Holding the tracking row makes the live runner wait, then skip what the fresh tables already have.
         view.lock_position(curs)
-        tail = _decoded(ledger, _notifications_after(curs, recorder, position), position, table)
+        tail = _decoded(ledger, view, _notifications_after(curs, recorder, position), position, targets)
         execute_in_order(curs, tail.statements)
         position, total = tail.last, total + tail.events
-        curs.execute(sql.SQL("DROP TABLE {}").format(view.rows_table))
-        curs.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(fresh, sql.Identifier(TABLE)))
-        for suffix in INDEXES:
-            curs.execute(
-                sql.SQL("ALTER INDEX {} RENAME TO {}").format(
-                    view.table(f"{name}_{suffix}"), sql.Identifier(f"{TABLE}_{suffix}")
-                )
-            )
+        for table in view.tables:
+            _replace(curs, view, table.name, fresh[table.name], list(table.indexes))
         view.set_position(curs, position)
-    return RebuildReport(total, position, TABLE)
+    return RebuildReport(total, position, tuple(fresh))
 
 
-def differing_rows(view: CourtBookingsView, other_table: str) -> int:
-    """How many rows differ between the live view and `other_table` (both directions)."""
-    columns = sql.SQL(", ").join(map(sql.Identifier, COLUMNS))
+def _replace(
+    curs: Cursor[DictRow], view: TrackedView, live: str, fresh: str, index_suffixes: list[str]
+) -> None:
+    """Drop the live table and give the fresh one its name, and its indexes theirs."""
+    curs.execute(sql.SQL("DROP TABLE {}").format(view.table(live)))
+    curs.execute(sql.SQL("ALTER TABLE {} RENAME TO {}").format(view.table(fresh), sql.Identifier(live)))
+    for suffix in index_suffixes:
+        curs.execute(
+            sql.SQL("ALTER INDEX {} RENAME TO {}").format(
+                view.table(f"{fresh}_{suffix}"), sql.Identifier(f"{live}_{suffix}")
+            )
+        )
+
+
+def differing_rows(view: TrackedView, other_table: str, table: str | None = None) -> int:
+    """How many rows differ between the view's `table` (its first by default) and `other_table`, both ways."""
+    declared = next(t for t in view.tables if table is None or t.name == table)
+    columns = sql.SQL(", ").join(map(sql.Identifier, declared.columns))
     query = sql.SQL(
         "SELECT (SELECT count(*) FROM (SELECT {c} FROM {a} EXCEPT ALL SELECT {c} FROM {b}) x) + "
         "(SELECT count(*) FROM (SELECT {c} FROM {b} EXCEPT ALL SELECT {c} FROM {a}) y) AS n"
-    ).format(c=columns, a=view.rows_table, b=view.table(other_table))
+    ).format(c=columns, a=view.table(declared.name), b=view.table(other_table))
     with view.datastore.transaction(commit=False) as curs:
         curs.execute(query)
         row = curs.fetchone()

@@ -13,19 +13,9 @@ import pytest
 from ledger.cli import main
 from ledger.runtime import Runtime
 from ledger.settings import Settings
-from replay.rebuild import differing_rows, rebuild_court_bookings
+from replay.rebuild import differing_rows, rebuild_view
 from tests.integration.test_projection_and_rebuild import VIEW_WAIT_SECONDS, seeded_service
 from tests.support import random_day
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert settings.database_url is not None
-    assert settings.admin_token is not None
-    monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("LEDGER_DB_SCHEMA", settings.db_schema)
-    monkeypatch.setenv("LEDGER_ADMIN_TOKEN", settings.admin_token.get_secret_value())
-    monkeypatch.setenv("LEDGER_POOL_SIZE", "2")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
@@ -173,7 +163,7 @@ def test_rebuild_command_swapping_while_writers_write_leaves_the_view_equal_to_t
 
     assert writers.errors == []
     assert view.wait_for(max(writers.positions), VIEW_WAIT_SECONDS)
-    fresh = rebuild_court_bookings(runtime.ledger, view, swap=False)
+    fresh = rebuild_view(runtime.ledger, view, swap=False)
     assert view.wait_for(fresh.position, VIEW_WAIT_SECONDS)
     assert differing_rows(view, fresh.table) == 0
 

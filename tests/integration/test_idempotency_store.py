@@ -12,16 +12,16 @@ from starlette.responses import Response
 
 from api.bookings_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.idempotency import REPLAYED_HEADER, IdempotencyStore
-from ledger.runtime import Runtime
+from ledger.idempotency_store import IdempotencyKeys
+from ledger.runtime import Runtime, open_runtime
+from ledger.settings import Settings
 
 WAIT_SECONDS = 0.2
 
 
 @pytest.fixture
 def store(runtime: Runtime) -> IdempotencyStore:
-    created = IdempotencyStore(runtime.court_bookings.datastore, WAIT_SECONDS, lease_seconds=60)
-    created.create_table()
-    return created
+    return IdempotencyStore(runtime.court_bookings.datastore, WAIT_SECONDS, lease_seconds=60)
 
 
 class Handler:
@@ -146,3 +146,13 @@ def test_an_expired_claim_of_another_request_is_not_taken_over(
     store.run(client, key, "request", Handler(200, b"first", during=outlived_its_lease))
 
     assert other.runs == 0
+
+
+def test_the_schema_setup_creates_the_keys_table_before_any_app_starts(own_settings: Settings) -> None:
+    with open_runtime(own_settings, run_projections=False, announce=lambda _: None) as opened:
+        keys = IdempotencyKeys(opened.court_bookings.datastore, WAIT_SECONDS, lease_seconds=60)
+        client, key = new_key()
+
+        claimed = keys.claim(client, key, "request", uuid.uuid4())
+
+    assert claimed is None

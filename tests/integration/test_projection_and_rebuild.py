@@ -11,7 +11,7 @@ from psycopg import sql
 
 from domain.context import ADMIN, Principal, RequestContext
 from ledger.runtime import Runtime
-from replay.rebuild import REBUILD_SUFFIX, differing_rows, rebuild_court_bookings
+from replay.rebuild import REBUILD_SUFFIX, differing_rows, rebuild_view
 from tests.support import random_day
 
 VIEW_WAIT_SECONDS = 30.0
@@ -106,7 +106,7 @@ def test_rebuilt_table_equals_the_live_view_row_for_row(runtime: Runtime) -> Non
     position = write_history(runtime, bookings=12)
     assert runtime.court_bookings.wait_for(position, VIEW_WAIT_SECONDS)
 
-    report = rebuild_court_bookings(runtime.ledger, runtime.court_bookings, swap=False, batch_size=7)
+    report = rebuild_view(runtime.ledger, runtime.court_bookings, swap=False, batch_size=7)
 
     assert report.position >= position
     assert runtime.court_bookings.wait_for(report.position, VIEW_WAIT_SECONDS)
@@ -127,11 +127,11 @@ def test_swapped_rebuild_keeps_the_view_complete_and_the_runner_following(runtim
     before = write_history(runtime, bookings=6)
     assert runtime.court_bookings.wait_for(before, VIEW_WAIT_SECONDS)
 
-    report = rebuild_court_bookings(runtime.ledger, runtime.court_bookings, swap=True, batch_size=50)
+    report = rebuild_view(runtime.ledger, runtime.court_bookings, swap=True, batch_size=50)
     after = write_history(runtime, bookings=3)
 
     assert report.position >= before
     assert runtime.court_bookings.wait_for(after, VIEW_WAIT_SECONDS)
-    check = rebuild_court_bookings(runtime.ledger, runtime.court_bookings, swap=False)
+    check = rebuild_view(runtime.ledger, runtime.court_bookings, swap=False)
     assert runtime.court_bookings.wait_for(check.position, VIEW_WAIT_SECONDS)
     assert differing_rows(runtime.court_bookings, check.table) == 0

@@ -16,27 +16,21 @@ from domain.context import ADMIN, RequestContext
 from domain.organization import Organization
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
-from projections.court_bookings import TABLE, CourtBookingsProjection, CourtBookingsView
-from projections.runner import ProjectionSupervisor, ViewSpec
-from replay.rebuild import differing_rows, rebuild_court_bookings
+from projections.court_bookings import TABLE, CourtBookingsView
+from projections.runner import ProjectionSupervisor
+from replay.rebuild import differing_rows, rebuild_view
 from tests.integration.test_projection_and_rebuild import write_history
 
 VIEW_WAIT_SECONDS = 30.0
-COURT_BOOKINGS = ViewSpec(CourtBookingsProjection, CourtBookingsView)
+COURT_BOOKINGS = CourtBookingsView
 
 
 @pytest.fixture
-def alone(settings: Settings) -> Iterator[Runtime]:
+def alone(own_settings: Settings) -> Iterator[Runtime]:
     """The ledger on a schema of its own without runners: only this test writes there and runs its view."""
-    schema = f"{settings.db_schema}_{uuid.uuid4().hex[:8]}"
-    own = settings.model_copy(update={"db_schema": schema, "pool_size": 2, "pool_max_overflow": 4})
-    try:
-        with open_runtime(own, run_projections=False, announce=lambda _: None) as runtime:
-            yield runtime
-    finally:
-        assert settings.database_url is not None
-        with psycopg.connect(settings.database_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    small_pool = own_settings.model_copy(update={"pool_size": 2, "pool_max_overflow": 4})
+    with open_runtime(small_pool, run_projections=False, announce=lambda _: None) as runtime:
+        yield runtime
 
 
 @contextmanager
@@ -105,7 +99,7 @@ def test_a_view_whose_writes_fail_is_restarted_and_resumes_from_its_position(alo
         assert view.wait_for(poisoned, VIEW_WAIT_SECONDS)
 
     assert before < stuck < poisoned
-    check = rebuild_court_bookings(alone.ledger, view, swap=False)
+    check = rebuild_view(alone.ledger, view, swap=False)
     assert check.position == poisoned
     assert differing_rows(view, check.table) == 0
 

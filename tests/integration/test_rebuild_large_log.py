@@ -18,7 +18,7 @@ from domain.court_booking import CourtBooking
 from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
-from replay.rebuild import differing_rows, rebuild_court_bookings
+from replay.rebuild import differing_rows, rebuild_view
 
 BOOKINGS = 3000  # with a revision or a cancel-and-reactivate for two in three: about 6,000 events
 SAVE_BATCH = 100
@@ -31,18 +31,11 @@ VIEW_WAIT_SECONDS = 120.0
 
 
 @pytest.fixture
-def strict_runtime(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
+def strict_runtime(own_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
     """A runtime in a schema of its own whose connections all use the short idle-in-transaction timeout."""
     monkeypatch.setenv("POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", str(IDLE_TIMEOUT_SECONDS))
-    schema = f"test_idle_{uuid.uuid4().hex[:12]}"
-    own = settings.model_copy(update={"db_schema": schema})
-    try:
-        with open_runtime(own, run_projections=True, announce=lambda _: None) as runtime:
-            yield runtime
-    finally:
-        assert own.database_url is not None
-        with psycopg.connect(own.database_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    with open_runtime(own_settings, run_projections=True, announce=lambda _: None) as runtime:
+        yield runtime
 
 
 def write_bookings(runtime: Runtime, count: int) -> int:
@@ -116,7 +109,7 @@ def test_swapped_rebuild_with_slow_decoding_survives_a_short_idle_in_transaction
     copy_table(strict_runtime, "court_bookings", "court_bookings_projected")
     pause_once_per_page(strict_runtime, monkeypatch)
 
-    report = rebuild_court_bookings(
+    report = rebuild_view(
         strict_runtime.ledger, strict_runtime.court_bookings, swap=True, batch_size=REBUILD_BATCH
     )
 
@@ -144,10 +137,10 @@ def test_events_written_during_a_swapped_rebuild_are_in_the_swapped_view(
         if not written_during_pages:
             written_during_pages.append(write_bookings(runtime, 200))
 
-    report = rebuild_court_bookings(runtime.ledger, view, swap=True, batch_size=100, progress=write_once)
+    report = rebuild_view(runtime.ledger, view, swap=True, batch_size=100, progress=write_once)
 
     head = runtime.ledger.recorder.max_notification_id() or 0
     assert head > written_during_pages[0]
     assert (report.events, report.position, view.position()) == (head, head, head)
-    check = rebuild_court_bookings(runtime.ledger, view, swap=False)
+    check = rebuild_view(runtime.ledger, view, swap=False)
     assert differing_rows(view, check.table) == 0

@@ -32,7 +32,7 @@ from domain.resource_day import ResourceDay, days_touched
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from replay.history import aggregate_history
-from replay.rebuild import differing_rows, rebuild_court_bookings
+from replay.rebuild import differing_rows, rebuild_view
 from tests.reliability.report import ScenarioResult
 from tests.support import free_port, instant
 
@@ -810,7 +810,7 @@ def check_views(
             result.invariant_violations += 1
             findings.note(f"view row of {external_id}: {shown(from_view)}; the booking: {shown(booking)}")
     _check_calendar(runtime, findings, result)
-    report = rebuild_court_bookings(runtime.ledger, view, swap=False)
+    report = rebuild_view(runtime.ledger, view, swap=False)
     differing = differing_rows(view, report.table)
     if differing:
         result.invariant_violations += differing
