@@ -10,13 +10,13 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api import admin, audit, bookings, partner_sync
-from api.idempotency import IdempotencyStore
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
 from api.shared.envelope import ENVELOPE
 from api.shared.errors import COMMON_TYPES
 from api.shared.handlers import install_error_handlers
+from api.shared.idempotency import IdempotencyStore
 from api.shared.middleware import RequestContextMiddleware
 from api.shared.mount import mount_surface
 from api.shared.openapi import without_422
@@ -51,11 +51,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                 stack.push_async_callback(run_in_threadpool, manager.__exit__, None, None, None)
             else:
                 app.state.runtime = runtime
-            app.state.idempotency = IdempotencyStore(
-                app.state.runtime.court_bookings.datastore,
-                settings.idempotency_wait_seconds,
-                settings.idempotency_lease_seconds,
-            )
+            app.state.idempotency = IdempotencyStore(app.state.runtime.idempotency_keys())
             yield
 
     app = FastAPI(

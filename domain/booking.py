@@ -9,45 +9,21 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
-from domain.errors import AccessDeniedError, ConflictError, InvalidInputError, NotFoundError
+from domain.booking_errors import (
+    BookingNotCanceledError,
+    BookingNotHappenedYetError,
+    InvalidBookingTextError,
+    InvalidCancellationReasonError,
+    InvalidStatusTransitionError,
+    NotBookingOwnerError,
+    NotBookingPartyError,
+)
 
 ATHLETE, COACH, SYSTEM = "Athlete", "Coach", "System"
 NO_ROLE = ""  # a caller linked to the client but not a party to this booking
 REASON_CODES = ("NotFeelingWell", "NoTime", "Other")
 ACTIVE = ("Pending", "Accepted")
 SEAT_FREEING = ("Canceled", "Rejected")
-
-
-class BookingNotFoundError(NotFoundError):
-    """Raised when a booking id names no booking the caller may see."""
-
-
-class InvalidStatusTransitionError(ConflictError):
-    """Raised when the booking's status does not allow the requested change."""
-
-
-class BookingNotHappenedYetError(ConflictError):
-    """Raised when a change needs the booking to be over, and it is not."""
-
-
-class BookingNotCanceledError(ConflictError):
-    """Raised when only a cancelled booking may be dismissed."""
-
-
-class NotBookingOwnerError(AccessDeniedError):
-    """Raised when only the booking's owner may make the change."""
-
-
-class NotBookingPartyError(AccessDeniedError):
-    """Raised when the caller is neither the booking's owner, nor the event's coach, nor the system."""
-
-
-class InvalidCancellationReasonError(InvalidInputError):
-    """Raised when a cancellation reason code is not one of the seed's codes."""
-
-
-class InvalidBookingTextError(InvalidInputError):
-    """Raised when a note, reason or resolution contains a NUL character."""
 
 
 def checked_text(text: str | None) -> str | None:

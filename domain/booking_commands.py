@@ -7,7 +7,8 @@ from datetime import datetime
 from uuid import UUID, uuid4, uuid5
 
 from domain.app_base import Saved
-from domain.booking import SYSTEM, Booking, BookingNotFoundError
+from domain.booking import SYSTEM, Booking
+from domain.booking_errors import BookingNotFoundError
 from domain.coach_event import CoachEvent, CoachEventNotFoundError, TimeSlot
 from domain.context import RequestContext
 from domain.court_booking import UserAccessDeniedError

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from uuid import UUID
 
 from domain.app_base import Saved
-from domain.booking import NO_ROLE, Booking, BookingNotFoundError, NotBookingOwnerError, NotBookingPartyError
+from domain.booking import NO_ROLE, Booking
+from domain.booking_errors import BookingNotFoundError, NotBookingOwnerError, NotBookingPartyError
 from domain.context import RequestContext
 from domain.lookups import Lookups
 

@@ -17,6 +17,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from domain.application import Ledger
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
+from ledger.idempotency_store import IdempotencyKeys
 from ledger.numbers import PostgresNumbers
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
@@ -67,6 +68,14 @@ class Runtime:
     @property
     def bookings(self) -> BookingsView:
         return self.view(BookingsView)
+
+    def idempotency_keys(self) -> IdempotencyKeys:
+        """The store of Idempotency-Keys, on the ledger's own connection pool."""
+        return IdempotencyKeys(
+            self.court_bookings.datastore,
+            self.settings.idempotency_wait_seconds,
+            self.settings.idempotency_lease_seconds,
+        )
 
     def reported_position(self, written: int | None) -> int:
         """The X-Ledger-Position of a write: its last event's, or the log head when it wrote nothing."""

@@ -8,23 +8,6 @@ from uuid import UUID
 from fastapi import Depends, Response
 
 from api.admin.deps import AdminContext, admin_context
-from api.admin.schemas import (
-    ClientIn,
-    ClientOut,
-    CoachEventIn,
-    CoachEventOut,
-    CourtIn,
-    CourtOut,
-    IssuedApiKeyOut,
-    OrganizationIn,
-    OrganizationOut,
-    UserIn,
-    UserLinkIn,
-    UserLinkOut,
-    UserOut,
-    VenueIn,
-    VenueOut,
-)
 from api.admin.surface import SURFACE
 from api.shared.deps import CarriesSecret, RuntimeDep, body_openapi, json_body
 from api.shared.problems import PayloadTooLargeError
@@ -32,6 +15,18 @@ from domain.client import ApiKeyNotFoundError, ClientNotFoundError
 from domain.coach_event import CoachEventNotFoundError, EventCanceledError
 from domain.organization import OrganizationNotFoundError, VenueNotFoundError
 from domain.user import UserNotFoundError
+from ledger.admin import operations
+from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
+from ledger.admin.responses import (
+    ClientOut,
+    CoachEventOut,
+    CourtOut,
+    IssuedApiKeyOut,
+    OrganizationOut,
+    UserLinkOut,
+    UserOut,
+    VenueOut,
+)
 
 router = SURFACE.router(prefix="/api/v1/admin", tags=["admin"])
 BODY_ERRORS = SURFACE.responses(PayloadTooLargeError)
@@ -45,7 +40,7 @@ def create_organization(
     ctx: AdminContext,
     runtime: RuntimeDep,
 ) -> OrganizationOut:
-    return OrganizationOut.of(runtime.ledger.create_organization(ctx, body.name, body.timezone).value)
+    return operations.create_organization(runtime.ledger, ctx, body)
 
 
 @router.post(
@@ -60,8 +55,7 @@ def create_venue(
     ctx: AdminContext,
     runtime: RuntimeDep,
 ) -> VenueOut:
-    saved = runtime.ledger.create_venue(ctx, organizationId, body.name, body.city, body.timezone)
-    return VenueOut.of(saved.value)
+    return operations.create_venue(runtime.ledger, ctx, organizationId, body)
 
 
 @router.post(
@@ -76,7 +70,7 @@ def create_court(
     ctx: AdminContext,
     runtime: RuntimeDep,
 ) -> CourtOut:
-    return CourtOut.of(runtime.ledger.create_court(ctx, venueId, body.name).value)
+    return operations.create_court(runtime.ledger, ctx, venueId, body)
 
 
 @router.post(
@@ -90,13 +84,13 @@ def create_client(
     ctx: AdminContext,
     runtime: RuntimeDep,
 ) -> ClientOut:
-    return ClientOut.of(runtime.ledger.create_client(ctx, body.name, body.scopes, body.organizationIds).value)
+    return operations.create_client(runtime.ledger, ctx, body)
 
 
 @router.get("/clients/{clientId}", responses=SURFACE.responses(ClientNotFoundError))
 def get_client(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> ClientOut:
     """The client with its API keys listed by prefix."""
-    return ClientOut.of(runtime.ledger.get_client(clientId))
+    return operations.get_client(runtime.ledger, clientId)
 
 
 @router.post(
@@ -107,7 +101,7 @@ def get_client(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Client
 )
 def issue_api_key(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> IssuedApiKeyOut:
     """Issue a key; its secret is shown only in this response and stored only as a hash."""
-    return IssuedApiKeyOut.of(runtime.ledger.issue_api_key(ctx, clientId).value)
+    return operations.issue_api_key(runtime.ledger, ctx, clientId)
 
 
 @router.delete(
@@ -117,7 +111,7 @@ def issue_api_key(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Iss
     responses=SURFACE.responses(ClientNotFoundError, ApiKeyNotFoundError),
 )
 def revoke_api_key(clientId: UUID, keyId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Response:
-    runtime.ledger.revoke_api_key(ctx, clientId, keyId)
+    operations.revoke_api_key(runtime.ledger, ctx, clientId, keyId)
     return Response(status_code=204)
 
 
@@ -125,7 +119,7 @@ def revoke_api_key(clientId: UUID, keyId: UUID, ctx: AdminContext, runtime: Runt
 def create_user(
     body: Annotated[UserIn, Depends(json_body(UserIn, admin_context))], ctx: AdminContext, runtime: RuntimeDep
 ) -> UserOut:
-    return UserOut.of(runtime.ledger.create_user(ctx, str(body.email), body.firstName, body.lastName).value)
+    return operations.create_user(runtime.ledger, ctx, body)
 
 
 @router.post(
@@ -140,8 +134,7 @@ def link_user(
     ctx: AdminContext,
     runtime: RuntimeDep,
 ) -> UserLinkOut:
-    link = runtime.ledger.link_user(ctx, clientId, body.userId).value
-    return UserLinkOut(clientId=link.client_id, userId=link.user_id)
+    return operations.link_user(runtime.ledger, ctx, clientId, body)
 
 
 @router.post(
@@ -156,12 +149,12 @@ def create_coach_event(
     runtime: RuntimeDep,
 ) -> CoachEventOut:
     """Schedule a coach's bookable session with its timeslot and seats, optionally in an organization."""
-    return CoachEventOut.of(body.schedule(runtime.ledger, ctx))
+    return operations.schedule_coach_event(runtime.ledger, ctx, body)
 
 
 @router.get("/coach-events/{eventId}", responses=SURFACE.responses(CoachEventNotFoundError))
 def get_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
-    return CoachEventOut.of(runtime.ledger.get_coach_event(eventId))
+    return operations.get_coach_event(runtime.ledger, eventId)
 
 
 @router.post(
@@ -169,4 +162,4 @@ def get_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Co
 )
 def cancel_coach_event(eventId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> CoachEventOut:
     """Cancel the event and its active bookings (cancelled by System)."""
-    return CoachEventOut.of(runtime.ledger.cancel_coach_event(ctx, eventId).value)
+    return operations.cancel_coach_event(runtime.ledger, ctx, eventId)

@@ -13,7 +13,7 @@ from api.bookings.schemas import BookingOut
 from api.bookings.surface import SURFACE
 from api.shared.deps import RuntimeDep
 from api.shared.schemas import Instant
-from domain.booking import BookingNotFoundError
+from domain.booking_errors import BookingNotFoundError
 from domain.coach_event import CoachEventNotFoundError
 
 router = SURFACE.router(prefix="/api/v1/bookings", tags=["bookings and orders"])

@@ -10,9 +10,9 @@ from starlette.responses import Response
 
 from api.bookings.errors import ActingUserRequiredError, InvalidTraceparentError
 from api.bookings.surface import SURFACE
-from api.idempotency import IdempotencyStore
 from api.shared.auth import require_scope
 from api.shared.deps import RuntimeDep
+from api.shared.idempotency import IdempotencyStore
 from domain.context import Principal, RequestContext
 from domain.court_booking import UserAccessDeniedError
 from domain.errors import InvalidInputError, LedgerError

@@ -6,11 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from api.bookings_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.shared import problems
 from api.shared.errors import ErrorFormat, ErrorTable, Problem, RequestInfo
+from api.shared.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.shared.rate_limit import RateLimitedError
-from domain import booking, client, coach_event, order
+from domain import booking_errors, client, coach_event, order
 from domain.booking_commands import OrderRejectedError
 from domain.errors import (
     AccessDeniedError,
@@ -37,8 +37,8 @@ BOOKINGS_TYPES: ErrorTable = {
     client.InvalidApiTokenError: (401, "unauthorized"),
     problems.AdminTokenRequiredError: (401, "unauthorized"),
     AccessDeniedError: (403, "forbidden"),
-    booking.NotBookingOwnerError: (403, "not_booking_owner"),
-    booking.NotBookingPartyError: (403, "not_booking_party"),
+    booking_errors.NotBookingOwnerError: (403, "not_booking_owner"),
+    booking_errors.NotBookingPartyError: (403, "not_booking_party"),
     NotFoundError: (404, "not_found"),
     problems.PayloadTooLargeError: (413, "payload_too_large"),
     problems.HeadersTooLargeError: (431, "headers_too_large"),
@@ -46,9 +46,9 @@ BOOKINGS_TYPES: ErrorTable = {
     ConflictError: (409, "conflict"),
     OrderRejectedError: (409, "conflict"),
     IdempotencyInProgressError: (409, "idempotency_request_in_progress"),
-    booking.InvalidStatusTransitionError: (409, "invalid_status_transition"),
-    booking.BookingNotHappenedYetError: (409, "booking_not_happened_yet"),
-    booking.BookingNotCanceledError: (409, "booking_not_canceled"),
+    booking_errors.InvalidStatusTransitionError: (409, "invalid_status_transition"),
+    booking_errors.BookingNotHappenedYetError: (409, "booking_not_happened_yet"),
+    booking_errors.BookingNotCanceledError: (409, "booking_not_canceled"),
     coach_event.EventFullError: (409, "event_full"),
     coach_event.EventCanceledError: (409, "event_canceled"),
     coach_event.EventAlreadyStartedError: (409, "event_already_started"),

@@ -15,13 +15,13 @@ from api.bookings.deps import BookingWriter, Caller, booking_writer, run_idempot
 from api.bookings.responses import as_json, booking_views
 from api.bookings.schemas import BookingOut, CancelIn, CompletedIn, DisputeIn, NoteIn, ResolutionIn
 from api.bookings.surface import SURFACE
-from api.bookings_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.shared.deps import RuntimeDep, body_openapi, json_body
+from api.shared.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.shared.problems import PayloadTooLargeError
 from domain.app_base import Saved
 from domain.application import Ledger
-from domain.booking import (
-    Booking,
+from domain.booking import Booking
+from domain.booking_errors import (
     BookingNotCanceledError,
     BookingNotFoundError,
     BookingNotHappenedYetError,

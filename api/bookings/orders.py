@@ -21,8 +21,8 @@ from api.bookings.deps import (
 from api.bookings.responses import booking_views, order_json
 from api.bookings.schemas import OrderIn, OrderOut, PaymentResultIn
 from api.bookings.surface import SURFACE
-from api.bookings_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.shared.deps import RuntimeDep, body_openapi, json_body
+from api.shared.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.shared.problems import PayloadTooLargeError
 from api.shared.schemas import Instant
 from domain.coach_event import (

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StrictBool
 from api.shared.schemas import FREE_TEXT_PATTERN
 from domain.booking import Booking
 from domain.order import Order
+from ledger.admin.responses import TimeSlotOut
 
 Text = Field(min_length=1, max_length=2000, pattern=FREE_TEXT_PATTERN)
 
@@ -51,44 +52,6 @@ class DisputeIn(BaseModel):
 
 class ResolutionIn(BaseModel):
     resolution: str = Text
-
-
-class TimeSlotOut(BaseModel):
-    timeSlotId: UUID
-    startTime: str
-    endTime: str
-    numberOfParticipants: int
-    slotType: str
-    ageFrom: int
-    ageTo: int
-    duration: int
-    price: int
-    priceCurrency: str
-    paymentMethod: str
-    addressId: UUID | None = None
-    public: bool
-    level: str
-    eligibility: str
-
-    @classmethod
-    def of(cls, slot: dict[str, Any]) -> TimeSlotOut:
-        return cls(
-            timeSlotId=slot["time_slot_id"],
-            startTime=slot["start_time"],
-            endTime=slot["end_time"],
-            numberOfParticipants=slot["number_of_participants"],
-            slotType=slot["slot_type"],
-            ageFrom=slot["age_from"],
-            ageTo=slot["age_to"],
-            duration=slot["duration"],
-            price=slot["price"],
-            priceCurrency=slot["price_currency"],
-            paymentMethod=slot["payment_method"],
-            addressId=slot.get("address_id"),
-            public=slot["public"],
-            level=slot["level"],
-            eligibility=slot["eligibility"],
-        )
 
 
 class BookingOut(BaseModel):

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import psycopg
-from eventsourcing.persistence import InterfaceError as StoreInterfaceError
-from eventsourcing.persistence import OperationalError as StoreOperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -16,6 +13,7 @@ from api.shared import problems
 from api.shared.errors import Problem, validation_issues
 from api.shared.surface import Surfaces
 from domain.errors import LedgerError
+from ledger.storage_errors import DATABASE_UNAVAILABLE_ERRORS
 
 log = logging.getLogger("ledger.api")
 
@@ -52,11 +50,6 @@ def install_error_handlers(app: FastAPI, surfaces: Surfaces) -> None:
     app.add_exception_handler(LedgerError, on_ledger_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(HTTPException, on_http_error)
-    for database_error in (
-        psycopg.OperationalError,
-        psycopg.InterfaceError,
-        StoreOperationalError,
-        StoreInterfaceError,
-    ):
+    for database_error in DATABASE_UNAVAILABLE_ERRORS:
         app.add_exception_handler(database_error, on_database_unavailable)
     app.add_exception_handler(Exception, on_unexpected)

@@ -2,30 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import AfterValidator, AwareDatetime, Strict
 
-MIN_YEAR, MAX_YEAR = 1900, 9000
-
-
-def _utc_instant(value: datetime) -> datetime:
-    try:
-        instant = value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("date is out of range") from None
-    if not MIN_YEAR <= instant.year <= MAX_YEAR:
-        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}")
-    return instant
-
-
-Instant = Annotated[AwareDatetime, AfterValidator(_utc_instant)]
-"""A datetime with an explicit offset, normalized to UTC, within a sane range of years."""
-
-BodyInstant = Annotated[AwareDatetime, Strict(), AfterValidator(_utc_instant)]
-"""An `Instant` in a JSON body: an RFC 3339 string only, never a number read as a Unix time."""
+# Defined outside the API, since `ledger admin` validates its bodies with them too.
+from ledger.instants import BodyInstant as BodyInstant
+from ledger.instants import Instant as Instant
 
 EXTERNAL_ID_PATTERN = r"^[^\x00-\x1f\x7f]+$"
 FREE_TEXT_PATTERN = r"^[^\x00]*$"

@@ -10,8 +10,12 @@ import pytest
 from psycopg import sql
 from starlette.responses import Response
 
-from api.bookings_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
-from api.idempotency import REPLAYED_HEADER, IdempotencyStore
+from api.shared.idempotency import (
+    REPLAYED_HEADER,
+    IdempotencyInProgressError,
+    IdempotencyKeyReusedError,
+    IdempotencyStore,
+)
 from ledger.idempotency_store import IdempotencyKeys
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
@@ -21,7 +25,7 @@ WAIT_SECONDS = 0.2
 
 @pytest.fixture
 def store(runtime: Runtime) -> IdempotencyStore:
-    return IdempotencyStore(runtime.court_bookings.datastore, WAIT_SECONDS, lease_seconds=60)
+    return IdempotencyStore(IdempotencyKeys(runtime.court_bookings.datastore, WAIT_SECONDS, lease_seconds=60))
 
 
 class Handler:

@@ -7,11 +7,8 @@ from uuid import UUID
 
 import pytest
 
-from domain.booking import (
-    ATHLETE,
-    COACH,
-    SYSTEM,
-    Booking,
+from domain.booking import ATHLETE, COACH, SYSTEM, Booking
+from domain.booking_errors import (
     BookingNotCanceledError,
     BookingNotHappenedYetError,
     InvalidCancellationReasonError,

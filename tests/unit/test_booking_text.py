@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.booking import InvalidBookingTextError, checked_text
+from domain.booking import checked_text
+from domain.booking_errors import InvalidBookingTextError
 
 
 def test_text_with_line_breaks_is_kept_as_given() -> None:

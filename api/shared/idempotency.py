@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from eventsourcing.postgres import PostgresDatastore
 from starlette.responses import Response
 
-from api.bookings_errors import IdempotencyInProgressError, IdempotencyKeyReusedError
+from domain.errors import ConflictError, LedgerError
 from ledger.idempotency_store import (
     IdempotencyKeys,
     KeyInProgressError,
@@ -20,6 +19,14 @@ from ledger.idempotency_store import (
 REPLAYED_HEADER = "Idempotent-Replayed"
 
 
+class IdempotencyKeyReusedError(LedgerError):
+    """Raised when an Idempotency-Key comes back with a different request."""
+
+
+class IdempotencyInProgressError(ConflictError):
+    """Raised when a retry arrives while the request that first used its key is still running."""
+
+
 class IdempotencyStore:
     """Runs a request once per key (ledger/idempotency_store.py keeps the keys), answering retries from it.
 
@@ -29,8 +36,8 @@ class IdempotencyStore:
 
     fingerprint = staticmethod(fingerprint)
 
-    def __init__(self, datastore: PostgresDatastore, wait_seconds: float, lease_seconds: float) -> None:
-        self.keys = IdempotencyKeys(datastore, wait_seconds, lease_seconds)
+    def __init__(self, keys: IdempotencyKeys) -> None:
+        self.keys = keys
 
     def run(self, client_id: str, key: str, fingerprint: str, handle: Callable[[], Response]) -> Response:
         """The stored response for this key, or `handle()`'s response, stored unless it is a 5xx."""

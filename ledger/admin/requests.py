@@ -1,0 +1,95 @@
+"""Request bodies of the admin operations, in the bootstrap contract's field names."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID, uuid4
+
+from pydantic import BaseModel, EmailStr, Field, StrictInt
+
+from domain.coach_event import TimeSlot
+from ledger.instants import BodyInstant
+
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+Name = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+
+
+class OrganizationIn(BaseModel):
+    name: str = Name
+    timezone: str = Field(max_length=64, examples=["Europe/Berlin"])
+
+
+class VenueIn(BaseModel):
+    name: str = Name
+    city: str | None = Field(default=None, max_length=200, pattern=NAME_PATTERN)
+    timezone: str | None = Field(default=None, max_length=64)
+
+
+class CourtIn(BaseModel):
+    name: str = Name
+
+
+class ClientIn(BaseModel):
+    name: str = Name
+    scopes: list[str] = Field(max_length=20)
+    organizationIds: list[UUID] = Field(default_factory=list, max_length=1000)
+
+
+class UserIn(BaseModel):
+    email: EmailStr = Field(max_length=320)
+    firstName: str | None = Field(default=None, max_length=200, pattern=NAME_PATTERN)
+    lastName: str | None = Field(default=None, max_length=200, pattern=NAME_PATTERN)
+
+
+class UserLinkIn(BaseModel):
+    userId: UUID
+
+
+class TimeSlotIn(BaseModel):
+    """The seed's TimeSlot; ids and times default from the event, price is in minor units."""
+
+    timeSlotId: UUID | None = None
+    startTime: str | None = Field(default=None, max_length=32)
+    endTime: str | None = Field(default=None, max_length=32)
+    numberOfParticipants: int = Field(ge=1, le=10_000)
+    slotType: Literal["Online", "Offline"]
+    ageFrom: int = Field(ge=18, le=99)
+    ageTo: int = Field(ge=18, le=99)
+    duration: int | None = Field(default=None, ge=15, le=100_000)
+    price: StrictInt = Field(ge=0, le=10**12)
+    priceCurrency: Literal["RUB"] = "RUB"
+    paymentMethod: Literal["Cash"] = "Cash"
+    public: bool = True
+    level: Literal["Any", "Beginner", "Medium", "Pro"] = "Any"
+    eligibility: Literal["All", "Men", "Women"] = "All"
+
+
+class CoachEventIn(BaseModel):
+    coachId: UUID
+    sportId: UUID
+    startAt: BodyInstant
+    endAt: BodyInstant
+    addressId: UUID | None = None
+    organizationId: UUID | None = Field(
+        default=None, description="The organization the event and its bookings belong to."
+    )
+    timeslot: TimeSlotIn
+
+    def time_slot(self) -> TimeSlot:
+        slot = self.timeslot
+        return TimeSlot(
+            time_slot_id=slot.timeSlotId or uuid4(),
+            start_time=slot.startTime or self.startAt.timetz().isoformat(),
+            end_time=slot.endTime or self.endAt.timetz().isoformat(),
+            number_of_participants=slot.numberOfParticipants,
+            slot_type=slot.slotType,
+            age_from=slot.ageFrom,
+            age_to=slot.ageTo,
+            duration=slot.duration or int((self.endAt - self.startAt).total_seconds() // 60),
+            price=slot.price,
+            price_currency=slot.priceCurrency,
+            payment_method=slot.paymentMethod,
+            public=slot.public,
+            level=slot.level,
+            eligibility=slot.eligibility,
+        )
