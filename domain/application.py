@@ -9,9 +9,13 @@ from domain.booking_lifecycle_commands import BookingLifecycleCommands
 from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
+from domain.mapping_lists import MappingPage
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
+from domain.resource_mapping_commands import ResourceMappingCommands
+from domain.user_mapping_commands import UserMappingCommands
 from domain.venue_commands import VenueCommands
+from domain.venue_mapping_commands import VenueMappingCommands
 
 
 class Ledger(
@@ -20,11 +24,15 @@ class Ledger(
     CourtBookingCommands,
     BookingCommands,
     BookingLifecycleCommands,
+    UserMappingCommands,
+    ResourceMappingCommands,
+    VenueMappingCommands,
     VenueCommands,
     ProfileCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 
-    # A snapshot every 100 events bounds the events replayed to read a long-lived booking at any version.
+    # A snapshot every 100 events bounds the events replayed to read a long-lived booking at any version,
+    # or a page of a client's mappings, which grows to a thousand entries and is read at every registration.
     # Snapshots copy the aggregate's state, personal fields included, so erasure must cover them too.
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {CourtBooking: 100}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {CourtBooking: 100, MappingPage: 100}

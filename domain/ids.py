@@ -52,3 +52,29 @@ def profile_schema_id(organization_id: UUID) -> UUID:
 
 def member_profile_id(organization_id: UUID, user_id: UUID) -> UUID:
     return uuid5(_MEMBER_PROFILE, f"{organization_id}/{user_id}")
+
+
+_USER_EMAIL = uuid5(_NAMESPACE, "user-email")
+_CLIENT_MAPPING = uuid5(_NAMESPACE, "client-mapping")
+_MAPPED_ENTITY = uuid5(_NAMESPACE, "mapped-entity")
+_MAPPING_PAGE = uuid5(_NAMESPACE, "mapping-page")
+
+
+def user_email_id(email: str) -> UUID:
+    """The email index entry of a normalized email address."""
+    return uuid5(_USER_EMAIL, email)
+
+
+def client_mapping_id(kind: str, client_id: UUID, external_id: str) -> UUID:
+    """A client's mapping of one of its external ids; `kind` (user, resource, venue) keeps the kinds apart."""
+    return uuid5(_CLIENT_MAPPING, f"{kind}/{client_id}/{external_id}")
+
+
+def mapped_entity_id(kind: str, client_id: UUID, entity_id: UUID) -> UUID:
+    """Which external id of a client maps a venue or resource: one per entity and client."""
+    return uuid5(_MAPPED_ENTITY, f"{kind}/{client_id}/{entity_id}")
+
+
+def mapping_page_id(kind: str, client_id: UUID, page: int) -> UUID:
+    """One page of a client's list of mappings of `kind`, counted from 0."""
+    return uuid5(_MAPPING_PAGE, f"{kind}/{client_id}/{page}")

@@ -20,12 +20,12 @@ from domain.client import (
     hash_api_key,
 )
 from domain.context import Principal, RequestContext
-from domain.ids import api_key_id, client_user_link_id, user_clients_id
+from domain.ids import api_key_id, client_user_link_id, user_clients_id, user_email_id
 from domain.lookups import Lookups
 from domain.numbers import NumberIndex
 from domain.organization import Organization, Resource, Venue, VenueNotFoundError
 from domain.profiles import ProfileSchema
-from domain.user import User, UserNotFoundError
+from domain.user import User, UserEmail, UserNotFoundError
 
 
 class IssuedApiKey:
@@ -111,8 +111,15 @@ class RegistryCommands(Lookups):
     def create_user(
         self, ctx: RequestContext, email: str, first_name: str | None, last_name: str | None
     ) -> Saved[User]:
-        user = User.register(email, first_name, last_name, ctx.meta())
-        return Saved(user, created=True, position=self.save_all(user))
+        def attempt() -> Saved[User]:
+            meta = ctx.meta()
+            user = User.register(email, first_name, last_name, meta)
+            # Two users may share an email; the first one saved with it is the one an email look-up finds.
+            if self.find(user_email_id(user.email), UserEmail) is not None:
+                return Saved(user, created=True, position=self.save_all(user))
+            return Saved(user, created=True, position=self.save_all(user, UserEmail.claim(user, meta)))
+
+        return self.with_retry(attempt)
 
     def link_user(self, ctx: RequestContext, client_id: UUID, user_id: UUID) -> Saved[ClientUserLink]:
         self.get_client(client_id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
 from domain.errors import InvalidInputError, NotFoundError
+from domain.ids import user_email_id
 
 
 class UserNotFoundError(NotFoundError):
@@ -56,3 +59,22 @@ class User(LedgerAggregate):
         self.email = email
         self.first_name = first_name
         self.last_name = last_name
+
+
+class UserEmail(LedgerAggregate):
+    """The user an email address finds: the first user saved with it, so a look-up by email is one read.
+
+    Its id is derived from the normalized address and it is saved with that user, so two users racing for one
+    address cannot both be found by it. It records only the user id; the address is the user's personal data.
+    """
+
+    class Claimed(LedgerAggregate.Created):
+        user_id: UUID
+
+    @classmethod
+    def claim(cls, user: User, meta: dict[str, str]) -> UserEmail:
+        return cls(id=user_email_id(user.email), user_id=user.id, meta=meta)
+
+    @event(Claimed)
+    def __init__(self, id: UUID, user_id: UUID, meta: dict[str, str]) -> None:
+        self.user_id = user_id
