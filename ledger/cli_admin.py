@@ -5,25 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel
-
-from domain.application import Ledger
 from domain.context import ADMIN, RequestContext
 from ledger.admin import operations
 from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
+from ledger.admin.requests import request_body as body
+from ledger.cli_admin_details import DETAIL_OPERATIONS, Operation, add_detail_parsers
 from ledger.settings import Settings
-
-M = TypeVar("M", bound=BaseModel)
-Operation = Callable[[argparse.Namespace, Ledger, RequestContext], BaseModel | None]
-
-
-def body(model: type[M], **fields: Any) -> M:
-    """The request body the admin API would receive, validated as the API validates it (in JSON mode)."""
-    return model.model_validate_json(json.dumps(fields, default=str))
 
 
 def _coach_event(args: argparse.Namespace) -> CoachEventIn:
@@ -83,6 +73,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "get-coach-event": lambda args, ledger, _: operations.get_coach_event(ledger, args.event_id),
     "cancel-coach-event": lambda args, ledger, ctx: operations.cancel_coach_event(ledger, ctx, args.event_id),
+    **DETAIL_OPERATIONS,
 }
 
 
@@ -150,5 +141,6 @@ def add_admin_parser(commands: Any) -> None:
     admin = commands.add_parser("admin", help="registry and credentials, as in the admin API")
     ops = admin.add_subparsers(dest="operation", required=True)
     _registry_parsers(ops)
+    add_detail_parsers(ops)
     _coach_event_parsers(ops)
     admin.set_defaults(handler=run_admin)

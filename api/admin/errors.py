@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
-from domain import client, organization, user
+from domain import client, organization, profiles, user, venue_details
 
 ADMIN_TYPES: ErrorTable = {
     **COMMON_TYPES,
@@ -13,4 +13,9 @@ ADMIN_TYPES: ErrorTable = {
     client.ClientNotFoundError: (404, "client_not_found"),
     client.ApiKeyNotFoundError: (404, "api_key_not_found"),
     user.UserNotFoundError: (404, "user_not_found"),
+    venue_details.UnknownVenueFieldError: (400, "unknown_field"),
+    venue_details.InvalidVenueDetailError: (400, "invalid_venue_detail"),
+    profiles.InvalidProfileSchemaError: (400, "invalid_profile_schema"),
+    profiles.UnknownProfileFieldError: (400, "unknown_profile_field"),
+    profiles.InvalidProfileValueError: (400, "invalid_profile_value"),
 }

@@ -6,7 +6,17 @@ from uuid import UUID
 
 from domain.application import Ledger
 from domain.context import RequestContext
-from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
+from ledger.admin.profile_bodies import MemberProfileIn, MemberProfileOut, ProfileSchemaIn, ProfileSchemaOut
+from ledger.admin.requests import (
+    ClientIn,
+    CoachEventIn,
+    CourtIn,
+    OrganizationIn,
+    UserIn,
+    UserLinkIn,
+    VenueDetailsIn,
+    VenueIn,
+)
 from ledger.admin.responses import (
     ClientOut,
     CoachEventOut,
@@ -25,6 +35,12 @@ def create_organization(ledger: Ledger, ctx: RequestContext, body: OrganizationI
 
 def create_venue(ledger: Ledger, ctx: RequestContext, organization_id: UUID, body: VenueIn) -> VenueOut:
     return VenueOut.of(ledger.create_venue(ctx, organization_id, body.name, body.city, body.timezone).value)
+
+
+def update_venue(ledger: Ledger, ctx: RequestContext, venue_ref: str, body: VenueDetailsIn) -> VenueOut:
+    """Set the descriptive fields given; `venue_ref` is the venue's UUID or its number."""
+    venue = ledger.resolve_venue(venue_ref)
+    return VenueOut.of(ledger.update_venue_details(ctx, venue.id, **body.changes()).value)
 
 
 def create_court(ledger: Ledger, ctx: RequestContext, venue_id: UUID, body: CourtIn) -> CourtOut:
@@ -76,3 +92,21 @@ def get_coach_event(ledger: Ledger, event_id: UUID) -> CoachEventOut:
 
 def cancel_coach_event(ledger: Ledger, ctx: RequestContext, event_id: UUID) -> CoachEventOut:
     return CoachEventOut.of(ledger.cancel_coach_event(ctx, event_id).value)
+
+
+def get_profile_schema(ledger: Ledger, organization_id: UUID) -> ProfileSchemaOut:
+    return ProfileSchemaOut.of(ledger.profile_schema(organization_id))
+
+
+def replace_profile_schema(
+    ledger: Ledger, ctx: RequestContext, organization_id: UUID, body: ProfileSchemaIn
+) -> ProfileSchemaOut:
+    fields = [field.as_raw() for field in body.fields]
+    saved = ledger.replace_profile_schema(ctx, organization_id, fields, body.schemaId, body.name)
+    return ProfileSchemaOut.of(saved.value)
+
+
+def set_member_profile(
+    ledger: Ledger, ctx: RequestContext, organization_id: UUID, user_id: UUID, body: MemberProfileIn
+) -> MemberProfileOut:
+    return MemberProfileOut.of(ledger.set_member_profile(ctx, organization_id, user_id, body.values).value)

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import json
+from typing import Any, Literal, TypeVar
 from uuid import UUID, uuid4
 
-from pydantic import BaseModel, EmailStr, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictBool, StrictInt
 
 from domain.coach_event import TimeSlot
 from ledger.instants import BodyInstant
 
 NAME_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 Name = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+M = TypeVar("M", bound=BaseModel)
+
+
+def request_body(model: type[M], **fields: Any) -> M:
+    """The body the admin API would receive with these fields, validated as the API validates it."""
+    return model.model_validate_json(json.dumps(fields, default=str))
 
 
 class OrganizationIn(BaseModel):
@@ -23,6 +30,46 @@ class VenueIn(BaseModel):
     name: str = Name
     city: str | None = Field(default=None, max_length=200, pattern=NAME_PATTERN)
     timezone: str | None = Field(default=None, max_length=64)
+
+
+# The body's names of a venue's descriptive fields, and the domain's.
+VENUE_DETAIL_NAMES = {
+    "slug": "slug",
+    "description": "description",
+    "shortDescription": "short_description",
+    "venueType": "venue_type",
+    "streetAddress": "street_address",
+    "city": "city",
+    "postalCode": "postal_code",
+    "country": "country",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "timezone": "timezone",
+    "isPublished": "is_published",
+}
+
+
+class VenueDetailsIn(BaseModel):
+    """The descriptive fields to set: one left out is kept; a text field given as null or blank is cleared."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slug: str | None = Field(default=None, examples=["centre-court"])
+    description: str | None = None
+    shortDescription: str | None = None
+    venueType: str | None = Field(default=None, examples=["padel"])
+    streetAddress: str | None = None
+    city: str | None = None
+    postalCode: str | None = None
+    country: str | None = None
+    latitude: str | None = Field(default=None, examples=["52.520008"], description="A decimal string.")
+    longitude: str | None = Field(default=None, examples=["13.404954"], description="A decimal string.")
+    timezone: str | None = Field(default=None, examples=["Europe/Berlin"], description="Cannot be cleared.")
+    isPublished: StrictBool | None = Field(default=None, description="Cannot be cleared.")
+
+    def changes(self) -> dict[str, object]:
+        """The fields given in the body, by the domain's names."""
+        return {VENUE_DETAIL_NAMES[name]: getattr(self, name) for name in sorted(self.model_fields_set)}
 
 
 class CourtIn(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from domain.client import Client
 from domain.coach_event import CoachEvent
@@ -26,32 +26,63 @@ class OrganizationOut(BaseModel):
 
 
 class VenueOut(BaseModel):
+    """A venue as it now is, with its integer number and its descriptive fields."""
+
     id: UUID
+    number: int | None = Field(description="Stable integer number, accepted wherever the venue's UUID is.")
     organizationId: UUID
     name: str
     city: str | None
     timezone: str
+    slug: str | None
+    description: str | None
+    shortDescription: str | None
+    venueType: str | None
+    streetAddress: str | None
+    postalCode: str | None
+    country: str | None
+    latitude: str | None = Field(description="A decimal string.")
+    longitude: str | None = Field(description="A decimal string.")
+    isPublished: bool
 
     @classmethod
     def of(cls, venue: Venue) -> VenueOut:
         return cls(
             id=venue.id,
+            number=venue.number,
             organizationId=venue.organization_id,
             name=venue.name,
             city=venue.city,
             timezone=venue.timezone,
+            slug=venue.slug,
+            description=venue.description,
+            shortDescription=venue.short_description,
+            venueType=venue.venue_type,
+            streetAddress=venue.street_address,
+            postalCode=venue.postal_code,
+            country=venue.country,
+            latitude=venue.latitude,
+            longitude=venue.longitude,
+            isPublished=venue.is_published,
         )
 
 
 class CourtOut(BaseModel):
     id: UUID
+    number: int | None = Field(description="Stable integer number, accepted wherever the court's UUID is.")
     organizationId: UUID
     venueId: UUID
     name: str
 
     @classmethod
     def of(cls, court: Resource) -> CourtOut:
-        return cls(id=court.id, organizationId=court.organization_id, venueId=court.venue_id, name=court.name)
+        return cls(
+            id=court.id,
+            number=court.number,
+            organizationId=court.organization_id,
+            venueId=court.venue_id,
+            name=court.name,
+        )
 
 
 class ApiKeyOut(BaseModel):
