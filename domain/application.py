@@ -11,6 +11,8 @@ from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
+from domain.resource_booking_commands import ResourceBookingCommands
+from domain.resource_rules_commands import ResourceRulesCommands
 from domain.venue_commands import VenueCommands
 
 
@@ -22,6 +24,8 @@ class Ledger(
     BookingLifecycleCommands,
     VenueCommands,
     ProfileCommands,
+    ResourceRulesCommands,
+    ResourceBookingCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -14,6 +14,7 @@ _USER_CLIENTS = uuid5(_NAMESPACE, "user-clients")
 _NUMBER_INDEX = uuid5(_NAMESPACE, "number-index")
 _PROFILE_SCHEMA = uuid5(_NAMESPACE, "profile-schema")
 _MEMBER_PROFILE = uuid5(_NAMESPACE, "member-profile")
+_REFERENCE_CODE = uuid5(_NAMESPACE, "reference-code")
 
 
 def court_booking_id(external_service_id: UUID, external_court_booking_id: str) -> UUID:
@@ -52,3 +53,8 @@ def profile_schema_id(organization_id: UUID) -> UUID:
 
 def member_profile_id(organization_id: UUID, user_id: UUID) -> UUID:
     return uuid5(_MEMBER_PROFILE, f"{organization_id}/{user_id}")
+
+
+def reference_code_id(code: str) -> UUID:
+    """The index entry of a booking's reference code (`BK-250115-A7F3`); one code, one booking."""
+    return uuid5(_REFERENCE_CODE, code)

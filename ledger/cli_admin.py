@@ -15,6 +15,7 @@ from domain.application import Ledger
 from domain.context import ADMIN, RequestContext
 from ledger.admin import operations
 from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
+from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
 from ledger.settings import Settings
 
 M = TypeVar("M", bound=BaseModel)
@@ -83,6 +84,7 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "get-coach-event": lambda args, ledger, _: operations.get_coach_event(ledger, args.event_id),
     "cancel-coach-event": lambda args, ledger, ctx: operations.cancel_coach_event(ledger, ctx, args.event_id),
+    **RESOURCE_OPERATIONS,
 }
 
 
@@ -151,4 +153,5 @@ def add_admin_parser(commands: Any) -> None:
     ops = admin.add_subparsers(dest="operation", required=True)
     _registry_parsers(ops)
     _coach_event_parsers(ops)
+    add_resource_parsers(ops)
     admin.set_defaults(handler=run_admin)

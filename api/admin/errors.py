@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
-from domain import client, organization, user
+from domain import booking_rules, client, organization, resource_booking_errors, user
 
 ADMIN_TYPES: ErrorTable = {
     **COMMON_TYPES,
@@ -13,4 +13,8 @@ ADMIN_TYPES: ErrorTable = {
     client.ClientNotFoundError: (404, "client_not_found"),
     client.ApiKeyNotFoundError: (404, "api_key_not_found"),
     user.UserNotFoundError: (404, "user_not_found"),
+    organization.ResourceNotFoundError: (404, "resource_not_found"),
+    booking_rules.InvalidBookingRulesError: (400, "invalid_booking_rules"),
+    resource_booking_errors.ResourceBookingNotFoundError: (404, "resource_booking_not_found"),
+    resource_booking_errors.BookingNotPendingError: (409, "booking_not_pending"),
 }
