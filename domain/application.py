@@ -12,7 +12,9 @@ from domain.court_booking_commands import CourtBookingCommands
 from domain.mapping_lists import MappingPage
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
+from domain.resource_booking_commands import ResourceBookingCommands
 from domain.resource_mapping_commands import ResourceMappingCommands
+from domain.resource_rules_commands import ResourceRulesCommands
 from domain.user_mapping_commands import UserMappingCommands
 from domain.venue_commands import VenueCommands
 from domain.venue_mapping_commands import VenueMappingCommands
@@ -29,6 +31,8 @@ class Ledger(
     VenueMappingCommands,
     VenueCommands,
     ProfileCommands,
+    ResourceRulesCommands,
+    ResourceBookingCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

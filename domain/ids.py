@@ -14,6 +14,7 @@ _USER_CLIENTS = uuid5(_NAMESPACE, "user-clients")
 _NUMBER_INDEX = uuid5(_NAMESPACE, "number-index")
 _PROFILE_SCHEMA = uuid5(_NAMESPACE, "profile-schema")
 _MEMBER_PROFILE = uuid5(_NAMESPACE, "member-profile")
+_REFERENCE_CODE = uuid5(_NAMESPACE, "reference-code")
 
 
 def court_booking_id(external_service_id: UUID, external_court_booking_id: str) -> UUID:
@@ -78,3 +79,8 @@ def mapped_entity_id(kind: str, client_id: UUID, entity_id: UUID) -> UUID:
 def mapping_page_id(kind: str, client_id: UUID, page: int) -> UUID:
     """One page of a client's list of mappings of `kind`, counted from 0."""
     return uuid5(_MAPPING_PAGE, f"{kind}/{client_id}/{page}")
+
+
+def reference_code_id(code: str) -> UUID:
+    """The index entry of a booking's reference code (`BK-250115-A7F3`); one code, one booking."""
+    return uuid5(_REFERENCE_CODE, code)

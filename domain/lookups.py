@@ -1,4 +1,4 @@
-"""Reads that the command groups share: registry entities, client-user links, coach events, the calendar."""
+"""Reads that the command groups share: registry entities by UUID or number, links, events, the calendar."""
 
 from __future__ import annotations
 
@@ -14,8 +14,17 @@ from domain.client import Client, ClientNotFoundError, ClientUserLink, UserClien
 from domain.coach_event import CoachEvent, CoachEventNotFoundError
 from domain.context import Principal, RequestContext
 from domain.event_visibility import client_may_see_event
-from domain.ids import client_user_link_id, resource_day_id, user_clients_id
-from domain.organization import CourtNotFoundError, Organization, OrganizationNotFoundError, Resource
+from domain.ids import client_user_link_id, number_index_id, resource_day_id, user_clients_id
+from domain.numbers import NumberIndex, parse_ref
+from domain.organization import (
+    CourtNotFoundError,
+    Organization,
+    OrganizationNotFoundError,
+    Resource,
+    ResourceNotFoundError,
+    Venue,
+    VenueNotFoundError,
+)
 from domain.resource_day import ResourceDay
 
 
@@ -27,6 +36,8 @@ class Lookups(LedgerBase):
         self._courts: BoundedCache[Resource] = BoundedCache()
         self._grants: BoundedCache[frozenset[UUID]] = BoundedCache()
         self.calendar = Calendar(self._find_day)
+        # A number names the same entity forever, so the ids found by number are cached.
+        self._ids_by_number: BoundedCache[UUID] = BoundedCache()
 
     def get_organization(self, organization_id: UUID) -> Organization:
         return self.load(organization_id, Organization, OrganizationNotFoundError, "Organization")
@@ -44,6 +55,22 @@ class Lookups(LedgerBase):
                 raise CourtNotFoundError(f"Court {court_id} was not found.")
             self._courts.put(court_id, court)
         return court
+
+    def resolve_venue(self, ref: str | int | UUID) -> Venue:
+        """The venue that `ref` names: its integer number (an int or a string of digits) or its UUID."""
+        venue_id = self._entity_id("venue", ref)
+        venue = self.find(venue_id, Venue) if venue_id is not None else None
+        if venue is None:
+            raise VenueNotFoundError(f"Venue {ref} was not found.")
+        return venue
+
+    def resolve_resource(self, ref: str | int | UUID) -> Resource:
+        """The resource that `ref` names: its integer number (an int or a string of digits) or its UUID."""
+        resource_id = self._entity_id("resource", ref)
+        resource = self.find(resource_id, Resource) if resource_id is not None else None
+        if resource is None:
+            raise ResourceNotFoundError(f"Resource {ref} was not found.")
+        return resource
 
     def is_user_linked(self, client_id: UUID, user_id: UUID) -> bool:
         return self.find(client_user_link_id(client_id, user_id), ClientUserLink) is not None
@@ -95,6 +122,26 @@ class Lookups(LedgerBase):
         for other in self.clients_of_user(coach_id):
             if other != client_id:
                 yield self.organizations_of_client(other)
+
+    def _entity_id(self, kind: str, ref: str | int | UUID) -> UUID | None:
+        """The id of the entity of `kind` that `ref` names, by UUID or through the number index."""
+        parsed = parse_ref(ref)
+        if not isinstance(parsed, int):
+            return parsed
+        cached = self._ids_by_number.get((kind, parsed))
+        if cached is None:
+            index = self.find(number_index_id(kind, parsed), NumberIndex)
+            if index is None:
+                return None
+            cached = index.entity_id
+            self._ids_by_number.put((kind, parsed), cached)
+        return cached
+
+    def _assign_number(self, kind: str, entity: Venue | Resource, ctx: RequestContext) -> NumberIndex:
+        """Assign the next number of `kind` to the unnumbered entity; the index entry to save with it."""
+        meta, number = ctx.meta(), self.next_number(kind)
+        entity.assign_number(number, meta)
+        return NumberIndex.claim(kind, number, entity.id, meta)
 
     def _find_day(self, resource_id: UUID, day: date) -> ResourceDay | None:
         return self.find(resource_day_id(resource_id, day), ResourceDay)

@@ -9,8 +9,10 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
+from domain.booking_rules import BookingRules
 from domain.errors import InvalidInputError, NotFoundError
 from domain.numbers import NumberAlreadyAssignedError
+from domain.opening_hours import OpeningHours
 from domain.timezones import InvalidTimezoneError as InvalidTimezoneError
 from domain.timezones import checked_timezone
 from domain.venue_details import VenueDetail, checked_venue_changes
@@ -173,6 +175,10 @@ class Resource(LedgerAggregate):
     class NumberAssigned(LedgerAggregate.Event):
         number: int
 
+    class BookingRulesSet(LedgerAggregate.Event):
+        rules: dict[str, Any]
+        opening_hours: list[dict[str, Any]]
+
     @classmethod
     def register_court(
         cls, venue: Venue, name: str, meta: dict[str, str], number: int | None = None
@@ -201,6 +207,10 @@ class Resource(LedgerAggregate):
         self.kind = kind
         self.name = name
         self.number = number
+        # Booking rules and weekly opening hours in their JSON-safe forms; a resource without rules is not
+        # bookable.
+        self.booking_rules: dict[str, Any] | None = None
+        self.opening_hours: list[dict[str, Any]] = []
 
     def assign_number(self, number: int, meta: dict[str, str]) -> None:
         """Give a resource registered before resources had numbers its number; a number is never changed."""
@@ -211,3 +221,22 @@ class Resource(LedgerAggregate):
     @event(NumberAssigned)
     def _assign_number(self, number: int, meta: dict[str, str]) -> None:
         self.number = number
+
+    def set_booking_rules(
+        self, rules: BookingRules, opening_hours: OpeningHours, meta: dict[str, str]
+    ) -> bool:
+        """Replace the booking rules and opening hours; records only a change (prices compared by value)."""
+        if self.booking_rules is not None and (rules, opening_hours) == (
+            BookingRules.from_dict(self.booking_rules),
+            OpeningHours.from_dicts(self.opening_hours),
+        ):
+            return False
+        self._set_booking_rules(rules=rules.as_dict(), opening_hours=opening_hours.as_dicts(), meta=meta)
+        return True
+
+    @event(BookingRulesSet)
+    def _set_booking_rules(
+        self, rules: dict[str, Any], opening_hours: list[dict[str, Any]], meta: dict[str, str]
+    ) -> None:
+        self.booking_rules = rules
+        self.opening_hours = opening_hours

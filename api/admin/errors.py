@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
-from domain import client, organization, profiles, user, venue_details
+from domain import booking_rules, client, organization, profiles, resource_booking_errors, user, venue_details
 
 ADMIN_TYPES: ErrorTable = {
     **COMMON_TYPES,
@@ -18,4 +18,8 @@ ADMIN_TYPES: ErrorTable = {
     profiles.InvalidProfileSchemaError: (400, "invalid_profile_schema"),
     profiles.UnknownProfileFieldError: (400, "unknown_profile_field"),
     profiles.InvalidProfileValueError: (400, "invalid_profile_value"),
+    organization.ResourceNotFoundError: (404, "resource_not_found"),
+    booking_rules.InvalidBookingRulesError: (400, "invalid_booking_rules"),
+    resource_booking_errors.ResourceBookingNotFoundError: (404, "resource_booking_not_found"),
+    resource_booking_errors.BookingNotPendingError: (409, "booking_not_pending"),
 }

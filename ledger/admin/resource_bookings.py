@@ -1,0 +1,59 @@
+"""Resource bookings in the admin API and `ledger admin`: an operator confirms a pending booking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel
+
+from domain.application import Ledger
+from domain.context import RequestContext
+from domain.resource_booking import ResourceBooking
+from ledger.admin.booking_rules import money
+
+
+class ResourceBookingOut(BaseModel):
+    """A booking of a resource as it now is; times in UTC, the price with two decimals."""
+
+    id: UUID
+    number: int
+    referenceCode: str
+    status: Literal["pending", "confirmed", "cancelled", "expired"]
+    clientId: UUID
+    userId: UUID
+    resourceId: UUID
+    venueId: UUID
+    organizationId: UUID
+    startDatetime: datetime
+    endDatetime: datetime
+    participantCount: int
+    totalPrice: str
+    currency: str
+    createdAt: datetime
+
+    @classmethod
+    def of(cls, booking: ResourceBooking) -> ResourceBookingOut:
+        return cls(
+            id=booking.id,
+            number=booking.number,
+            referenceCode=booking.reference_code,
+            status=booking.status,  # type: ignore[arg-type]
+            clientId=booking.client_id,
+            userId=booking.user_id,
+            resourceId=booking.resource_id,
+            venueId=booking.venue_id,
+            organizationId=booking.organization_id,
+            startDatetime=booking.start,
+            endDatetime=booking.end,
+            participantCount=booking.participant_count,
+            totalPrice=money(booking.total_price),
+            currency=booking.currency,
+            createdAt=booking.created_at,
+        )
+
+
+def confirm_resource_booking(ledger: Ledger, ctx: RequestContext, ref: str) -> ResourceBookingOut:
+    """Confirm a pending booking (number, UUID or reference code); a confirmed one is answered as it is."""
+    return ResourceBookingOut.of(ledger.confirm_resource_booking(ctx, ref).value)
