@@ -16,6 +16,7 @@ from api.bookings_errors import BOOKINGS_SURFACE
 from api.consistency import ViewWaits
 from api.deps import RuntimeDep
 from api.errors import Surfaces, install_error_handlers
+from api.fair_share import FairShareMiddleware
 from api.idempotency import IdempotencyStore
 from api.middleware import RequestContextMiddleware
 from api.query_credentials import redact_access_log
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.surfaces = surfaces
     app.state.limits = RequestLimits.of(settings)
     app.state.view_waits = ViewWaits(settings.consistency_wait_seconds, settings.consistency_max_waiters)
+    # Added before the request-context middleware, so it runs inside it and its 429 carries the request id.
+    app.add_middleware(FairShareMiddleware, settings=settings, surfaces=surfaces)
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
