@@ -15,6 +15,7 @@ from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
 from api.shared.envelope import ENVELOPE
 from api.shared.errors import COMMON_TYPES
+from api.shared.fair_share import FairShareMiddleware
 from api.shared.handlers import install_error_handlers
 from api.shared.idempotency import IdempotencyStore
 from api.shared.middleware import RequestContextMiddleware
@@ -66,6 +67,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.surfaces = surfaces
     app.state.limits = RequestLimits.of(settings)
     app.state.view_waits = ViewWaits(settings.consistency_wait_seconds, settings.consistency_max_waiters)
+    # Added before the request-context middleware, so it runs inside it and its 429 carries the request id.
+    app.add_middleware(FairShareMiddleware, settings=settings, surfaces=surfaces)
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,

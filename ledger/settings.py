@@ -62,4 +62,17 @@ class Settings(BaseSettings):
     admin_rate_limit_burst: int = Field(
         default=1000, ge=1, description="Admin calls an address may make at once."
     )
+    # One API process runs Python on one core at a time: beyond a few requests, one client's extra concurrency
+    # adds no throughput and only takes time from every other client's requests.
+    max_inflight_per_client: int = Field(
+        default=4,
+        ge=0,
+        description="Requests one credential may have in flight at once; more wait their turn. 0 disables.",
+    )
+    inflight_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=60,
+        description="How long a request waits for one of its credential's places before it answers 429.",
+    )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")

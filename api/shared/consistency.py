@@ -12,6 +12,7 @@ from fastapi import Header, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.shared.deps import RuntimeDep
+from api.shared.fair_share import stepped_aside
 from api.shared.problems import ConsistencyWaitersBusyError, PositionBeyondHeadError
 from ledger.runtime import Runtime
 from projections.tables import TrackedView
@@ -135,7 +136,10 @@ def consistent_with(view_of: Callable[[Runtime], TrackedView]) -> Callable[..., 
             if wanted > head:
                 parameter = "consistentWith" if consistentWith is not None else "X-Ledger-Consistent-With"
                 raise PositionBeyondHeadError(parameter, wanted, head)
-        reached = await watcher.wait_for(wanted, waits.wait_seconds)
+        reached = wanted <= watcher.position
+        if not reached:
+            async with stepped_aside(request.scope):
+                reached = await watcher.wait_for(wanted, waits.wait_seconds)
         response.headers[CONSISTENCY_HEADER] = "reached" if reached else "timed-out"
         return reached
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from ledger.runtime import Runtime
 from tests.api.orders_support import (
     BOOKING_SCOPES,
     BookingTenant,
@@ -25,6 +26,13 @@ from tests.api.orders_support import (
 from tests.support import expect, instant, make_tenant, random_day
 
 EVENTS = "/api/v1/admin/coach-events"
+VIEW_WAIT_SECONDS = 30.0
+
+
+def bookings_view_caught_up(runtime: Runtime) -> bool:
+    """Whether the bookings view reaches the log's present head (every write answered so far) in time."""
+    head = runtime.ledger.recorder.max_notification_id() or 0
+    return runtime.bookings.wait_for(head, VIEW_WAIT_SECONDS)
 
 
 def _booked_twice(
@@ -212,12 +220,14 @@ def test_reading_or_cancelling_an_unknown_coach_event_answers_404(
 
 
 def test_cancelling_a_coach_event_cancels_its_active_bookings_as_the_system(
-    http: httpx.Client, admin_headers: dict[str, str]
+    http: httpx.Client, admin_headers: dict[str, str], runtime: Runtime
 ) -> None:
     shop, event, pending, accepted = _booked_twice(http, admin_headers)
     expect(http.post(f"/api/v1/bookings/{accepted}/accept", headers=shop.acting(shop.coach_id)), 200)
 
     canceled = expect(http.post(f"{EVENTS}/{event['eventId']}/cancel", headers=admin_headers), 200)
+    # serviceCardinality is read from the bookings view, which follows the log: read once it has the cancel.
+    assert bookings_view_caught_up(runtime)
 
     assert canceled["eventId"] == event["eventId"]
     assert canceled["status"] == "Canceled"
