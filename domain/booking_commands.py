@@ -132,7 +132,14 @@ class BookingCommands(Lookups):
     ) -> tuple[list[CoachEvent], list[LedgerError]]:
         events: list[CoachEvent] = []
         problems: list[LedgerError] = []
+        # Unknown ids are answered from one query, so an order naming many of them costs no load each.
+        existing = self.existing_ids(event_ids)
         for event_id in event_ids:
+            if event_id not in existing:
+                problems.append(
+                    CoachEventNotFoundError(f"Event {event_id} was not found.", event_ids=[str(event_id)])
+                )
+                continue
             try:
                 coach_event = self.get_visible_coach_event(ctx, event_id)
             except CoachEventNotFoundError as problem:

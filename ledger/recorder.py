@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
@@ -51,3 +53,15 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
         self.sql_create_statements[self.create_insert_function_statement_index] = (
             self.sql_create_pg_function_insert_events
         )
+
+    def existing_ids(self, aggregate_ids: Iterable[UUID]) -> set[UUID]:
+        """Which of these aggregates have events: one query on the primary key, however many ids are asked."""
+        ids = list(dict.fromkeys(aggregate_ids))
+        if not ids:
+            return set()
+        statement = SQL(
+            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(statement, (ids,))
+            return {UUID(str(row["originator_id"])) for row in cursor.fetchall()}
