@@ -15,6 +15,7 @@ from domain.application import Ledger
 from domain.context import ADMIN, RequestContext
 from ledger.admin import operations
 from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
+from ledger.cli_admin_venue_mappings import VENUE_MAPPING_OPERATIONS, add_venue_mapping_parsers
 from ledger.settings import Settings
 
 M = TypeVar("M", bound=BaseModel)
@@ -50,6 +51,7 @@ def _coach_event(args: argparse.Namespace) -> CoachEventIn:
 
 
 OPERATIONS: dict[str, Operation] = {
+    **VENUE_MAPPING_OPERATIONS,
     "create-organization": lambda args, ledger, ctx: operations.create_organization(
         ledger, ctx, body(OrganizationIn, name=args.name, timezone=args.timezone)
     ),
@@ -151,4 +153,5 @@ def add_admin_parser(commands: Any) -> None:
     ops = admin.add_subparsers(dest="operation", required=True)
     _registry_parsers(ops)
     _coach_event_parsers(ops)
+    add_venue_mapping_parsers(ops)
     admin.set_defaults(handler=run_admin)
