@@ -18,6 +18,7 @@ from domain.resource_rules_commands import ResourceRulesCommands
 from domain.user_mapping_commands import UserMappingCommands
 from domain.venue_commands import VenueCommands
 from domain.venue_mapping_commands import VenueMappingCommands
+from domain.venue_resources import VenueResources
 
 
 class Ledger(
@@ -37,6 +38,11 @@ class Ledger(
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 
     # A snapshot every 100 events bounds the events replayed to read a long-lived booking at any version,
-    # or a page of a client's mappings, which grows to a thousand entries and is read at every registration.
+    # or a page of a client's mappings, which grows to a thousand entries and is read at every registration,
+    # or a venue's list of resources, read at every resource created in the venue.
     # Snapshots copy the aggregate's state, personal fields included, so erasure must cover them too.
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {CourtBooking: 100, MappingPage: 100}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        CourtBooking: 100,
+        MappingPage: 100,
+        VenueResources: 100,
+    }

@@ -24,6 +24,10 @@ SCOPES = frozenset(
         "audit:read",
         "analytics:read",
         "admin",
+        "client-api",
+        "module-api",
+        "changes:read",
+        "notifications:send",
     }
 )
 KEY_PREFIX = "lk_"

@@ -15,6 +15,7 @@ _NUMBER_INDEX = uuid5(_NAMESPACE, "number-index")
 _PROFILE_SCHEMA = uuid5(_NAMESPACE, "profile-schema")
 _MEMBER_PROFILE = uuid5(_NAMESPACE, "member-profile")
 _REFERENCE_CODE = uuid5(_NAMESPACE, "reference-code")
+_VENUE_RESOURCES = uuid5(_NAMESPACE, "venue-resources")
 
 
 def court_booking_id(external_service_id: UUID, external_court_booking_id: str) -> UUID:
@@ -53,6 +54,11 @@ def profile_schema_id(organization_id: UUID) -> UUID:
 
 def member_profile_id(organization_id: UUID, user_id: UUID) -> UUID:
     return uuid5(_MEMBER_PROFILE, f"{organization_id}/{user_id}")
+
+
+def venue_resources_id(venue_id: UUID) -> UUID:
+    """The index of the resources of a venue."""
+    return uuid5(_VENUE_RESOURCES, str(venue_id))
 
 
 _USER_EMAIL = uuid5(_NAMESPACE, "user-email")

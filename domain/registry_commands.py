@@ -21,11 +21,11 @@ from domain.client import (
 )
 from domain.context import Principal, RequestContext
 from domain.ids import api_key_id, client_user_link_id, user_clients_id, user_email_id
-from domain.lookups import Lookups
 from domain.numbers import NumberIndex
 from domain.organization import Organization, Resource, Venue, VenueNotFoundError
 from domain.profiles import ProfileSchema
 from domain.user import User, UserEmail, UserNotFoundError
+from domain.venue_resources import VenueResourceIndex
 
 
 class IssuedApiKey:
@@ -38,7 +38,7 @@ class IssuedApiKey:
         self.created_at = created_at
 
 
-class RegistryCommands(Lookups):
+class RegistryCommands(VenueResourceIndex):
     """Registry commands and the API-key authentication."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -63,7 +63,8 @@ class RegistryCommands(Lookups):
             meta, number = ctx.meta(), self.next_number("venue")
             venue = Venue.register(organization, name, city, timezone, meta, number)
             index = NumberIndex.claim("venue", number, venue.id, meta)
-            return Saved(venue, created=True, position=self.save_all(venue, index))
+            resources = self.venue_index_started(venue.id, meta)
+            return Saved(venue, created=True, position=self.save_all(venue, index, resources))
 
         return self.with_retry(attempt)
 
@@ -74,7 +75,8 @@ class RegistryCommands(Lookups):
             meta, number = ctx.meta(), self.next_number("resource")
             court = Resource.register_court(venue, name, meta, number)
             index = NumberIndex.claim("resource", number, court.id, meta)
-            return Saved(court, created=True, position=self.save_all(court, index))
+            listed = self.venue_index_with(venue.id, court.id, meta)
+            return Saved(court, created=True, position=self.save_all(court, index, listed))
 
         return self.with_retry(attempt)
 

@@ -13,6 +13,7 @@ from ledger.admin import operations
 from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
 from ledger.admin.requests import request_body as body
 from ledger.cli_admin_details import DETAIL_OPERATIONS, Operation, add_detail_parsers
+from ledger.cli_admin_venue_mappings import VENUE_MAPPING_OPERATIONS, add_venue_mapping_parsers
 from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
 from ledger.settings import Settings
 
@@ -41,6 +42,7 @@ def _coach_event(args: argparse.Namespace) -> CoachEventIn:
 
 
 OPERATIONS: dict[str, Operation] = {
+    **VENUE_MAPPING_OPERATIONS,
     "create-organization": lambda args, ledger, ctx: operations.create_organization(
         ledger, ctx, body(OrganizationIn, name=args.name, timezone=args.timezone)
     ),
@@ -146,4 +148,5 @@ def add_admin_parser(commands: Any) -> None:
     add_detail_parsers(ops)
     _coach_event_parsers(ops)
     add_resource_parsers(ops)
+    add_venue_mapping_parsers(ops)
     admin.set_defaults(handler=run_admin)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
 from domain import booking_rules, client, organization, profiles, resource_booking_errors, user, venue_details
+from domain.venue_mappings import VenueMappingNotFoundError
 
 ADMIN_TYPES: ErrorTable = {
     **COMMON_TYPES,
+    VenueMappingNotFoundError: (404, "venue_mapping_not_found"),
     organization.CourtNotFoundError: (404, "court_not_found"),
     organization.OrganizationNotFoundError: (404, "organization_not_found"),
     organization.VenueNotFoundError: (404, "venue_not_found"),

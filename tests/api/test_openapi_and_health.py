@@ -18,7 +18,9 @@ from ledger.settings import Settings
 
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 ERRORS_BODY_REF = "#/components/schemas/ErrorsBody"
+CLIENT_API_BODY_REF = "#/components/schemas/ClientApiErrorBody"
 BOOKINGS_SURFACE_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
+CLIENT_API_PREFIX = "/matchengine/"
 SERVICE = "/api/v1/external-services/{externalServiceId}/court-bookings"
 BY_EXTERNAL_ID = SERVICE + "/by-external-id/{externalCourtBookingId}"
 HISTORY = "/api/v1/audit/court-bookings/{externalServiceId}/{externalCourtBookingId}/history"
@@ -133,6 +135,7 @@ def test_every_operation_declares_its_error_responses_with_the_error_schema(open
         for status, response in errors.items():
             schema = response["content"]["application/json"]["schema"]
             expected = ERRORS_BODY_REF if path.startswith(BOOKINGS_SURFACE_PREFIXES) else ERROR_BODY_REF
+            expected = CLIENT_API_BODY_REF if path.startswith(CLIENT_API_PREFIX) else expected
             assert schema == {"$ref": expected}, f"{method} {path} {status}: {schema}"
             assert response["description"], f"{method} {path} {status} has no description"
 
@@ -150,7 +153,8 @@ def test_no_operation_declares_fastapis_422_validation_error(openapi: dict[str, 
     for method, path, operation in operations(openapi):
         response = operation["responses"].get("422", {})
         schema = response.get("content", {}).get("application/json", {}).get("schema")
-        assert schema in (None, {"$ref": ERRORS_BODY_REF}), f"{method} {path} declares 422 as {schema}"
+        idempotency_errors = CLIENT_API_BODY_REF if path.startswith(CLIENT_API_PREFIX) else ERRORS_BODY_REF
+        assert schema in (None, {"$ref": idempotency_errors}), f"{method} {path} declares 422 as {schema}"
     schemas = openapi["components"]["schemas"]
     assert "HTTPValidationError" not in schemas
     assert "ValidationError" not in schemas

@@ -43,6 +43,7 @@ from tests.support import (
 # Open without credentials: health, the API description, and the OAuth token endpoint once it exists.
 PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/oauth/token"}
 BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
+CLIENT_API_PREFIX = "/matchengine/"
 METHODS = {"get", "put", "post", "delete", "patch"}
 SERVER_LOGGERS = ("", "ledger", "uvicorn", "uvicorn.error", "uvicorn.access", "eventsourcing", "psycopg")
 
@@ -95,6 +96,8 @@ def refusal_problem(path: str, response: httpx.Response) -> str | None:
     if path.startswith(BOOKINGS_PREFIXES):
         codes = [entry.get("code") for entry in body.get("errors", [])]
         ok = codes == ["unauthorized"]
+    elif path.startswith(CLIENT_API_PREFIX):
+        ok = set(body) == {"detail"}
     else:
         ok = body.get("error", {}).get("type") in {"missing_api_token", "invalid_api_token"}
     if not ok:
