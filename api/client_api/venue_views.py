@@ -12,7 +12,7 @@ from domain.organization import Resource, Venue
 
 
 def booking_rules_of(resource: Resource) -> BookingRules | None:
-    """The resource's booking rules, or None while it has none (its rule fields are then null, not bookable)."""
+    """The resource's booking rules, or None while it has none (its rule fields then answer null)."""
     return BookingRules.from_dict(resource.booking_rules) if resource.booking_rules is not None else None
 
 
