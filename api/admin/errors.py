@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
-from domain import client, organization, profiles, user, venue_details
+from domain import booking_template, client, organization, profiles, template_terms, user, venue_details
 
 ADMIN_TYPES: ErrorTable = {
     **COMMON_TYPES,
@@ -18,4 +18,6 @@ ADMIN_TYPES: ErrorTable = {
     profiles.InvalidProfileSchemaError: (400, "invalid_profile_schema"),
     profiles.UnknownProfileFieldError: (400, "unknown_profile_field"),
     profiles.InvalidProfileValueError: (400, "invalid_profile_value"),
+    template_terms.InvalidBookingTemplateError: (400, "invalid_booking_template"),
+    booking_template.BookingTemplateNotFoundError: (404, "booking_template_not_found"),
 }
