@@ -10,6 +10,7 @@ from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
 from domain.mapping_lists import MappingPage
+from domain.module_commands import ModuleCommands
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
 from domain.resource_booking_commands import ResourceBookingCommands
@@ -30,6 +31,7 @@ class Ledger(
     UserMappingCommands,
     ResourceMappingCommands,
     VenueMappingCommands,
+    ModuleCommands,
     VenueCommands,
     ProfileCommands,
     ResourceRulesCommands,

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
-from domain import booking_rules, client, organization, profiles, resource_booking_errors, user, venue_details
+from domain import (
+    booking_rules,
+    booking_template,
+    client,
+    organization,
+    profiles,
+    resource_booking_errors,
+    template_terms,
+    user,
+    venue_details,
+)
 from domain.venue_mappings import VenueMappingNotFoundError
 
 ADMIN_TYPES: ErrorTable = {
@@ -24,4 +34,6 @@ ADMIN_TYPES: ErrorTable = {
     booking_rules.InvalidBookingRulesError: (400, "invalid_booking_rules"),
     resource_booking_errors.ResourceBookingNotFoundError: (404, "resource_booking_not_found"),
     resource_booking_errors.BookingNotPendingError: (409, "booking_not_pending"),
+    template_terms.InvalidBookingTemplateError: (400, "invalid_booking_template"),
+    booking_template.BookingTemplateNotFoundError: (404, "booking_template_not_found"),
 }
