@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, client_api, partner_sync
+from api import admin, audit, bookings, client_api, partner_sync, query
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -28,7 +28,14 @@ from api.shared.surface import Surface, Surfaces
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 
-SURFACES = (partner_sync.SURFACE, audit.SURFACE, bookings.SURFACE, admin.SURFACE, client_api.SURFACE)
+SURFACES = (
+    partner_sync.SURFACE,
+    audit.SURFACE,
+    bookings.SURFACE,
+    admin.SURFACE,
+    client_api.SURFACE,
+    query.SURFACE,
+)
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
 
@@ -58,7 +65,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(
         title="Booking ledger",
         version="0.1.0",
-        description="An event-sourced booking ledger: partner sync, audit and admin APIs.",
+        description="An event-sourced booking ledger: partner sync, bookings, query, audit and admin APIs.",
         lifespan=lifespan,
         # A slash redirect would build its Location from the Host header; a missing slash is a 404.
         redirect_slashes=False,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from projections.analytics_bookings import AnalyticsBookingsView
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
 from projections.tables import TrackedView
 
-VIEWS: tuple[type[TrackedView], ...] = (CourtBookingsView, BookingsView)
+VIEWS: tuple[type[TrackedView], ...] = (CourtBookingsView, BookingsView, AnalyticsBookingsView)
 
 
 def command_names() -> list[str]:
