@@ -10,6 +10,7 @@ from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
 from domain.mapping_lists import MappingPage
+from domain.oauth_commands import OAuthCommands
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
 from domain.resource_mapping_commands import ResourceMappingCommands
@@ -29,6 +30,7 @@ class Ledger(
     VenueMappingCommands,
     VenueCommands,
     ProfileCommands,
+    OAuthCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -13,6 +13,7 @@ from ledger.admin import operations
 from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
 from ledger.admin.requests import request_body as body
 from ledger.cli_admin_details import DETAIL_OPERATIONS, Operation, add_detail_parsers
+from ledger.cli_admin_oauth import OAUTH_OPERATIONS, add_oauth_parsers
 from ledger.settings import Settings
 
 
@@ -74,6 +75,7 @@ OPERATIONS: dict[str, Operation] = {
     "get-coach-event": lambda args, ledger, _: operations.get_coach_event(ledger, args.event_id),
     "cancel-coach-event": lambda args, ledger, ctx: operations.cancel_coach_event(ledger, ctx, args.event_id),
     **DETAIL_OPERATIONS,
+    **OAUTH_OPERATIONS,
 }
 
 
@@ -142,5 +144,6 @@ def add_admin_parser(commands: Any) -> None:
     ops = admin.add_subparsers(dest="operation", required=True)
     _registry_parsers(ops)
     add_detail_parsers(ops)
+    add_oauth_parsers(ops)
     _coach_event_parsers(ops)
     admin.set_defaults(handler=run_admin)

@@ -1,7 +1,7 @@
 """The admin surface: the registry, venue details, profiles and coach events."""
 
 # Importing the routers' modules adds their routers to the surface.
-from api.admin import profile_routes, routes, venue_routes
+from api.admin import oauth_routes, profile_routes, routes, venue_routes
 from api.admin.surface import SURFACE
 
-__all__ = ["SURFACE", "profile_routes", "routes", "venue_routes"]
+__all__ = ["SURFACE", "oauth_routes", "profile_routes", "routes", "venue_routes"]

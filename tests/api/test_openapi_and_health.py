@@ -18,6 +18,7 @@ from ledger.settings import Settings
 
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 ERRORS_BODY_REF = "#/components/schemas/ErrorsBody"
+OAUTH_ERROR_REF = "#/components/schemas/OAuthErrorBody"
 BOOKINGS_SURFACE_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
 SERVICE = "/api/v1/external-services/{externalServiceId}/court-bookings"
 BY_EXTERNAL_ID = SERVICE + "/by-external-id/{externalCourtBookingId}"
@@ -133,6 +134,7 @@ def test_every_operation_declares_its_error_responses_with_the_error_schema(open
         for status, response in errors.items():
             schema = response["content"]["application/json"]["schema"]
             expected = ERRORS_BODY_REF if path.startswith(BOOKINGS_SURFACE_PREFIXES) else ERROR_BODY_REF
+            expected = OAUTH_ERROR_REF if path.startswith("/oauth/") else expected
             assert schema == {"$ref": expected}, f"{method} {path} {status}: {schema}"
             assert response["description"], f"{method} {path} {status} has no description"
 
