@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, client_api, partner_sync, query
+from api import admin, audit, bookings, client_api, oauth, partner_sync, query
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -25,6 +25,7 @@ from api.shared.problems import ServiceUnavailableError
 from api.shared.query_credentials import redact_access_log
 from api.shared.rate_limit import RequestLimits
 from api.shared.surface import Surface, Surfaces
+from ledger.oauth_keys import resolve_signing_keys
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 
@@ -35,6 +36,7 @@ SURFACES = (
     admin.SURFACE,
     client_api.SURFACE,
     query.SURFACE,
+    oauth.SURFACE,
 )
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             else:
                 app.state.runtime = runtime
             app.state.idempotency = IdempotencyStore(app.state.runtime.idempotency_keys())
+            app.state.oauth_keys = resolve_signing_keys(app.state.runtime.settings)
             yield
 
     app = FastAPI(

@@ -13,6 +13,7 @@ from ledger.admin import operations
 from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
 from ledger.admin.requests import request_body as body
 from ledger.cli_admin_details import DETAIL_OPERATIONS, Operation, add_detail_parsers
+from ledger.cli_admin_oauth import OAUTH_OPERATIONS, add_oauth_parsers
 from ledger.cli_admin_venue_mappings import VENUE_MAPPING_OPERATIONS, add_venue_mapping_parsers
 from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
 from ledger.cli_booking_templates import TEMPLATE_OPERATIONS, add_template_parsers
@@ -80,6 +81,7 @@ OPERATIONS: dict[str, Operation] = {
     **DETAIL_OPERATIONS,
     **RESOURCE_OPERATIONS,
     **TEMPLATE_OPERATIONS,
+    **OAUTH_OPERATIONS,
 }
 
 
@@ -148,6 +150,7 @@ def add_admin_parser(commands: Any) -> None:
     ops = admin.add_subparsers(dest="operation", required=True)
     _registry_parsers(ops)
     add_detail_parsers(ops)
+    add_oauth_parsers(ops)
     _coach_event_parsers(ops)
     add_resource_parsers(ops)
     add_venue_mapping_parsers(ops)

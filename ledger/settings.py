@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ledger.oauth_keys import parse_signing_keys
 
 
 class Settings(BaseSettings):
     """Configuration read from `LEDGER_*` environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+    # Inputs stay out of validation errors: some of them are secrets.
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore", hide_input_in_errors=True)
 
     database_url: str | None = Field(
         default=None, description="PostgreSQL URL; unset starts the embedded PostgreSQL in data_dir."
@@ -76,3 +79,15 @@ class Settings(BaseSettings):
         description="How long a request waits for one of its credential's places before it answers 429.",
     )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")
+    oauth_signing_keys: SecretStr | None = Field(
+        default=None,
+        description="OAuth token keys, `kid:secret` separated by commas: the first signs, all verify. "
+        "Unset: one is generated into data_dir.",
+    )
+
+    @field_validator("oauth_signing_keys")
+    @classmethod
+    def _signing_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_signing_keys(value.get_secret_value())
+        return value

@@ -4,6 +4,7 @@
 from api.admin import (
     booking_rules,
     booking_template_routes,
+    oauth_routes,
     profile_routes,
     routes,
     venue_mapping_routes,
@@ -15,6 +16,7 @@ __all__ = [
     "SURFACE",
     "booking_rules",
     "booking_template_routes",
+    "oauth_routes",
     "profile_routes",
     "routes",
     "venue_mapping_routes",

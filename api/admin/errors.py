@@ -24,6 +24,7 @@ ADMIN_TYPES: ErrorTable = {
     organization.VenueNotFoundError: (404, "venue_not_found"),
     client.ClientNotFoundError: (404, "client_not_found"),
     client.ApiKeyNotFoundError: (404, "api_key_not_found"),
+    client.ClientRevokedError: (409, "client_revoked"),
     user.UserNotFoundError: (404, "user_not_found"),
     venue_details.UnknownVenueFieldError: (400, "unknown_field"),
     venue_details.InvalidVenueDetailError: (400, "invalid_venue_detail"),
