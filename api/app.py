@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, partner_sync
+from api import admin, audit, bookings, partner_sync, webhooks
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -27,7 +27,7 @@ from api.shared.surface import Surface, Surfaces
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 
-SURFACES = (partner_sync.SURFACE, audit.SURFACE, bookings.SURFACE, admin.SURFACE)
+SURFACES = (partner_sync.SURFACE, audit.SURFACE, bookings.SURFACE, admin.SURFACE, webhooks.SURFACE)
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
 

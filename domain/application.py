@@ -14,6 +14,7 @@ from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
 from domain.resource_booking_commands import ResourceBookingCommands
 from domain.resource_mapping_commands import ResourceMappingCommands
+from domain.resource_payment_commands import ResourcePaymentCommands
 from domain.resource_rules_commands import ResourceRulesCommands
 from domain.user_mapping_commands import UserMappingCommands
 from domain.venue_commands import VenueCommands
@@ -32,6 +33,7 @@ class Ledger(
     VenueCommands,
     ProfileCommands,
     ResourceRulesCommands,
+    ResourcePaymentCommands,
     ResourceBookingCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""

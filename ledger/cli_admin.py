@@ -14,6 +14,7 @@ from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationI
 from ledger.admin.requests import request_body as body
 from ledger.cli_admin_details import DETAIL_OPERATIONS, Operation, add_detail_parsers
 from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
+from ledger.cli_payments import PAYMENT_OPERATIONS, add_payment_parsers
 from ledger.settings import Settings
 
 
@@ -76,6 +77,7 @@ OPERATIONS: dict[str, Operation] = {
     "cancel-coach-event": lambda args, ledger, ctx: operations.cancel_coach_event(ledger, ctx, args.event_id),
     **DETAIL_OPERATIONS,
     **RESOURCE_OPERATIONS,
+    **PAYMENT_OPERATIONS,
 }
 
 
@@ -146,4 +148,5 @@ def add_admin_parser(commands: Any) -> None:
     add_detail_parsers(ops)
     _coach_event_parsers(ops)
     add_resource_parsers(ops)
+    add_payment_parsers(ops)
     admin.set_defaults(handler=run_admin)

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
-from domain import booking_rules, client, organization, profiles, resource_booking_errors, user, venue_details
+from domain import (
+    booking_rules,
+    client,
+    organization,
+    payments,
+    profiles,
+    resource_booking_errors,
+    user,
+    venue_details,
+)
 
 ADMIN_TYPES: ErrorTable = {
     **COMMON_TYPES,
@@ -22,4 +31,5 @@ ADMIN_TYPES: ErrorTable = {
     booking_rules.InvalidBookingRulesError: (400, "invalid_booking_rules"),
     resource_booking_errors.ResourceBookingNotFoundError: (404, "resource_booking_not_found"),
     resource_booking_errors.BookingNotPendingError: (409, "booking_not_pending"),
+    payments.InvalidPaymentAccountError: (400, "invalid_payment_account"),
 }

@@ -13,7 +13,7 @@ from api.app import create_app
 from api.shared.surface import Surface, SurfaceRoute, Surfaces
 from ledger.settings import Settings
 
-SURFACE_NAMES = {"partner-sync", "bookings", "admin", "audit"}
+SURFACE_NAMES = {"partner-sync", "bookings", "admin", "audit", "payment-webhooks"}
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def named_types(description: str) -> set[str]:
     return set(description.split(":")[0].rstrip(".").split(", "))
 
 
-def test_the_app_mounts_the_four_surfaces(app: FastAPI) -> None:
+def test_the_app_mounts_every_surface(app: FastAPI) -> None:
     assert {surface.name for surface in mounted(app)} == SURFACE_NAMES
 
 

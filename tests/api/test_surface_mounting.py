@@ -22,7 +22,7 @@ from ledger.runtime import Runtime
 from tests.support import ServerThread, expect
 
 CALLER = "x-probe-caller"
-ROOT_SURFACES = ("partner-sync", "bookings", "admin", "audit")
+ROOT_SURFACES = ("partner-sync", "bookings", "admin", "audit", "payment-webhooks")
 
 
 class ThingMissingError(NotFoundError):
