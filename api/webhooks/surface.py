@@ -20,7 +20,8 @@ SIGNATURE_HEADER = "stripe-signature"
 
 WEBHOOK_TYPES: ErrorTable = {
     **COMMON_TYPES,
-    MissingWebhookSignatureError: (401, "missing_signature"),
+    # The signature is this surface's credential; a request without one gets the ledger's one type for that.
+    MissingWebhookSignatureError: (401, "missing_api_token"),
     InvalidWebhookError: (400, "invalid_webhook"),
     PaymentsNotConfiguredError: (400, "payments_not_configured"),
 }

@@ -129,7 +129,10 @@ def test_a_notification_with_a_bad_signature_answers_400_and_records_nothing(
 def test_a_notification_without_a_signature_answers_401(paid_http: httpx.Client) -> None:
     response = paid_http.post(WEBHOOK, content=intent_event(SUCCEEDED, "pi_1", 100))
 
-    assert expect(response, 401)["error"]["type"] == "missing_signature"
+    assert expect(response, 401)["error"] == {
+        "type": "missing_api_token",
+        "message": "The Stripe-Signature header is missing.",
+    }
 
 
 @pytest.mark.parametrize("payload", [b"{", b"[]", b""], ids=["broken-json", "a-list", "empty"])
