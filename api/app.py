@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, client_api, oauth, partner_sync, query
+from api import admin, audit, bookings, client_api, oauth, partner_sync, query, webhooks
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -37,6 +37,7 @@ SURFACES = (
     client_api.SURFACE,
     query.SURFACE,
     oauth.SURFACE,
+    webhooks.SURFACE,
 )
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)

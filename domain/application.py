@@ -16,6 +16,7 @@ from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
 from domain.resource_booking_commands import ResourceBookingCommands
 from domain.resource_mapping_commands import ResourceMappingCommands
+from domain.resource_payment_commands import ResourcePaymentCommands
 from domain.resource_rules_commands import ResourceRulesCommands
 from domain.user_mapping_commands import UserMappingCommands
 from domain.venue_commands import VenueCommands
@@ -36,6 +37,7 @@ class Ledger(
     VenueCommands,
     ProfileCommands,
     ResourceRulesCommands,
+    ResourcePaymentCommands,
     ResourceBookingCommands,
     OAuthCommands,
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.oauth_keys import parse_signing_keys
@@ -91,3 +91,37 @@ class Settings(BaseSettings):
         if value is not None:
             parse_signing_keys(value.get_secret_value())
         return value
+
+    stripe_secret_key: SecretStr | None = Field(
+        default=None, description="Stripe secret key; unset, no venue takes payment online."
+    )
+    stripe_publishable_key: str | None = Field(
+        default=None, max_length=255, description="Stripe publishable key, handed to clients with an intent."
+    )
+    stripe_webhook_secret: SecretStr | None = Field(
+        default=None, description="Signing secret of the Stripe webhook endpoint (`whsec_...`)."
+    )
+    stripe_api_base: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        description="Base URL of Stripe's API; unset: Stripe's own.",
+    )
+    payment_hold_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="How long an unpaid booking holds its slot where paid online.",
+    )
+    payment_expiry_interval_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="How often unpaid bookings past their hold are looked for."
+    )
+
+    @model_validator(mode="after")
+    def _stripe_keys_together(self) -> Settings:
+        keys = (self.stripe_secret_key, self.stripe_publishable_key, self.stripe_webhook_secret)
+        if any(key is not None for key in keys) and any(key is None for key in keys):
+            raise ValueError(
+                "LEDGER_STRIPE_SECRET_KEY, LEDGER_STRIPE_PUBLISHABLE_KEY and "
+                "LEDGER_STRIPE_WEBHOOK_SECRET are set together or not at all."
+            )
+        return self

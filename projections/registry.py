@@ -5,9 +5,15 @@ from __future__ import annotations
 from projections.analytics_bookings import AnalyticsBookingsView
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
+from projections.payment_holds import PaymentHoldsView
 from projections.tables import TrackedView
 
-VIEWS: tuple[type[TrackedView], ...] = (CourtBookingsView, BookingsView, AnalyticsBookingsView)
+VIEWS: tuple[type[TrackedView], ...] = (
+    CourtBookingsView,
+    BookingsView,
+    AnalyticsBookingsView,
+    PaymentHoldsView,
+)
 
 
 def command_names() -> list[str]:

@@ -8,6 +8,7 @@ from domain import (
     booking_template,
     client,
     organization,
+    payments,
     profiles,
     resource_booking_errors,
     template_terms,
@@ -37,4 +38,5 @@ ADMIN_TYPES: ErrorTable = {
     resource_booking_errors.BookingNotPendingError: (409, "booking_not_pending"),
     template_terms.InvalidBookingTemplateError: (400, "invalid_booking_template"),
     booking_template.BookingTemplateNotFoundError: (404, "booking_template_not_found"),
+    payments.InvalidPaymentAccountError: (400, "invalid_payment_account"),
 }
