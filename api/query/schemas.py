@@ -18,7 +18,7 @@ JSON_TYPES: dict[str, Any] = {
 }
 
 
-class ProfileFieldOut(BaseModel):
+class BookingProfileFieldOut(BaseModel):
     key: str = Field(examples=["Full Name"])
     label: str
     value: str | None
@@ -29,7 +29,7 @@ class ProfileOut(BaseModel):
     """The member's profile in the organisation: its id, then the fields asked for in `profileFields`."""
 
     memberId: str
-    fields: list[ProfileFieldOut]
+    fields: list[BookingProfileFieldOut]
 
 
 BookingDocumentOut = create_model(  # type: ignore[call-overload]
