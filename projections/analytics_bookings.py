@@ -11,6 +11,7 @@ from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
 from domain.ids import member_profile_id
+from projections.analytics_opening_hours import OPENING_HOURS_HANDLERS, OPENING_HOURS_TABLE
 from projections.analytics_queries import BookingQuery, count_query, page_query
 from projections.analytics_references import REFERENCE_HANDLERS
 from projections.analytics_tables import BOOKINGS, COUNTS, PROFILES, TABLES
@@ -56,8 +57,8 @@ class AnalyticsBookingsView(TrackedView):
     """Every booking of every kind as the query API's booking document, with the references it resolves."""
 
     name = "analytics_bookings"
-    tables = TABLES
-    handlers = {**REFERENCE_HANDLERS, **kind_handlers(KINDS)}
+    tables = (*TABLES, OPENING_HOURS_TABLE)
+    handlers = {**REFERENCE_HANDLERS, **OPENING_HOURS_HANDLERS, **kind_handlers(KINDS)}
 
     def read_page(self, query: BookingQuery) -> BookingsPage:
         """The page, its total and its profiles: three queries on one snapshot, whatever the page's size.

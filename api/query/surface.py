@@ -15,5 +15,5 @@ SURFACE = Surface(
     format=QUERY_FORMAT,
     auth=api_key_principal,
     common=(*REQUEST_ERRORS, *API_KEY_ERRORS, ScopePermissionDeniedError, OrganisationNotGrantedError),
-    paths=("/api/v1/bookings", "/api/v1/schemas"),
+    paths=("/api/v1/bookings", "/api/v1/schemas", "/api/v1/analytics"),
 )

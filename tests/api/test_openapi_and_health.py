@@ -23,7 +23,12 @@ OAUTH_ERROR_REF = "#/components/schemas/OAuthErrorBody"
 BOOKINGS_SURFACE_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
 CLIENT_API_PREFIX = "/matchengine/"
 QUERY_ERROR_REF = "#/components/schemas/QueryError"
-QUERY_SURFACE_PATHS = ("/api/v1/bookings", "/api/v1/schemas/{organisationId}")
+QUERY_SURFACE_PATHS = (
+    "/api/v1/bookings",
+    "/api/v1/schemas/{organisationId}",
+    "/api/v1/analytics/utilisation",
+    "/api/v1/analytics/bookings",
+)
 SERVICE = "/api/v1/external-services/{externalServiceId}/court-bookings"
 BY_EXTERNAL_ID = SERVICE + "/by-external-id/{externalCourtBookingId}"
 HISTORY = "/api/v1/audit/court-bookings/{externalServiceId}/{externalCourtBookingId}/history"

@@ -1,10 +1,10 @@
-"""At 200,000 bookings, the seed's example queries (pages and totals) use the view's indexes, never a scan."""
+"""At 200,000 bookings, the seed's example queries (pages and totals) and the analytics summaries use the
+view's indexes, never a scan."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,53 +12,19 @@ from typing import Any
 import pytest
 from psycopg import sql
 
+from bench.view_rows import A_DATE, event_of, member_of, seed_view_rows, seeded_uuid, synthetic_organisations
 from ledger.runtime import open_runtime
 from ledger.settings import Settings
 from projections.analytics_bookings import AnalyticsBookingsView
 from projections.analytics_queries import BookingQuery, FieldFilter, count_query, page_query
-from projections.analytics_tables import ANALYTICS_BOOKINGS, BOOKINGS, COUNTS
+from projections.analytics_summaries import BOOKINGS_KEYS, UTILISATION_KEYS, PeriodQuery, period_statements
+from projections.analytics_tables import BOOKINGS
 
 ROWS, ORGANISATIONS = 200_000, 40
 PER_ORGANISATION = ROWS // ORGANISATIONS
-# Synthetic bookings, 5,000 per organisation: 20 per event, 10 per member, spread over a year.
-SEED_ROWS = """
-INSERT INTO {bookings} (booking_id, organisation_id, source, booking_type, status, user_status, start_at,
-    end_at, local_date, event_id, member_id, client_id, price, currency, created_at, updated_at, position,
-    document)
-SELECT id, organisation, 'bookings', 'coach-event', 'Accepted', user_status, start_at,
-    start_at + interval '1 hour' * hours, (start_at AT TIME ZONE 'UTC')::date, event, member, organisation,
-    15, 'RUB', start_at - interval '3 days', start_at - interval '3 days', i,
-    jsonb_build_object('bookingId', id, 'managedBy', organisation,
-        'date', to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'),
-        'start', to_char(start_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'eventId', event, 'memberId', member, 'user', member, 'attending', i % 3 = 0,
-        'userStatus', user_status, 'orgStatus', 'approved', 'bookingType', 'coach-event',
-        'duration', 60 * hours, 'source', 'bookings', 'ledgerPosition', i)
-FROM (
-    SELECT i, md5('booking' || i)::uuid AS id, md5('org' || (i / {per}))::uuid AS organisation,
-        md5('event' || (i / 20))::uuid AS event,
-        md5('member' || (i / {per}) || '-' || (i % 500))::uuid AS member,
-        timestamptz '2030-01-01 00:00Z' + ((i * 7919) % 365) * interval '1 day' + (i % 12) * interval '1 hour'
-            AS start_at,
-        1 + i % 2 AS hours, CASE WHEN i % 10 = 0 THEN 'cancelled' ELSE 'confirmed' END AS user_status
-    FROM generate_series(0, {rows} - 1) AS i
-) generated
-"""
-SEED_COUNTS = (
-    "INSERT INTO {counts} (organisation_id, bookings) "
-    "SELECT organisation_id, count(*) FROM {bookings} GROUP BY organisation_id"
-)
-
-
-def seeded_uuid(text: str) -> uuid.UUID:
-    """The id that the seeding SQL derives from `text` (md5(text)::uuid)."""
-    return uuid.UUID(hashlib.md5(text.encode(), usedforsecurity=False).hexdigest())
-
-
 ORGANISATION = seeded_uuid("org7")
-EVENT = seeded_uuid(f"event{7 * PER_ORGANISATION // 20 + 3}")
-MEMBER = seeded_uuid("member7-42")
-A_DATE = date(2030, 3, 1)
+EVENT = event_of(7, PER_ORGANISATION)
+MEMBER = member_of(7)
 # The seed's seven examples as view queries (examples 4 and 7 differ from 1 only in profiles and auth).
 EXAMPLES = {
     "all bookings": BookingQuery(ORGANISATION),
@@ -79,17 +45,7 @@ def view(settings: Settings) -> Iterator[AnalyticsBookingsView]:
     own = settings.model_copy(update={"db_schema": schema})
     with open_runtime(own, run_projections=False, announce=lambda _: None) as runtime:
         view = runtime.view(AnalyticsBookingsView)
-        names = {"bookings": view.table_sql(BOOKINGS), "counts": view.table_sql(COUNTS)}
-        with view.datastore.transaction(commit=True) as curs:
-            # Built after the rows, as a rebuild builds them: faster than maintaining them row by row.
-            for suffix in ANALYTICS_BOOKINGS.indexes:
-                curs.execute(sql.SQL("DROP INDEX {}").format(view.table(f"{BOOKINGS}_{suffix}")))
-            curs.execute(SEED_ROWS.format(per=PER_ORGANISATION, rows=ROWS, **names))
-            curs.execute(SEED_COUNTS.format(**names))
-            for statement in ANALYTICS_BOOKINGS.index_ddl(view.table(BOOKINGS), BOOKINGS):
-                curs.execute(statement)
-        with view.datastore.get_connection() as conn:
-            conn.execute(sql.SQL("ANALYZE {}").format(view.table(BOOKINGS)))
+        seed_view_rows(view, ROWS, synthetic_organisations(ORGANISATIONS))
         try:
             yield view
         finally:
@@ -103,7 +59,10 @@ def plan_nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield from plan_nodes(child)
 
 
-def explained(view: AnalyticsBookingsView, statement: sql.Composable, parameters: list[object]) -> list[Any]:
+Parameters = Sequence[object] | Mapping[str, object]
+
+
+def explained(view: AnalyticsBookingsView, statement: sql.Composable, parameters: Parameters) -> list[Any]:
     with view.datastore.transaction(commit=False) as curs:
         curs.execute(sql.SQL("EXPLAIN (FORMAT JSON) {}").format(statement), parameters)
         row = curs.fetchone()
@@ -161,3 +120,24 @@ def test_a_number_filter_matches_through_the_document_index_whatever_its_scale(
     scaled = BookingQuery(ORGANISATION, (FieldFilter("duration", Decimal("120.00")),))
 
     assert view.read_page(whole).total == view.read_page(scaled).total == PER_ORGANISATION // 2
+
+
+MARCH = (date(2030, 3, 1), date(2030, 3, 31))
+
+
+@pytest.mark.parametrize("group_by", list(UTILISATION_KEYS))
+def test_the_utilisation_of_a_month_reads_the_organisations_dates_over_an_index(
+    view: AnalyticsBookingsView, group_by: str
+) -> None:
+    statement, parameters = period_statements(view, PeriodQuery(ORGANISATION, *MARCH, group_by)).booked
+
+    assert_uses_an_index_and_no_scan(explained(view, statement, parameters))
+
+
+@pytest.mark.parametrize("group_by", list(BOOKINGS_KEYS))
+def test_the_lead_times_of_a_month_read_the_organisations_dates_over_an_index(
+    view: AnalyticsBookingsView, group_by: str
+) -> None:
+    statement, parameters = period_statements(view, PeriodQuery(ORGANISATION, *MARCH, group_by)).lead_times
+
+    assert_uses_an_index_and_no_scan(explained(view, statement, parameters))
