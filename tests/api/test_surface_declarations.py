@@ -13,7 +13,7 @@ from api.app import create_app
 from api.shared.surface import Surface, SurfaceRoute, Surfaces
 from ledger.settings import Settings
 
-SURFACE_NAMES = {"partner-sync", "bookings", "admin", "audit", "client-api", "query", "oauth"}
+SURFACE_NAMES = {"partner-sync", "bookings", "admin", "audit", "client-api", "query", "oauth", "module-api"}
 
 
 @pytest.fixture(scope="module")
