@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, client_api, oauth, partner_sync, query, webhooks
+from api import admin, audit, bookings, client_api, module_api, oauth, partner_sync, query, webhooks
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -28,6 +28,7 @@ from api.shared.surface import Surface, Surfaces
 from ledger.oauth_keys import resolve_signing_keys
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
+from ledger.slot_keys import resolve_slot_keys
 
 SURFACES = (
     partner_sync.SURFACE,
@@ -38,6 +39,7 @@ SURFACES = (
     query.SURFACE,
     oauth.SURFACE,
     webhooks.SURFACE,
+    module_api.SURFACE,
 )
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                 app.state.runtime = runtime
             app.state.idempotency = IdempotencyStore(app.state.runtime.idempotency_keys())
             app.state.oauth_keys = resolve_signing_keys(app.state.runtime.settings)
+            app.state.slot_keys = resolve_slot_keys(app.state.runtime.settings, app.state.oauth_keys)
             yield
 
     app = FastAPI(

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ledger.oauth_keys import parse_signing_keys
+from ledger.slot_keys import parse_slot_keys
 
 
 class Settings(BaseSettings):
@@ -84,6 +85,11 @@ class Settings(BaseSettings):
         description="OAuth token keys, `kid:secret` separated by commas: the first signs, all verify. "
         "Unset: one is generated into data_dir.",
     )
+    slot_signing_keys: SecretStr | None = Field(
+        default=None,
+        description="Booking slot id keys, secrets separated by commas: the first signs, all verify. "
+        "Unset: derived from the OAuth signing keys.",
+    )
 
     @field_validator("oauth_signing_keys")
     @classmethod
@@ -125,3 +131,10 @@ class Settings(BaseSettings):
                 "LEDGER_STRIPE_WEBHOOK_SECRET are set together or not at all."
             )
         return self
+
+    @field_validator("slot_signing_keys")
+    @classmethod
+    def _slot_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_slot_keys(value.get_secret_value())
+        return value

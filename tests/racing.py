@@ -15,14 +15,15 @@ CONTENTION_RESENDS = 20
 
 
 def is_write_contention(response: httpx.Response) -> bool:
-    """A 503 write_contention in either surface's format: the write ran out of retries and wrote nothing."""
+    """A 503 write_contention in any surface's format: the write ran out of retries and wrote nothing."""
     if response.status_code != 503 or "Retry-After" not in response.headers:
         return False
     body = response.json()
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
         return error.get("type") == "write_contention"
-    codes = [entry.get("code") for entry in body.get("errors", [])] if isinstance(body, dict) else []
+    entries = (body.get("errors") or body.get("messageList") or []) if isinstance(body, dict) else []
+    codes = [entry.get("code") for entry in entries]
     return codes == ["write_contention"]
 
 

@@ -20,6 +20,7 @@ ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 ERRORS_BODY_REF = "#/components/schemas/ErrorsBody"
 CLIENT_API_BODY_REF = "#/components/schemas/ClientApiErrorBody"
 OAUTH_ERROR_REF = "#/components/schemas/OAuthErrorBody"
+MODULE_API_ERROR_REF = "#/components/schemas/ModuleApiErrorBody"
 BOOKINGS_SURFACE_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
 CLIENT_API_PREFIX = "/matchengine/"
 QUERY_ERROR_REF = "#/components/schemas/QueryError"
@@ -147,6 +148,7 @@ def test_every_operation_declares_its_error_responses_with_the_error_schema(open
             if path in QUERY_SURFACE_PATHS:
                 expected = QUERY_ERROR_REF
             expected = OAUTH_ERROR_REF if path.startswith("/oauth/") else expected
+            expected = MODULE_API_ERROR_REF if path.startswith("/module/") else expected
             assert schema == {"$ref": expected}, f"{method} {path} {status}: {schema}"
             assert response["description"], f"{method} {path} {status} has no description"
 

@@ -22,6 +22,7 @@ SURFACE_NAMES = {
     "query",
     "oauth",
     "payment-webhooks",
+    "module-api",
 }
 
 

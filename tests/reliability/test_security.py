@@ -46,6 +46,8 @@ BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
 CLIENT_API_PREFIX = "/matchengine/"
 # The query surface answers `{"error": "<message>"}`, as its seed does.
 QUERY_PATHS = ("/api/v1/bookings", "/api/v1/schemas/", "/api/v1/analytics/")
+# The module API answers the seed's `{"messageList": [{"type", "code", "message"}]}`.
+MODULE_API_PREFIX = "/module/"
 METHODS = {"get", "put", "post", "delete", "patch"}
 SERVER_LOGGERS = ("", "ledger", "uvicorn", "uvicorn.error", "uvicorn.access", "eventsourcing", "psycopg")
 
@@ -102,6 +104,9 @@ def refusal_problem(path: str, response: httpx.Response) -> str | None:
         ok = set(body) == {"detail"}
     elif path == QUERY_PATHS[0] or path.startswith(QUERY_PATHS[1:]):
         ok = set(body) == {"error"} and isinstance(body["error"], str) and bool(body["error"])
+    elif path.startswith(MODULE_API_PREFIX):
+        codes = [entry.get("code") for entry in body.get("messageList", [])]
+        ok = codes in (["missing_access_token"], ["invalid_access_token"])
     else:
         ok = body.get("error", {}).get("type") in {"missing_api_token", "invalid_api_token"}
     if not ok:
