@@ -90,3 +90,8 @@ def mapping_page_id(kind: str, client_id: UUID, page: int) -> UUID:
 def reference_code_id(code: str) -> UUID:
     """The index entry of a booking's reference code (`BK-250115-A7F3`); one code, one booking."""
     return uuid5(_REFERENCE_CODE, code)
+
+
+def resource_booking_id(client_id: UUID, idempotency_key: str) -> UUID:
+    """The resource booking made under an Idempotency-Key: a retried POST finds the booking it made."""
+    return uuid5(client_id, f"resource-booking:{idempotency_key}")

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from domain.availability import Interval
 from domain.booking_checks import ResourceNotBookableError
 from domain.booking_rules import BookingRules
-from domain.calendar import MAX_DAYS_READ
 from domain.local_time import MINUTES_PER_DAY, wall_instant
 from domain.lookups import Lookups
 from domain.opening_hours import OpeningHours
@@ -61,17 +60,11 @@ class ResourceTerms(Lookups):
     def reservations_between(self, resource_id: UUID, start: datetime, end: datetime) -> Iterator[Interval]:
         """The intervals of the resource's reservations that touch the UTC days of [start, end).
 
-        The calendar reads at most `MAX_DAYS_READ` days at once, and the local dates of a 31-day range can
-        touch 32 UTC days, so the days are read in as few calls as that allows; a reservation is given once.
+        Every day is read at once, so the local dates of a 31-day range (up to 33 UTC days) cost one calendar
+        read; callers bound the range (availability to 31 local dates, a booking to 7 days and its date).
         """
-        days = days_touched(start, end)
-        seen: set[UUID] = set()
-        for first in range(0, len(days), MAX_DAYS_READ):
-            chunk = days[first : first + MAX_DAYS_READ]
-            for reservation in self.calendar.reservations(resource_id, chunk[0], chunk[-1]):
-                if reservation.booking_id not in seen:
-                    seen.add(reservation.booking_id)
-                    yield reservation.hold.start, reservation.hold.end
+        for reservation in self.calendar.reservations_on(resource_id, days_touched(start, end)):
+            yield reservation.hold.start, reservation.hold.end
 
     def reservations_near(self, terms: BookingTerms, start: datetime, end: datetime) -> Iterator[Interval]:
         """The reservations that checking a booking of [start, end) needs: those of its local date.

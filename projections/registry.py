@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
+from projections.resource_bookings import ResourceBookingsView
 from projections.tables import TrackedView
 
-VIEWS: tuple[type[TrackedView], ...] = (CourtBookingsView, BookingsView)
+VIEWS: tuple[type[TrackedView], ...] = (CourtBookingsView, BookingsView, ResourceBookingsView)
 
 
 def command_names() -> list[str]:
