@@ -25,6 +25,7 @@ class Sizes:
     ceiling_seconds: float
     warmup_seconds: float
     time_travel_requests: int
+    availability_requests: int
     concurrency: int = 32
     courts: int = 200
 
@@ -50,6 +51,7 @@ FULL = Sizes(
     ceiling_seconds=10.0,
     warmup_seconds=2.0,
     time_travel_requests=200,
+    availability_requests=200,
 )
 QUICK = Sizes(
     quick=True,
@@ -60,4 +62,5 @@ QUICK = Sizes(
     ceiling_seconds=3.0,
     warmup_seconds=0.5,
     time_travel_requests=30,
+    availability_requests=30,
 )

@@ -43,13 +43,14 @@ class ResourceTerms(Lookups):
         """The resource that `resource_ref` names (number or UUID) with its rules; raises when it has none."""
         return self.terms_of(self.resolve_resource(resource_ref))
 
-    def terms_of(self, resource: Resource) -> BookingTerms:
-        """The resource with its venue, rules and opening hours; raises when it has no rules."""
+    def terms_of(self, resource: Resource, venue: Venue | None = None) -> BookingTerms:
+        """The resource with its venue (read unless given), rules and opening hours; raises without rules."""
         if resource.booking_rules is None:
             raise NoBookingRulesError(
                 f"Resource {resource.number or resource.id} has no booking rules; it cannot be booked."
             )
-        venue = self.load(resource.venue_id, Venue, VenueNotFoundError, "Venue")
+        if venue is None or venue.id != resource.venue_id:
+            venue = self.load(resource.venue_id, Venue, VenueNotFoundError, "Venue")
         return BookingTerms(
             resource,
             venue,
@@ -63,8 +64,7 @@ class ResourceTerms(Lookups):
         Every day is read at once, so the local dates of a 31-day range (up to 33 UTC days) cost one calendar
         read; callers bound the range (availability to 31 local dates, a booking to 7 days and its date).
         """
-        for reservation in self.calendar.reservations_on(resource_id, days_touched(start, end)):
-            yield reservation.hold.start, reservation.hold.end
+        yield from self.calendar.intervals_on(resource_id, days_touched(start, end))
 
     def reservations_near(self, terms: BookingTerms, start: datetime, end: datetime) -> Iterator[Interval]:
         """The reservations that checking a booking of [start, end) needs: those of its local date.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Query, Response
 
 from api.client_api.booking_schemas import AvailabilityOut, AvailableRangeOut
 from api.client_api.deps import ClientContext
@@ -21,6 +21,7 @@ router = SURFACE.router(prefix="/api/v1/resources", tags=["client API: availabil
 
 @router.get(
     "/availability/",
+    response_model=AvailabilityOut,
     responses=SURFACE.responses(
         InvalidDateRangeError, ResourceNotBookableError, ResourceMappingNotFoundError
     ),
@@ -34,7 +35,7 @@ def resource_availability(
         date | None,
         Query(description=f"The last date (default: start_date); at most {MAX_DAYS_READ} dates in all."),
     ] = None,
-) -> AvailabilityOut:
+) -> Response:
     """The free ranges of your resource on each of the venue's dates from start_date to end_date: its
     opening hours minus every reservation (from any surface), from `min_advance_booking_minutes` to
     `max_advance_booking_days` ahead, on its booking grid, split where the price or label changes; ranges
@@ -46,7 +47,7 @@ def resource_availability(
         raise InvalidDateRangeError(f"Availability covers at most {MAX_DAYS_READ} days per request.")
     ledger = runtime.ledger
     mapped = ledger.lookup_client_resource(ctx, resource_external_id)
-    found = ledger.resource_availability(mapped.resource.id, start_date, last, ctx.now)
+    found = ledger.resource_availability(mapped.resource, start_date, last, ctx.now, mapped.venue)
     terms = found.terms
     number = terms.resource.number
     if number is None:
@@ -55,4 +56,6 @@ def resource_availability(
     ranges = [
         AvailableRangeOut.of(free, currency) for day in sorted(found.ranges) for free in found.ranges[day]
     ]
-    return AvailabilityOut.of(number, terms.resource, terms.venue, terms.rules, (start_date, last), ranges)
+    out = AvailabilityOut.of(number, terms.resource, terms.venue, terms.rules, (start_date, last), ranges)
+    # Serialized once, here: an answer holds hundreds of ranges, which the response model would check again.
+    return Response(out.model_dump_json(), media_type="application/json")

@@ -43,13 +43,15 @@ class AvailableRangeOut(BaseModel):
 
     @classmethod
     def of(cls, free: FreeRange, currency: str) -> AvailableRangeOut:
-        return cls(
+        # Built from the engine's values unchecked: an answer has hundreds of ranges.
+        return cls.model_construct(
             date=free.date,
             start_time=wall_time(free.local_start, free.date),
             end_time=wall_time(free.local_end, free.date),
             price_per_hour=money(free.price_per_hour),
             currency=currency,
             label=free.label,
+            slot_prices=None,
         )
 
 
