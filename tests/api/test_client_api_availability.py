@@ -253,3 +253,24 @@ def test_opening_hours_of_one_weekday_show_on_those_dates_only(
     dates = {r[0] for r in bookable.ranges(first, first + timedelta(days=6))}
 
     assert dates == {soon(3).isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("9999-12-31", None),
+        ("0001-01-01", "0001-01-31"),
+        ("1900-01-01", "1900-01-31"),
+        ("9000-12-01", "9000-12-31"),
+    ],
+)
+def test_dates_at_the_ends_of_the_calendar_are_answered_without_a_server_error(
+    bookable: Bookable, start: str, end: str | None
+) -> None:
+    params = {"resource_external_id": bookable.resource, "start_date": start}
+    if end is not None:
+        params["end_date"] = end
+
+    response = bookable.partner.get("/matchengine/api/v1/resources/availability/", **params)
+
+    assert response.status_code in (200, 400), response.text

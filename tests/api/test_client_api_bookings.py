@@ -352,3 +352,38 @@ def test_a_refusal_is_replayed_to_a_retry_with_its_key(bookable: Bookable) -> No
 
     assert expect(first, 400) == expect(retry, 400)
     assert retry.headers["Idempotent-Replayed"] == "true"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"participant_count": 10**30},
+        {"participant_count": -5},
+        {"participant_count": True},
+        {"participant_count": 2.5},
+        {"participant_count": "2"},
+        {"start_datetime": "9000-12-31T23:00:00-12:00", "end_datetime": "9000-12-31T23:30:00-12:00"},
+        {"start_datetime": "1900-01-01T00:00:00+14:00", "end_datetime": "1900-01-01T01:00:00+14:00"},
+        {"start_datetime": "2030-01-01T10:00:00+01:00", "end_datetime": "2040-01-01T10:00:00+01:00"},
+        {"resource_external_id": ""},
+        {"resource_external_id": "x" * 300},
+        {"resource_external_id": "pitch\x00"},
+        {"notes": "n" * 3000},
+        {"notes": None},
+    ],
+)
+def test_hostile_values_are_refused_without_a_server_error(
+    bookable: Bookable, changes: dict[str, Any]
+) -> None:
+    day = soon(3)
+    body = {
+        "resource_external_id": bookable.resource,
+        "start_datetime": local(day, 10).isoformat(),
+        "end_datetime": local(day, 11).isoformat(),
+        **changes,
+    }
+
+    response = bookable.partner.post(BOOKINGS, body, **{"X-User-External-ID": bookable.user})
+
+    assert response.status_code in (201, 400, 404), response.text
+    assert set(response.json()) <= BOOKING_SHAPE | {"error", "fields"}
