@@ -25,9 +25,10 @@ END_OF_DAY = "24:00:00"
 
 def wall_time(moment: datetime, day: date) -> str:
     """The venue clock's time of `moment` as HH:MM:SS; the midnight that ends `day` is 24:00:00."""
-    if moment.date() > day and moment.time() == time(0):
+    wall = moment.time()
+    if wall == time(0) and moment.date() > day:
         return END_OF_DAY
-    return moment.strftime("%H:%M:%S")
+    return wall.isoformat(timespec="seconds")  # several times faster than strftime, for hundreds of ranges
 
 
 class AvailableRangeOut(BaseModel):
