@@ -1,13 +1,15 @@
-"""What the client API's booking routes share: the user headers, and bookings rendered in the seed's shape."""
+"""What the booking routes of the client API share: user headers, the cancel body, the booking shape."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Header
+from fastapi import Depends, Header, Request
 
-from api.client_api.booking_schemas import BookingFacts, BookingOut
+from api.client_api.booking_schemas import BookingFacts, ClientBookingOut, ClientCancelIn
+from api.client_api.deps import client_context
+from api.shared.deps import json_body
 from domain.application import Ledger
 from domain.context import RequestContext
 from domain.organization import Resource, ResourceNotFoundError, Venue, VenueNotFoundError
@@ -50,6 +52,18 @@ def users_booking(
     return booking
 
 
+_parse_cancel = json_body(ClientCancelIn, client_context)
+
+
+async def cancel_body(
+    request: Request, ctx: Annotated[RequestContext, Depends(client_context)]
+) -> ClientCancelIn:
+    """The cancellation's reason and notes; an empty body gives neither."""
+    if not (await request.body()).strip():
+        return ClientCancelIn()
+    return await _parse_cancel(request, ctx)
+
+
 class BookingRenderer:
     """Shows bookings in the seed's shape, reading each resource and venue once per response."""
 
@@ -59,11 +73,11 @@ class BookingRenderer:
         self._resources: dict[UUID, tuple[int, Resource]] = {}
         self._venues: dict[UUID, Venue] = {}
 
-    def __call__(self, facts: BookingFacts) -> BookingOut:
+    def __call__(self, facts: BookingFacts) -> ClientBookingOut:
         number, resource = self._resource(facts.resource_id)
-        return BookingOut.of(facts, number, resource, self._venue(resource.venue_id))
+        return ClientBookingOut.of(facts, number, resource, self._venue(resource.venue_id))
 
-    def booking(self, booking: ResourceBooking) -> BookingOut:
+    def booking(self, booking: ResourceBooking) -> ClientBookingOut:
         return self(BookingFacts.of_booking(booking))
 
     def _resource(self, resource_id: UUID) -> tuple[int, Resource]:

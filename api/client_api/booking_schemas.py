@@ -98,7 +98,7 @@ class AvailabilityOut(BaseModel):
         )
 
 
-class BookingIn(BaseModel):
+class ClientBookingIn(BaseModel):
     resource_external_id: ExternalId
     start_datetime: BodyInstant = Field(
         description="With its offset, e.g. 2025-01-15T10:00:00+01:00; one without an offset is refused."
@@ -109,7 +109,7 @@ class BookingIn(BaseModel):
     notes: Annotated[str, Field(max_length=MAX_NOTES_LENGTH, pattern=FREE_TEXT_PATTERN)] = ""
 
 
-class CancelIn(BaseModel):
+class ClientCancelIn(BaseModel):
     reason: Annotated[str, Field(max_length=MAX_REASON_LENGTH, pattern=FREE_TEXT_PATTERN)] = ""
     notes: Annotated[str, Field(max_length=MAX_NOTES_LENGTH, pattern=FREE_TEXT_PATTERN)] = ""
 
@@ -160,7 +160,7 @@ class BookingFacts:
         )
 
 
-class BookingOut(BaseModel):
+class ClientBookingOut(BaseModel):
     """A booking of a resource; its times in the venue's offset, as the seed shows them."""
 
     id: int = Field(description="The booking's number.")
@@ -177,7 +177,9 @@ class BookingOut(BaseModel):
     created_at: Instant
 
     @classmethod
-    def of(cls, facts: BookingFacts, resource_number: int, resource: Resource, venue: Venue) -> BookingOut:
+    def of(
+        cls, facts: BookingFacts, resource_number: int, resource: Resource, venue: Venue
+    ) -> ClientBookingOut:
         tz = ZoneInfo(venue.timezone)
         return cls(
             id=facts.number,

@@ -12,9 +12,16 @@ from api.client_api.booking_reads import (
     UserExternalIdHeader,
     UserIdHeader,
     acting_user,
+    cancel_body,
     users_booking,
 )
-from api.client_api.booking_schemas import BookingFacts, BookingIn, BookingOut, CancelIn, Status
+from api.client_api.booking_schemas import (
+    BookingFacts,
+    ClientBookingIn,
+    ClientBookingOut,
+    ClientCancelIn,
+    Status,
+)
 from api.client_api.deps import IDEMPOTENT, ClientContext, client_context, etag, run_idempotent, written
 from api.client_api.schemas import Limit, Offset
 from api.client_api.surface import SURFACE
@@ -25,7 +32,6 @@ from domain import booking_checks
 from domain.availability import InvalidIntervalError
 from domain.calendar import InvalidDateRangeError
 from domain.client_mappings import ResourceMappingNotFoundError
-from domain.context import RequestContext
 from domain.ids import resource_booking_id
 from domain.organization import ResourceNotFoundError
 from domain.resource_booking_commands import BookingIdTakenError
@@ -44,7 +50,7 @@ from domain.venue_mappings import VenueMappingNotApprovedError, VenueNotMappedEr
 from projections.resource_bookings import ResourceBookingFilter, ResourceBookingsView
 
 router = SURFACE.router(prefix="/api/v1/bookings", tags=["client API: bookings"])
-BookingBody = Annotated[BookingIn, Depends(json_body(BookingIn, client_context))]
+BookingBody = Annotated[ClientBookingIn, Depends(json_body(ClientBookingIn, client_context))]
 Consistency = Annotated[
     bool | None, Depends(consistent_with(lambda runtime: runtime.view(ResourceBookingsView)))
 ]
@@ -65,22 +71,17 @@ RULE_ERRORS = (
     booking_checks.UnbookableGapError,
     booking_checks.SlotNotAvailableError,
 )
-_parse_cancel = json_body(CancelIn, client_context)
-
-
-async def cancel_body(request: Request, ctx: Annotated[RequestContext, Depends(client_context)]) -> CancelIn:
-    """The cancellation's reason and notes; an empty body gives neither."""
-    if not (await request.body()).strip():
-        return CancelIn()
-    return await _parse_cancel(request, ctx)
 
 
 @router.post(
     "/",
-    response_model=BookingOut,
+    response_model=ClientBookingOut,
     status_code=201,
     responses={
-        201: {"model": BookingOut, "description": "The booking, pending (confirmed at once when free)."},
+        201: {
+            "model": ClientBookingOut,
+            "description": "The booking, pending (confirmed at once when free).",
+        },
         **SURFACE.responses(
             *USER_ERRORS,
             ResourceMappingNotFoundError,
@@ -94,7 +95,7 @@ async def cancel_body(request: Request, ctx: Annotated[RequestContext, Depends(c
             *IDEMPOTENT,
         ),
     },
-    openapi_extra=body_openapi(BookingIn),
+    openapi_extra=body_openapi(ClientBookingIn),
 )
 def create_booking(
     request: Request,
@@ -163,7 +164,7 @@ def list_bookings(
     offset: Offset = 0,
     header_external_id: UserExternalIdHeader = None,
     header_user_id: UserIdHeader = None,
-) -> list[BookingOut]:
+) -> list[ClientBookingOut]:
     """Your bookings ordered by start, from the bookings view: wait for your own write with
     `consistentWith=<its X-Ledger-Position>` (or the X-Ledger-Consistent-With header)."""
     ledger = runtime.ledger
@@ -200,7 +201,7 @@ def get_booking(
     response: Response,
     user_external_id: UserExternalIdHeader = None,
     user_id: UserIdHeader = None,
-) -> BookingOut:
+) -> ClientBookingOut:
     """Your booking by its number, UUID or reference code; with a user header, only that user's. Another
     client's bookings are never found."""
     booking = users_booking(runtime.ledger, ctx, booking_id, user_external_id, user_id)
@@ -210,7 +211,7 @@ def get_booking(
 
 @router.post(
     "/{booking_id}/cancel/",
-    response_model=BookingOut,
+    response_model=ClientBookingOut,
     responses=SURFACE.responses(
         ResourceBookingNotFoundError,
         *USER_ERRORS,
@@ -219,12 +220,12 @@ def get_booking(
         InvalidBookingTextError,
         *IDEMPOTENT,
     ),
-    openapi_extra=body_openapi(CancelIn),
+    openapi_extra={"requestBody": {**body_openapi(ClientCancelIn)["requestBody"], "required": False}},
 )
 def cancel_booking(
     request: Request,
     booking_id: BookingRef,
-    body: Annotated[CancelIn, Depends(cancel_body)],
+    body: Annotated[ClientCancelIn, Depends(cancel_body)],
     ctx: ClientContext,
     runtime: RuntimeDep,
     user_external_id: UserExternalIdHeader = None,
