@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, client_api, partner_sync
+from api import admin, audit, bookings, client_api, oauth, partner_sync, query, webhooks
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -25,10 +25,20 @@ from api.shared.problems import ServiceUnavailableError
 from api.shared.query_credentials import redact_access_log
 from api.shared.rate_limit import RequestLimits
 from api.shared.surface import Surface, Surfaces
+from ledger.oauth_keys import resolve_signing_keys
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 
-SURFACES = (partner_sync.SURFACE, audit.SURFACE, bookings.SURFACE, admin.SURFACE, client_api.SURFACE)
+SURFACES = (
+    partner_sync.SURFACE,
+    audit.SURFACE,
+    bookings.SURFACE,
+    admin.SURFACE,
+    client_api.SURFACE,
+    query.SURFACE,
+    oauth.SURFACE,
+    webhooks.SURFACE,
+)
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
 
@@ -53,12 +63,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             else:
                 app.state.runtime = runtime
             app.state.idempotency = IdempotencyStore(app.state.runtime.idempotency_keys())
+            app.state.oauth_keys = resolve_signing_keys(app.state.runtime.settings)
             yield
 
     app = FastAPI(
         title="Booking ledger",
         version="0.1.0",
-        description="An event-sourced booking ledger: partner sync, audit and admin APIs.",
+        description="An event-sourced booking ledger: partner sync, bookings, query, audit and admin APIs.",
         lifespan=lifespan,
         # A slash redirect would build its Location from the Host header; a missing slash is a 404.
         redirect_slashes=False,

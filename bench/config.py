@@ -25,6 +25,8 @@ class Sizes:
     ceiling_seconds: float
     warmup_seconds: float
     time_travel_requests: int
+    query_rows: int
+    query_rounds: int
     availability_requests: int
     concurrency: int = 32
     courts: int = 200
@@ -41,6 +43,10 @@ class Sizes:
     def large_schema(self) -> str:
         return f"bench_seed_{self.large_events}"
 
+    @property
+    def query_schema(self) -> str:
+        return f"bench_query_{self.query_rows}"
+
 
 FULL = Sizes(
     quick=False,
@@ -51,6 +57,8 @@ FULL = Sizes(
     ceiling_seconds=10.0,
     warmup_seconds=2.0,
     time_travel_requests=200,
+    query_rows=1_000_000,
+    query_rounds=200,
     availability_requests=200,
 )
 QUICK = Sizes(
@@ -62,5 +70,7 @@ QUICK = Sizes(
     ceiling_seconds=3.0,
     warmup_seconds=0.5,
     time_travel_requests=30,
+    query_rows=100_000,
+    query_rounds=30,
     availability_requests=30,
 )

@@ -22,6 +22,8 @@ from bench import availability
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
+from bench.queries import expected_figures, query_cases, query_figures, time_cases
+from bench.query_seed import ORGANISATIONS, cached_query_seed
 from bench.report import Figure, Target, check, table, write_json
 from bench.seed import Seed, cached_seed, restore_seed, runtime_settings, seed_schema
 from bench.server import RssSampler, Server, bare_server, ledger_server
@@ -62,6 +64,7 @@ EXPECTED = [
     "growth_p99_ratio",
     "server_peak_rss_upsert_mb",
     "rebuild_peak_rss_mb",
+    *expected_figures(),
     "availability_31d_p99_ms",
 ]
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
@@ -339,6 +342,28 @@ class Bench:
             machine_busy_cores=round(machine_cores, 2),
         )
 
+    def query(self) -> None:
+        """The query surface on `query_rows` bookings in the view: the seed's examples, one at a time."""
+        sizes = self.sizes
+        seed, reused = cached_query_seed(self.db.url, sizes.query_schema, sizes.query_rows, log)
+        if not reused:
+            rate = seed.rows / seed.seed_seconds if seed.seed_seconds else 0.0
+            self.add("query_seed_rows_per_s", rate, "rows/s", rows=seed.rows, how="bulk SQL, indexes after")
+        cases = query_cases(seed.per_organisation)
+        with ledger_server("ledger-query", self.db.url, seed.schema, secrets.token_urlsafe(24)) as server:
+            machine = psutil.cpu_times()
+            timings = time_cases(server.url, seed, cases, sizes.query_rounds)
+            machine_cores = busy_cores(machine)
+        conditions: dict[str, Any] = {
+            "view_rows": seed.rows,
+            "organisations": ORGANISATIONS,
+            "organisation_rows": seed.per_organisation,
+            "sequential": True,
+            "machine_busy_cores": round(machine_cores, 2),
+        }
+        self.figures.extend(query_figures(cases, timings, conditions))
+        self.problems.extend(f"query: {problem}" for problem in timings.problems)
+
 
 @contextmanager
 def _restored(db: Database, seed: Seed) -> Iterator[None]:
@@ -401,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
             bench.phase("rebuild", lambda: bench.rebuild(large))
             bench.phase("time travel in process", lambda: bench.time_travel_in_process(large))
             bench.phase("time travel and growth", lambda: bench.large(large))
+        bench.phase("query", bench.query)
         if not reused:
             bench.add("seed_events_per_s", large.seed_events_per_second, "events/s", events=large.events)
         common = common_conditions(sizes, db)
@@ -410,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
         + ", ".join(f"{key}={common[key]}" for key in ("machine", "database", "fsync", "synchronous_commit")),
         f"server: {SERVER}, uvicorn {common['uvicorn_http']}/{common['uvicorn_loop']}; load: {LOADGEN}, "
         f"{sizes.concurrency} connections; seeds: small {small.events:,} events, "
-        f"large {large.events:,} events ({'cached' if reused else 'seeded now'})",
+        f"large {large.events:,} events ({'cached' if reused else 'seeded now'}); "
+        f"query: {sizes.query_rows:,} rows in the bookings view",
         f"load average before the run: {load_before:.2f} (other work on the machine skews every figure; "
         "machine_busy_cores counts it)",
     ]

@@ -10,10 +10,13 @@ from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
 from domain.mapping_lists import MappingPage
+from domain.module_commands import ModuleCommands
+from domain.oauth_commands import OAuthCommands
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
 from domain.resource_booking_commands import ResourceBookingCommands
 from domain.resource_mapping_commands import ResourceMappingCommands
+from domain.resource_payment_commands import ResourcePaymentCommands
 from domain.resource_rules_commands import ResourceRulesCommands
 from domain.user_mapping_commands import UserMappingCommands
 from domain.venue_commands import VenueCommands
@@ -30,10 +33,13 @@ class Ledger(
     UserMappingCommands,
     ResourceMappingCommands,
     VenueMappingCommands,
+    ModuleCommands,
     VenueCommands,
     ProfileCommands,
     ResourceRulesCommands,
+    ResourcePaymentCommands,
     ResourceBookingCommands,
+    OAuthCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
-from domain.errors import AccessDeniedError, InvalidInputError, NotFoundError
+from domain.errors import AccessDeniedError, ConflictError, InvalidInputError, NotFoundError
 from domain.ids import api_key_id, client_user_link_id, user_clients_id
 from domain.organization import checked_name
 
@@ -49,6 +49,10 @@ class InvalidApiTokenError(AccessDeniedError):
     """Raised when an API key is unknown or revoked."""
 
 
+class ClientRevokedError(ConflictError):
+    """Raised when a revoked client is given a new credential."""
+
+
 def hash_api_key(key: str) -> str:
     """The stored form of a key: keys are 256-bit random, so a plain SHA-256 resists guessing."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -73,6 +77,12 @@ class Client(LedgerAggregate):
     class ApiKeyRevoked(LedgerAggregate.Event):
         key_id: UUID
 
+    class OAuthSecretIssued(LedgerAggregate.Event):
+        secret_hash: str
+
+    class Revoked(LedgerAggregate.Event):
+        pass
+
     @classmethod
     def register(
         cls, name: str, scopes: list[str], organization_ids: list[UUID], meta: dict[str, str]
@@ -95,8 +105,23 @@ class Client(LedgerAggregate):
         self.scopes = list(scopes)
         self.organization_ids = list(organization_ids)
         self.api_keys: dict[UUID, dict[str, str | None]] = {}
+        self.oauth_secret_hash: str | None = None
+        self.oauth_secret_issued_at: str | None = None
+        # Counts the OAuth secrets issued: tokens carry the count they were issued under, so a new secret
+        # ends every token issued before it.
+        self.oauth_generation = 0
+        self.revoked_at: str | None = None
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def check_active(self) -> None:
+        if self.revoked:
+            raise ClientRevokedError(f"Client {self.id} was revoked.")
 
     def issue_api_key(self, key_hash: str, prefix: str, meta: dict[str, str]) -> ApiKey:
+        self.check_active()
         key = ApiKey(key_hash=key_hash, client_id=self.id, prefix=prefix, meta=meta)
         self._record_key_issued(key_id=key.id, prefix=prefix, meta=meta)
         return key
@@ -114,6 +139,30 @@ class Client(LedgerAggregate):
     @event(ApiKeyRevoked)
     def _record_key_revoked(self, key_id: UUID, meta: dict[str, str]) -> None:
         self.api_keys[key_id]["revokedAt"] = meta["recordedAt"]
+
+    def issue_oauth_secret(self, secret_hash: str, meta: dict[str, str]) -> None:
+        """Make the client confidential with this secret, replacing any earlier one."""
+        self.check_active()
+        self._record_oauth_secret(secret_hash=secret_hash, meta=meta)
+
+    def oauth_secret_matches(self, secret_hash: str) -> bool:
+        stored = self.oauth_secret_hash
+        return stored is not None and secrets.compare_digest(stored, secret_hash)
+
+    def revoke(self, meta: dict[str, str]) -> None:
+        """End the client: its OAuth tokens stop working; the command revokes its API keys with it."""
+        if not self.revoked:
+            self._revoke(meta=meta)
+
+    @event(OAuthSecretIssued)
+    def _record_oauth_secret(self, secret_hash: str, meta: dict[str, str]) -> None:
+        self.oauth_secret_hash = secret_hash
+        self.oauth_secret_issued_at = meta["recordedAt"]
+        self.oauth_generation += 1
+
+    @event(Revoked)
+    def _revoke(self, meta: dict[str, str]) -> None:
+        self.revoked_at = meta["recordedAt"]
 
 
 class ApiKey(LedgerAggregate):

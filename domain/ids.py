@@ -92,6 +92,20 @@ def reference_code_id(code: str) -> UUID:
     return uuid5(_REFERENCE_CODE, code)
 
 
+_VENUE_PAYMENT_ACCOUNT = uuid5(_NAMESPACE, "venue-payment-account")
+_PAYMENT_INTENT = uuid5(_NAMESPACE, "payment-intent")
+
+
+def venue_payment_account_id(venue_id: UUID) -> UUID:
+    """The venue's payment account: which connected account of the provider receives its payments."""
+    return uuid5(_VENUE_PAYMENT_ACCOUNT, str(venue_id))
+
+
+def payment_intent_index_id(payment_intent_id: str) -> UUID:
+    """The index entry of a provider's payment intent: which booking it pays for."""
+    return uuid5(_PAYMENT_INTENT, payment_intent_id)
+
+
 def resource_booking_id(client_id: UUID, idempotency_key: str) -> UUID:
     """The resource booking made under an Idempotency-Key: a retried POST finds the booking it made."""
     return uuid5(client_id, f"resource-booking:{idempotency_key}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
@@ -17,6 +16,7 @@ from domain.resource_booking_errors import (
     BookingNotPendingError,
     checked_text,
 )
+from domain.resource_booking_request import BookingRequest as BookingRequest
 
 PENDING, CONFIRMED, CANCELLED, EXPIRED = "pending", "confirmed", "cancelled", "expired"
 STATUSES = (PENDING, CONFIRMED, CANCELLED, EXPIRED)
@@ -24,26 +24,6 @@ BY_OPERATOR, BY_PAYMENT, AT_NO_CHARGE = "operator", "payment", "no_charge"
 MAX_NOTES_LENGTH = 2000
 MAX_REASON_LENGTH = 100
 MAX_PAYMENT_TEXT_LENGTH = 255
-
-
-@dataclass(frozen=True)
-class BookingRequest:
-    """What a new resource booking records, once its rules were checked and its price computed."""
-
-    booking_id: UUID
-    number: int
-    reference_code: str
-    client_id: UUID
-    user_id: UUID
-    resource_id: UUID
-    venue_id: UUID
-    organization_id: UUID
-    start: datetime
-    end: datetime
-    participant_count: int
-    notes: str
-    total_price: Decimal
-    currency: str
 
 
 class ResourceBooking(LedgerAggregate):
@@ -77,6 +57,9 @@ class ResourceBooking(LedgerAggregate):
     class Expired(LedgerAggregate.Event):
         pass
 
+    class PaymentDue(LedgerAggregate.Event):
+        due_by: datetime
+
     class PaymentSucceeded(LedgerAggregate.Event):
         payment_id: str
         amount: str | None
@@ -86,8 +69,11 @@ class ResourceBooking(LedgerAggregate):
         reason: str
 
     @classmethod
-    def request(cls, request: BookingRequest, meta: dict[str, str]) -> ResourceBooking:
-        """A pending booking; one that costs nothing is confirmed at once."""
+    def request(
+        cls, request: BookingRequest, meta: dict[str, str], payment_due_by: datetime | None = None
+    ) -> ResourceBooking:
+        """A pending booking; one that costs nothing is confirmed at once. With `payment_due_by` (its venue
+        takes payment online), an unpaid booking may be expired from then on."""
         booking = cls(
             booking_id=request.booking_id,
             number=request.number,
@@ -107,6 +93,8 @@ class ResourceBooking(LedgerAggregate):
         )
         if request.total_price == 0:
             booking._confirm(via=AT_NO_CHARGE, meta=meta)
+        elif payment_due_by is not None:
+            booking._payment_due(due_by=payment_due_by, meta=meta)
         return booking
 
     @staticmethod
@@ -151,6 +139,7 @@ class ResourceBooking(LedgerAggregate):
         self.confirmed_via: str | None = None
         self.cancellation: tuple[str, str] | None = None
         self.payments: dict[str, str] = {}
+        self.payment_due_by: datetime | None = None
 
     @property
     def is_active(self) -> bool:
@@ -230,6 +219,10 @@ class ResourceBooking(LedgerAggregate):
     @event(Expired)
     def _expire(self, meta: dict[str, str]) -> None:
         self.status = EXPIRED
+
+    @event(PaymentDue)
+    def _payment_due(self, due_by: datetime, meta: dict[str, str]) -> None:
+        self.payment_due_by = due_by
 
     @event(PaymentSucceeded)
     def _payment_succeeded(self, payment_id: str, amount: str | None, meta: dict[str, str]) -> None:

@@ -17,14 +17,11 @@ from domain.errors import ConcurrencyExhaustedError, ConflictError
 from domain.ids import reference_code_id
 from domain.numbers import NumberIndex
 from domain.organization import ResourceNotFoundError
+from domain.payment_setup import PaymentSetup
 from domain.reference_codes import ReferenceCodeIndex, is_reference_code, random_suffix, reference_code
-from domain.resource_booking import (
-    BY_OPERATOR,
-    MAX_NOTES_LENGTH,
-    BookingRequest,
-    ResourceBooking,
-)
+from domain.resource_booking import BY_OPERATOR, MAX_NOTES_LENGTH, ResourceBooking
 from domain.resource_booking_errors import ResourceBookingNotFoundError, checked_text
+from domain.resource_booking_request import BookingRequest
 from domain.resource_day import CourtBookingOverlapError
 from domain.resource_terms import ResourceTerms
 from domain.user import User, UserNotFoundError
@@ -37,7 +34,7 @@ class BookingIdTakenError(ConflictError):
     """Raised when a booking id chosen by the caller already names another client's booking."""
 
 
-class ResourceBookingCommands(ResourceTerms):
+class ResourceBookingCommands(ResourceTerms, PaymentSetup):
     """Resource bookings; every change of a booking's hold saves the booking and its calendar days at once."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -58,7 +55,8 @@ class ResourceBookingCommands(ResourceTerms):
         booking_id: UUID | None = None,
     ) -> Saved[ResourceBooking]:
         """Book [start, end) of the resource (number or UUID) for the client's user, pending until paid or
-        confirmed (a booking that costs nothing is confirmed at once).
+        confirmed (a booking that costs nothing is confirmed at once). Where the venue takes payment online,
+        the booking must be paid within the payment hold, or it may be expired.
 
         The resource's rules are checked in their fixed order against every reservation of the resource, the
         price is the sum over the opening ranges covered, and the hold is saved with the booking: a racing
@@ -108,7 +106,8 @@ class ResourceBookingCommands(ResourceTerms):
                 total_price=price_of_interval(start, end, terms.opening_hours, tz),
                 currency=terms.rules.currency,
             )
-            booking = ResourceBooking.request(request, meta)
+            due_by = self.payment_due_by(terms.venue.id, ctx.now, request.total_price)
+            booking = ResourceBooking.request(request, meta, payment_due_by=due_by)
             index = NumberIndex.claim("booking", number, new_id, meta)
             try:
                 days = self.calendar.reserve(new_id, Hold(terms.resource.id, start_utc, end_utc), meta)

@@ -25,6 +25,10 @@ class BookingNotPendingError(ResourceBookingStatusError):
     """Raised when a resource booking that is no longer pending is confirmed or expired."""
 
 
+class BookingNotPayableError(ResourceBookingStatusError):
+    """Raised when a payment is asked for a booking that is not pending: confirmed, cancelled or expired."""
+
+
 class InvalidBookingTextError(InvalidInputError):
     """Raised when a booking's notes, a reason or a payment id is too long, empty where needed, or has NUL."""
 

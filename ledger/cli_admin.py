@@ -13,8 +13,11 @@ from ledger.admin import operations
 from ledger.admin.requests import ClientIn, CoachEventIn, CourtIn, OrganizationIn, UserIn, UserLinkIn, VenueIn
 from ledger.admin.requests import request_body as body
 from ledger.cli_admin_details import DETAIL_OPERATIONS, Operation, add_detail_parsers
+from ledger.cli_admin_oauth import OAUTH_OPERATIONS, add_oauth_parsers
 from ledger.cli_admin_venue_mappings import VENUE_MAPPING_OPERATIONS, add_venue_mapping_parsers
 from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
+from ledger.cli_booking_templates import TEMPLATE_OPERATIONS, add_template_parsers
+from ledger.cli_payments import PAYMENT_OPERATIONS, add_payment_parsers
 from ledger.settings import Settings
 
 
@@ -78,6 +81,9 @@ OPERATIONS: dict[str, Operation] = {
     "cancel-coach-event": lambda args, ledger, ctx: operations.cancel_coach_event(ledger, ctx, args.event_id),
     **DETAIL_OPERATIONS,
     **RESOURCE_OPERATIONS,
+    **TEMPLATE_OPERATIONS,
+    **OAUTH_OPERATIONS,
+    **PAYMENT_OPERATIONS,
 }
 
 
@@ -146,7 +152,10 @@ def add_admin_parser(commands: Any) -> None:
     ops = admin.add_subparsers(dest="operation", required=True)
     _registry_parsers(ops)
     add_detail_parsers(ops)
+    add_oauth_parsers(ops)
     _coach_event_parsers(ops)
     add_resource_parsers(ops)
     add_venue_mapping_parsers(ops)
+    add_template_parsers(ops)
+    add_payment_parsers(ops)
     admin.set_defaults(handler=run_admin)

@@ -8,7 +8,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,10 +19,13 @@ from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
 from ledger.numbers import PostgresNumbers
+from ledger.payments.expiry import PaymentExpiry
+from ledger.payments.provider import PaymentProvider, configured_provider
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
+from projections.payment_holds import PaymentHoldsView
 from projections.registry import VIEWS
 from projections.runner import ProjectionSupervisor
 from projections.tables import TrackedView
@@ -54,6 +57,9 @@ class Runtime:
     database: DatabaseMonitor | None = None
     views: dict[str, TrackedView] = field(default_factory=dict)
     """Every view of projections.registry.VIEWS, by name, on the ledger's connection pool."""
+    payments: PaymentProvider | None = None
+    """The payment provider (None: no venue takes payment online); the ledger holds it as its port too."""
+    payment_expiry: PaymentExpiry | None = None
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -120,6 +126,8 @@ def open_runtime(
         env = eventsourcing_env(database_url, settings)
         ledger = Ledger(env=env, numbers=PostgresNumbers)
         ledger.command_attempts = settings.command_retries
+        ledger.payments = payments = configured_provider(settings)
+        ledger.payment_hold = timedelta(minutes=settings.payment_hold_minutes)
         stack.callback(ledger.close)
         recorder = ledger.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
@@ -131,6 +139,7 @@ def open_runtime(
             views[view_class.name] = view
         token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
+        runtime.payments = payments
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])
         runtime.database.start()
         stack.callback(runtime.database.stop)
@@ -138,4 +147,11 @@ def open_runtime(
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()
             stack.callback(runtime.supervisor.stop)
+            # Unpaid bookings expire where the views are kept; only a provider makes bookings that can.
+            if payments is not None:
+                runtime.payment_expiry = PaymentExpiry(
+                    ledger, runtime.view(PaymentHoldsView), clock, settings.payment_expiry_interval_seconds
+                )
+                runtime.payment_expiry.start()
+                stack.callback(runtime.payment_expiry.stop)
         yield runtime

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ledger.oauth_keys import parse_signing_keys
 
 
 class Settings(BaseSettings):
     """Configuration read from `LEDGER_*` environment variables."""
 
-    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore")
+    # Inputs stay out of validation errors: some of them are secrets.
+    model_config = SettingsConfigDict(env_prefix="LEDGER_", extra="ignore", hide_input_in_errors=True)
 
     database_url: str | None = Field(
         default=None, description="PostgreSQL URL; unset starts the embedded PostgreSQL in data_dir."
@@ -76,3 +79,49 @@ class Settings(BaseSettings):
         description="How long a request waits for one of its credential's places before it answers 429.",
     )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")
+    oauth_signing_keys: SecretStr | None = Field(
+        default=None,
+        description="OAuth token keys, `kid:secret` separated by commas: the first signs, all verify. "
+        "Unset: one is generated into data_dir.",
+    )
+
+    @field_validator("oauth_signing_keys")
+    @classmethod
+    def _signing_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_signing_keys(value.get_secret_value())
+        return value
+
+    stripe_secret_key: SecretStr | None = Field(
+        default=None, description="Stripe secret key; unset, no venue takes payment online."
+    )
+    stripe_publishable_key: str | None = Field(
+        default=None, max_length=255, description="Stripe publishable key, handed to clients with an intent."
+    )
+    stripe_webhook_secret: SecretStr | None = Field(
+        default=None, description="Signing secret of the Stripe webhook endpoint (`whsec_...`)."
+    )
+    stripe_api_base: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s]+$",
+        description="Base URL of Stripe's API; unset: Stripe's own.",
+    )
+    payment_hold_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="How long an unpaid booking holds its slot where paid online.",
+    )
+    payment_expiry_interval_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="How often unpaid bookings past their hold are looked for."
+    )
+
+    @model_validator(mode="after")
+    def _stripe_keys_together(self) -> Settings:
+        keys = (self.stripe_secret_key, self.stripe_publishable_key, self.stripe_webhook_secret)
+        if any(key is not None for key in keys) and any(key is None for key in keys):
+            raise ValueError(
+                "LEDGER_STRIPE_SECRET_KEY, LEDGER_STRIPE_PUBLISHABLE_KEY and "
+                "LEDGER_STRIPE_WEBHOOK_SECRET are set together or not at all."
+            )
+        return self

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from projections.analytics_bookings import AnalyticsBookingsView
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
+from projections.payment_holds import PaymentHoldsView
 from projections.resource_bookings import ResourceBookingsView
 from projections.tables import TrackedView
 
-VIEWS: tuple[type[TrackedView], ...] = (CourtBookingsView, BookingsView, ResourceBookingsView)
+VIEWS: tuple[type[TrackedView], ...] = (
+    CourtBookingsView,
+    BookingsView,
+    AnalyticsBookingsView,
+    PaymentHoldsView,
+    ResourceBookingsView,
+)
 
 
 def command_names() -> list[str]:

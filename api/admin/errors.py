@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from api.shared.errors import COMMON_TYPES, ErrorTable
-from domain import booking_rules, client, organization, profiles, resource_booking_errors, user, venue_details
+from domain import (
+    booking_rules,
+    booking_template,
+    client,
+    organization,
+    payments,
+    profiles,
+    resource_booking_errors,
+    template_terms,
+    user,
+    venue_details,
+)
 from domain.venue_mappings import VenueMappingNotFoundError
 
 ADMIN_TYPES: ErrorTable = {
@@ -14,6 +25,7 @@ ADMIN_TYPES: ErrorTable = {
     organization.VenueNotFoundError: (404, "venue_not_found"),
     client.ClientNotFoundError: (404, "client_not_found"),
     client.ApiKeyNotFoundError: (404, "api_key_not_found"),
+    client.ClientRevokedError: (409, "client_revoked"),
     user.UserNotFoundError: (404, "user_not_found"),
     venue_details.UnknownVenueFieldError: (400, "unknown_field"),
     venue_details.InvalidVenueDetailError: (400, "invalid_venue_detail"),
@@ -24,4 +36,7 @@ ADMIN_TYPES: ErrorTable = {
     booking_rules.InvalidBookingRulesError: (400, "invalid_booking_rules"),
     resource_booking_errors.ResourceBookingNotFoundError: (404, "resource_booking_not_found"),
     resource_booking_errors.BookingNotPendingError: (409, "booking_not_pending"),
+    template_terms.InvalidBookingTemplateError: (400, "invalid_booking_template"),
+    booking_template.BookingTemplateNotFoundError: (404, "booking_template_not_found"),
+    payments.InvalidPaymentAccountError: (400, "invalid_payment_account"),
 }

@@ -11,7 +11,7 @@ from api.admin.deps import AdminContext, admin_context
 from api.admin.surface import SURFACE
 from api.shared.deps import CarriesSecret, RuntimeDep, body_openapi, json_body
 from api.shared.problems import PayloadTooLargeError
-from domain.client import ApiKeyNotFoundError, ClientNotFoundError
+from domain.client import ApiKeyNotFoundError, ClientNotFoundError, ClientRevokedError
 from domain.coach_event import CoachEventNotFoundError, EventCanceledError
 from domain.organization import OrganizationNotFoundError, VenueNotFoundError
 from domain.user import UserNotFoundError
@@ -96,7 +96,7 @@ def get_client(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> Client
 @router.post(
     "/clients/{clientId}/api-keys",
     status_code=201,
-    responses=SURFACE.responses(ClientNotFoundError, PayloadTooLargeError),
+    responses=SURFACE.responses(ClientNotFoundError, ClientRevokedError, PayloadTooLargeError),
     dependencies=[CarriesSecret],
 )
 def issue_api_key(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> IssuedApiKeyOut:

@@ -193,7 +193,7 @@ class VenueRegisteredOut(BaseModel):
         )
 
 
-class VenueMappingOut(BaseModel):
+class ClientVenueMappingOut(BaseModel):
     id: UUID
     external_id: str
     venue_id: int
@@ -206,7 +206,7 @@ class VenueMappingOut(BaseModel):
     created_at: Instant
 
     @classmethod
-    def of(cls, mapped: MappedVenue) -> VenueMappingOut:
+    def of(cls, mapped: MappedVenue) -> ClientVenueMappingOut:
         mapping, venue = mapped.mapping, mapped.venue
         return cls(
             id=mapping.id,

@@ -10,11 +10,11 @@ from fastapi import Depends, Query, Request, Response
 from api.client_api.deps import IDEMPOTENT, ClientContext, client_context, etag, run_idempotent, written
 from api.client_api.schemas import (
     ApprovalStatus,
+    ClientVenueMappingOut,
     ExternalIdQuery,
     IsActive,
     Limit,
     Offset,
-    VenueMappingOut,
     VenueRegisteredOut,
     VenueRegisterIn,
 )
@@ -66,11 +66,11 @@ def register_venue(request: Request, body: VenueBody, ctx: ClientContext, runtim
 @router.get("/lookup/", responses=SURFACE.responses(VenueMappingNotFoundError))
 def lookup_venue(
     external_id: ExternalIdQuery, ctx: ClientContext, runtime: RuntimeDep, response: Response
-) -> VenueMappingOut:
+) -> ClientVenueMappingOut:
     """Your venue by your id, with its approval status; another client's ids are never found."""
     mapped = runtime.ledger.lookup_client_venue(ctx, external_id)
     response.headers["ETag"] = etag(mapped.mapping.version, mapped.venue.version)
-    return VenueMappingOut.of(mapped)
+    return ClientVenueMappingOut.of(mapped)
 
 
 @router.get("/mappings/", responses=SURFACE.responses())
@@ -81,10 +81,10 @@ def list_venues(
     is_active: IsActive = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> list[VenueMappingOut]:
+) -> list[ClientVenueMappingOut]:
     """Your venues in the order you registered them."""
     mapped = runtime.ledger.list_client_venues(ctx, approval_status, is_active, limit, offset)
-    return [VenueMappingOut.of(item) for item in mapped]
+    return [ClientVenueMappingOut.of(item) for item in mapped]
 
 
 @router.get("/resources/", responses=SURFACE.responses(VenueMappingNotFoundError))

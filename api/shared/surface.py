@@ -80,6 +80,10 @@ class Surface:
     def owns(self, path: str) -> bool:
         return path.startswith(self.paths)
 
+    def claim(self, path: str) -> int:
+        """How much of `path` the surface's longest matching prefix covers; 0 when it does not own it."""
+        return max((len(prefix) for prefix in self.paths if path.startswith(prefix)), default=0)
+
     def problem_for(self, error: LedgerError) -> Problem:
         status, error_type = entry_for(self.errors, type(error))
         headers = {"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else {}
@@ -123,7 +127,8 @@ def describe(status: int, types: list[str]) -> str:
 
 class Surfaces:
     """The app's surfaces. An error belongs to the surface of the route that matched; a refusal made before
-    routing, to the surface whose paths the request's path starts with; anything else, to the default."""
+    routing, to the surface with the longest of the path prefixes it starts with; anything else, to the
+    default."""
 
     def __init__(self, default: Surface) -> None:
         self.default = default
@@ -139,7 +144,9 @@ class Surfaces:
         if isinstance(surface, Surface):
             return surface
         path = scope.get("path", "")
-        return next((mounted for mounted in self.mounted if mounted.owns(path)), self.default)
+        claims = [(mounted.claim(path), mounted) for mounted in self.mounted]
+        longest, owner = max(claims, key=lambda claim: claim[0], default=(0, self.default))
+        return owner if longest else self.default
 
     def error_response(self, scope: Scope, error: LedgerError) -> JSONResponse:
         """The response for an error, in the format of the surface it belongs to."""

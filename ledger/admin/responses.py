@@ -94,12 +94,20 @@ class ApiKeyOut(BaseModel):
     revokedAt: datetime | None = None
 
 
+def instant_or_none(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value is not None else None
+
+
 class ClientOut(BaseModel):
     id: UUID
     name: str
     scopes: list[str]
     organizationIds: list[UUID]
     apiKeys: list[ApiKeyOut]
+    oauthSecretIssuedAt: datetime | None = Field(
+        default=None, description="When its current OAuth secret was issued; null for a public OAuth client."
+    )
+    revokedAt: datetime | None = None
 
     @classmethod
     def of(cls, client: Client) -> ClientOut:
@@ -112,6 +120,8 @@ class ClientOut(BaseModel):
                 ApiKeyOut.model_validate({"id": key_id, **details})
                 for key_id, details in client.api_keys.items()
             ],
+            oauthSecretIssuedAt=instant_or_none(client.oauth_secret_issued_at),
+            revokedAt=instant_or_none(client.revoked_at),
         )
 
 

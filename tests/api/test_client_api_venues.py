@@ -215,7 +215,7 @@ def test_a_venue_of_an_organization_not_granted_cannot_be_mapped(
 
 def test_a_resource_with_booking_rules_shows_them_with_a_two_decimal_price() -> None:
     resource = object.__new__(Resource)
-    resource.__dict__.update(name="Court 1", number=7, booking_rules=RULES)
+    resource.__dict__.update(name="Court 1", number=7, booking_rules=RULES.as_dict())
 
     shown = VenueResourceOut.of(resource, "pitch-123").model_dump()
 

@@ -19,8 +19,16 @@ from ledger.settings import Settings
 ERROR_BODY_REF = "#/components/schemas/ErrorBody"
 ERRORS_BODY_REF = "#/components/schemas/ErrorsBody"
 CLIENT_API_BODY_REF = "#/components/schemas/ClientApiErrorBody"
+OAUTH_ERROR_REF = "#/components/schemas/OAuthErrorBody"
 BOOKINGS_SURFACE_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
 CLIENT_API_PREFIX = "/matchengine/"
+QUERY_ERROR_REF = "#/components/schemas/QueryError"
+QUERY_SURFACE_PATHS = (
+    "/api/v1/bookings",
+    "/api/v1/schemas/{organisationId}",
+    "/api/v1/analytics/utilisation",
+    "/api/v1/analytics/bookings",
+)
 SERVICE = "/api/v1/external-services/{externalServiceId}/court-bookings"
 BY_EXTERNAL_ID = SERVICE + "/by-external-id/{externalCourtBookingId}"
 HISTORY = "/api/v1/audit/court-bookings/{externalServiceId}/{externalCourtBookingId}/history"
@@ -136,6 +144,9 @@ def test_every_operation_declares_its_error_responses_with_the_error_schema(open
             schema = response["content"]["application/json"]["schema"]
             expected = ERRORS_BODY_REF if path.startswith(BOOKINGS_SURFACE_PREFIXES) else ERROR_BODY_REF
             expected = CLIENT_API_BODY_REF if path.startswith(CLIENT_API_PREFIX) else expected
+            if path in QUERY_SURFACE_PATHS:
+                expected = QUERY_ERROR_REF
+            expected = OAUTH_ERROR_REF if path.startswith("/oauth/") else expected
             assert schema == {"$ref": expected}, f"{method} {path} {status}: {schema}"
             assert response["description"], f"{method} {path} {status} has no description"
 

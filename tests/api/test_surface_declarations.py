@@ -13,7 +13,16 @@ from api.app import create_app
 from api.shared.surface import Surface, SurfaceRoute, Surfaces
 from ledger.settings import Settings
 
-SURFACE_NAMES = {"partner-sync", "bookings", "admin", "audit", "client-api"}
+SURFACE_NAMES = {
+    "partner-sync",
+    "bookings",
+    "admin",
+    "audit",
+    "client-api",
+    "query",
+    "oauth",
+    "payment-webhooks",
+}
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from ledger.runtime import Runtime
 from tests.support import ServerThread, expect
 
 CALLER = "x-probe-caller"
-ROOT_SURFACES = ("partner-sync", "bookings", "admin", "audit")
+ROOT_SURFACES = ("partner-sync", "bookings", "admin", "audit", "query", "oauth", "payment-webhooks")
 # Surfaces mounted below a base path; their paths in the main document are theirs, not a root surface's.
 BASE_PATHS = ("/matchengine/",)
 

@@ -1,0 +1,1 @@
+"""Online payment: the provider interface, its Stripe implementation, and the expiry of unpaid bookings."""
