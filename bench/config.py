@@ -27,6 +27,7 @@ class Sizes:
     time_travel_requests: int
     query_rows: int
     query_rounds: int
+    availability_requests: int
     concurrency: int = 32
     courts: int = 200
 
@@ -58,6 +59,7 @@ FULL = Sizes(
     time_travel_requests=200,
     query_rows=1_000_000,
     query_rounds=200,
+    availability_requests=200,
 )
 QUICK = Sizes(
     quick=True,
@@ -70,4 +72,5 @@ QUICK = Sizes(
     time_travel_requests=30,
     query_rows=100_000,
     query_rounds=30,
+    availability_requests=30,
 )

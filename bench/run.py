@@ -18,6 +18,7 @@ from typing import Any
 
 import psutil
 
+from bench import availability
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -64,6 +65,7 @@ EXPECTED = [
     "server_peak_rss_upsert_mb",
     "rebuild_peak_rss_mb",
     *expected_figures(),
+    "availability_31d_p99_ms",
 ]
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
 CEILING_HOW = {
@@ -416,6 +418,10 @@ def main(argv: list[str] | None = None) -> int:
         bench.phase("database ceiling", bench.db_ceiling)
         bench.phase("framework ceiling", lambda: bench.framework_ceiling(small))
         bench.phase("upsert and mixed load", lambda: bench.upsert_and_mixed(small))
+        bench.phase(
+            "availability",
+            lambda: availability.measure(db.url, sizes.availability_requests, bench.add, bench.problems),
+        )
         with _restored(db, large):
             bench.phase("rebuild", lambda: bench.rebuild(large))
             bench.phase("time travel in process", lambda: bench.time_travel_in_process(large))

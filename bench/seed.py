@@ -162,18 +162,27 @@ def _seed_bulk(
 
 
 def _catch_up_views(runtime: Runtime) -> float:
-    """Bring the views to the log head: court bookings by the ledger's rebuild, bookings by its position.
-
-    The seed has no booking, order or coach-event events, so the bookings view has no row to derive; its
-    runner would only record each position one transaction at a time, which this does at once.
-    """
+    """Bring the views to the log head: court bookings by the ledger's rebuild, the others by position."""
     started = time.monotonic()
     rebuild_view(runtime.ledger, runtime.court_bookings, swap=True)
-    head = runtime.ledger.recorder.max_notification_id() or 0
-    with runtime.bookings.datastore.transaction(commit=True) as curs:
-        if runtime.bookings.lock_position(curs) < head:
-            runtime.bookings.set_position(curs, head)
+    _rowless_views_to_head(runtime)
     return time.monotonic() - started
+
+
+def _rowless_views_to_head(runtime: Runtime) -> None:
+    """The views other than court bookings at the log head.
+
+    The seed has no booking, order, coach-event or resource-booking events, so those views have no row to
+    derive; their runners would only record each position one transaction at a time, which this does at once.
+    A view added after a seed was cached gets its tables here too (opening the runtime creates them).
+    """
+    head = runtime.ledger.recorder.max_notification_id() or 0
+    for view in runtime.views.values():
+        if view is runtime.court_bookings:
+            continue
+        with view.datastore.transaction(commit=True) as curs:
+            if view.lock_position(curs) < head:
+                view.set_position(curs, head)
 
 
 def _write_meta(url: str, seed: Seed) -> None:
@@ -256,12 +265,12 @@ def restore_seed(url: str, seed: Seed) -> int:
         ).rowcount
         conn.execute(sql.SQL("DELETE FROM {} WHERE position > %s").format(table(VIEW_TABLE)), (seed.head,))
         for view in VIEWS:
-            conn.execute(
-                sql.SQL("UPDATE {} SET notification_id = %s WHERE notification_id > %s").format(
-                    table(f"{view.name}_tracking")
-                ),
-                (seed.head, seed.head),
-            )
+            tracking = f"{view.name}_tracking"
+            found = conn.execute("SELECT to_regclass(%s)", (f"{schema}.{tracking}",)).fetchone()
+            if found is None or found[0] is None:
+                continue  # a view added after the seed was cached: set up when the seed is reused
+            statement = sql.SQL("UPDATE {} SET notification_id = %s WHERE notification_id > %s")
+            conn.execute(statement.format(table(tracking)), (seed.head, seed.head))
         conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table(VIEW_TABLE + REBUILD_SUFFIX)))
     return removed
 
@@ -278,6 +287,10 @@ def cached_seed(
         and len(seed.court_ids) == courts
     ):
         removed = restore_seed(url, seed)
+        with open_runtime(
+            runtime_settings(url, schema), run_projections=False, announce=lambda _: None
+        ) as runtime:
+            _rowless_views_to_head(runtime)
         log(
             f"Reusing the seeded schema {schema} ({seed.events:,} events; removed {removed:,} left by a run)."
         )

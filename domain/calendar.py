@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID
@@ -12,6 +12,8 @@ from domain.resource_day import ResourceDay, days_touched
 
 # Finds the saved calendar day of a resource, or None when nothing was ever held on it.
 DayFinder = Callable[[UUID, date], ResourceDay | None]
+# Finds the saved calendar days of a resource among the given dates at once, by date.
+DaysFinder = Callable[[UUID, Sequence[date]], dict[date, ResourceDay]]
 MAX_DAYS_READ = 31
 
 
@@ -46,8 +48,9 @@ class Calendar:
     the booking, under optimistic concurrency, makes the refusal hold against concurrent writers too.
     """
 
-    def __init__(self, find_day: DayFinder) -> None:
+    def __init__(self, find_day: DayFinder, find_days: DaysFinder | None = None) -> None:
         self._find_day = find_day
+        self._find_days = find_days
 
     def reserve(self, booking_id: UUID, hold: Hold, meta: dict[str, str]) -> list[ResourceDay]:
         """Take the hold for the booking on every day it touches."""
@@ -82,10 +85,29 @@ class Calendar:
             raise InvalidDateRangeError(
                 f"A calendar read covers 1 to {MAX_DAYS_READ} days, from its first day to its last."
             )
-        found: dict[UUID, Reservation] = {}
-        for offset in range(span):
-            calendar = self._find_day(resource_id, first_day + timedelta(days=offset))
-            held = calendar.reservations.items() if calendar is not None else ()
-            for booking_id, (start, end) in held:
-                found[booking_id] = Reservation(booking_id, Hold(resource_id, start, end))
-        return sorted(found.values(), key=lambda r: (r.hold.start, r.hold.end, str(r.booking_id)))
+        return self.reservations_on(resource_id, [first_day + timedelta(days=n) for n in range(span)])
+
+    def reservations_on(self, resource_id: UUID, days: Sequence[date]) -> list[Reservation]:
+        """The holds on the resource that touch any of these UTC days, by start; the days are read at once
+        when the calendar was given a way to, so a range of days costs one read, not one per day."""
+        found = [
+            Reservation(booking_id, Hold(resource_id, start, end))
+            for booking_id, (start, end) in self._holds_on(resource_id, days).items()
+        ]
+        # UUIDs order as their text does, without making the text.
+        return sorted(found, key=lambda r: (r.hold.start, r.hold.end, r.booking_id))
+
+    def intervals_on(self, resource_id: UUID, days: Sequence[date]) -> list[tuple[datetime, datetime]]:
+        """The [start, end) of each hold on the resource that touches any of these UTC days, in no order:
+        what availability needs, without an object per hold."""
+        return list(self._holds_on(resource_id, days).values())
+
+    def _holds_on(self, resource_id: UUID, days: Sequence[date]) -> dict[UUID, tuple[datetime, datetime]]:
+        if self._find_days is not None:
+            calendars = list(self._find_days(resource_id, days).values())
+        else:
+            calendars = [each for day in days if (each := self._find_day(resource_id, day)) is not None]
+        holds: dict[UUID, tuple[datetime, datetime]] = {}
+        for calendar in calendars:
+            holds.update(calendar.reservations)
+        return holds

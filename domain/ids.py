@@ -104,3 +104,8 @@ def venue_payment_account_id(venue_id: UUID) -> UUID:
 def payment_intent_index_id(payment_intent_id: str) -> UUID:
     """The index entry of a provider's payment intent: which booking it pays for."""
     return uuid5(_PAYMENT_INTENT, payment_intent_id)
+
+
+def resource_booking_id(client_id: UUID, idempotency_key: str) -> UUID:
+    """The resource booking made under an Idempotency-Key: a retried POST finds the booking it made."""
+    return uuid5(client_id, f"resource-booking:{idempotency_key}")

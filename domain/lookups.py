@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -35,7 +35,9 @@ class Lookups(LedgerBase):
         super().__init__(*args, **kwargs)
         self._courts: BoundedCache[Resource] = BoundedCache()
         self._grants: BoundedCache[frozenset[UUID]] = BoundedCache()
-        self.calendar = Calendar(self._find_day)
+        self.calendar = Calendar(self._find_day, self._find_days)
+        # Calendar days as range reads last saw them; each read brings them up to date with their new events.
+        self._days_read: BoundedCache[ResourceDay] = BoundedCache(4096)
         # A number names the same entity forever, so the ids found by number are cached.
         self._ids_by_number: BoundedCache[UUID] = BoundedCache()
 
@@ -145,6 +147,11 @@ class Lookups(LedgerBase):
 
     def _find_day(self, resource_id: UUID, day: date) -> ResourceDay | None:
         return self.find(resource_day_id(resource_id, day), ResourceDay)
+
+    def _find_days(self, resource_id: UUID, days: Sequence[date]) -> dict[date, ResourceDay]:
+        day_of = {resource_day_id(resource_id, day): day for day in days}
+        found = self.find_all(list(day_of), ResourceDay, self._days_read)
+        return {day_of[day.id]: day for day in found.values()}
 
     def _may_see(self, ctx: RequestContext, client_id: UUID) -> bool:
         return ctx.principal.client_id == client_id or ctx.principal.has_scope("admin")

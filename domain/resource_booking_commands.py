@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 
 from domain.app_base import Saved
 from domain.availability import checked_interval, price_of_interval
-from domain.booking_checks import check_booking
+from domain.booking_checks import SLOT_NOT_AVAILABLE, SlotNotAvailableError, check_booking
 from domain.calendar import Hold
 from domain.context import RequestContext
 from domain.errors import ConcurrencyExhaustedError, ConflictError
@@ -22,6 +22,7 @@ from domain.reference_codes import ReferenceCodeIndex, is_reference_code, random
 from domain.resource_booking import BY_OPERATOR, MAX_NOTES_LENGTH, ResourceBooking
 from domain.resource_booking_errors import ResourceBookingNotFoundError, checked_text
 from domain.resource_booking_request import BookingRequest
+from domain.resource_day import CourtBookingOverlapError
 from domain.resource_terms import ResourceTerms
 from domain.user import User, UserNotFoundError
 
@@ -108,7 +109,12 @@ class ResourceBookingCommands(ResourceTerms, PaymentSetup):
             due_by = self.payment_due_by(terms.venue.id, ctx.now, request.total_price)
             booking = ResourceBooking.request(request, meta, payment_due_by=due_by)
             index = NumberIndex.claim("booking", number, new_id, meta)
-            days = self.calendar.reserve(new_id, Hold(terms.resource.id, start_utc, end_utc), meta)
+            try:
+                days = self.calendar.reserve(new_id, Hold(terms.resource.id, start_utc, end_utc), meta)
+            except CourtBookingOverlapError:
+                # Another booking took the time after the checks read the calendar: the same answer as when
+                # the checks see it.
+                raise SlotNotAvailableError(SLOT_NOT_AVAILABLE) from None
             return Saved(booking, created=True, position=self.save_all(booking, index, code, *days))
 
         return self.with_retry(attempt)

@@ -14,7 +14,7 @@ from domain.calendar import MAX_DAYS_READ, InvalidDateRangeError
 from domain.context import RequestContext
 from domain.local_time import wall_instant
 from domain.opening_hours import OpeningHours
-from domain.organization import Resource
+from domain.organization import Resource, Venue
 from domain.resource_terms import BookingTerms, ResourceTerms
 
 # Dates far enough from the ends of the calendar that their instants in any timezone exist.
@@ -59,12 +59,17 @@ class ResourceRulesCommands(ResourceTerms):
         return self.with_retry(attempt)
 
     def resource_availability(
-        self, resource_ref: str | int | UUID, start_date: date, end_date: date, now: datetime
+        self,
+        resource_ref: str | int | UUID | Resource,
+        start_date: date,
+        end_date: date,
+        now: datetime,
+        venue: Venue | None = None,
     ) -> ResourceAvailability:
         """The free ranges of each local date from `start_date` to `end_date` (at most 31 dates).
 
         Every reservation of the resource counts, whichever surface made it; the calendar is read once for
-        the whole range.
+        the whole range. A caller that has read the resource (and its venue) passes them, saving the reads.
         """
         span = (end_date - start_date).days + 1
         if not 1 <= span <= MAX_DAYS_READ:
@@ -73,7 +78,10 @@ class ResourceRulesCommands(ResourceTerms):
             )
         if not EARLIEST <= start_date <= end_date <= LATEST:
             raise InvalidDateRangeError(f"Availability covers dates from {EARLIEST} to {LATEST}.")
-        terms = self.booking_terms(resource_ref)
+        if isinstance(resource_ref, Resource):
+            terms = self.terms_of(resource_ref, venue)
+        else:
+            terms = self.booking_terms(resource_ref)
         tz = terms.tz
         first = wall_instant(start_date, 0, tz)
         after = wall_instant(end_date + timedelta(days=1), 0, tz)

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from domain.availability import Interval
 from domain.booking_checks import ResourceNotBookableError
 from domain.booking_rules import BookingRules
-from domain.calendar import MAX_DAYS_READ
 from domain.local_time import MINUTES_PER_DAY, wall_instant
 from domain.lookups import Lookups
 from domain.opening_hours import OpeningHours
@@ -44,13 +43,14 @@ class ResourceTerms(Lookups):
         """The resource that `resource_ref` names (number or UUID) with its rules; raises when it has none."""
         return self.terms_of(self.resolve_resource(resource_ref))
 
-    def terms_of(self, resource: Resource) -> BookingTerms:
-        """The resource with its venue, rules and opening hours; raises when it has no rules."""
+    def terms_of(self, resource: Resource, venue: Venue | None = None) -> BookingTerms:
+        """The resource with its venue (read unless given), rules and opening hours; raises without rules."""
         if resource.booking_rules is None:
             raise NoBookingRulesError(
                 f"Resource {resource.number or resource.id} has no booking rules; it cannot be booked."
             )
-        venue = self.load(resource.venue_id, Venue, VenueNotFoundError, "Venue")
+        if venue is None or venue.id != resource.venue_id:
+            venue = self.load(resource.venue_id, Venue, VenueNotFoundError, "Venue")
         return BookingTerms(
             resource,
             venue,
@@ -61,17 +61,10 @@ class ResourceTerms(Lookups):
     def reservations_between(self, resource_id: UUID, start: datetime, end: datetime) -> Iterator[Interval]:
         """The intervals of the resource's reservations that touch the UTC days of [start, end).
 
-        The calendar reads at most `MAX_DAYS_READ` days at once, and the local dates of a 31-day range can
-        touch 32 UTC days, so the days are read in as few calls as that allows; a reservation is given once.
+        Every day is read at once, so the local dates of a 31-day range (up to 33 UTC days) cost one calendar
+        read; callers bound the range (availability to 31 local dates, a booking to 7 days and its date).
         """
-        days = days_touched(start, end)
-        seen: set[UUID] = set()
-        for first in range(0, len(days), MAX_DAYS_READ):
-            chunk = days[first : first + MAX_DAYS_READ]
-            for reservation in self.calendar.reservations(resource_id, chunk[0], chunk[-1]):
-                if reservation.booking_id not in seen:
-                    seen.add(reservation.booking_id)
-                    yield reservation.hold.start, reservation.hold.end
+        yield from self.calendar.intervals_on(resource_id, days_touched(start, end))
 
     def reservations_near(self, terms: BookingTerms, start: datetime, end: datetime) -> Iterator[Interval]:
         """The reservations that checking a booking of [start, end) needs: those of its local date.

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
@@ -65,3 +66,30 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(statement, (ids,))
             return {UUID(str(row["originator_id"])) for row in cursor.fetchall()}
+
+    def select_events_of(
+        self, aggregate_ids: Iterable[UUID], after: Mapping[UUID, int] | None = None
+    ) -> list[StoredEvent]:
+        """The events of these aggregates, each one's in version order, after the version `after` gives it
+        (all of those it names not): one query on the primary key, however many aggregates are asked."""
+        ids = list(dict.fromkeys(aggregate_ids))
+        if not ids:
+            return []
+        versions = [(after or {}).get(each, 0) for each in ids]
+        statement = SQL(
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+            "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, after) "
+            "JOIN {schema}.{table} e ON e.originator_id = k.id AND e.originator_version > k.after "
+            "ORDER BY e.originator_id, e.originator_version"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(statement, (ids, versions), prepare=True)
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in cursor.fetchall()
+            ]

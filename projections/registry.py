@@ -6,6 +6,7 @@ from projections.analytics_bookings import AnalyticsBookingsView
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
 from projections.payment_holds import PaymentHoldsView
+from projections.resource_bookings import ResourceBookingsView
 from projections.tables import TrackedView
 
 VIEWS: tuple[type[TrackedView], ...] = (
@@ -13,6 +14,7 @@ VIEWS: tuple[type[TrackedView], ...] = (
     BookingsView,
     AnalyticsBookingsView,
     PaymentHoldsView,
+    ResourceBookingsView,
 )
 
 

@@ -59,9 +59,12 @@ def idempotency_key(request: Request) -> str | None:
     return key
 
 
-def run_idempotent(request: Request, ctx: RequestContext, handle: Callable[[], Response]) -> Response:
+def run_idempotent(
+    request: Request, ctx: RequestContext, handle: Callable[[], Response], *also: str
+) -> Response:
     """Answer a POST once per Idempotency-Key, as the orders surface does: the first response, errors
-    included, is stored durably and replayed to retries; a 5xx is not stored, so its retry runs again."""
+    included, is stored durably and replayed to retries; a 5xx is not stored, so its retry runs again.
+    `also` names what besides the method, path and body makes the request another one (the acting user)."""
     key = idempotency_key(request)
     if key is None:
         return handle()
@@ -75,5 +78,5 @@ def run_idempotent(request: Request, ctx: RequestContext, handle: Callable[[], R
 
     # The path with and without its trailing slash is one request.
     path = request.url.path.rstrip("/") + "/"
-    fingerprint = store.fingerprint(request.method, path, request.state.body)
+    fingerprint = store.fingerprint(request.method, path, request.state.body, *also)
     return store.run(str(ctx.principal.client_id), key, fingerprint, respond)

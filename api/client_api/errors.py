@@ -9,7 +9,19 @@ from pydantic import BaseModel, Field, RootModel
 from api.shared import problems
 from api.shared.errors import COMMON_TYPES, ErrorFormat, ErrorTable, Problem, RequestInfo
 from api.shared.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
-from domain import client, client_mappings, organization, user, user_mapping_commands, venue_mappings
+from domain import (
+    availability,
+    booking_checks,
+    calendar,
+    client,
+    client_mappings,
+    organization,
+    resource_booking_commands,
+    resource_booking_errors,
+    user,
+    user_mapping_commands,
+    venue_mappings,
+)
 from domain.errors import AccessDeniedError, InvalidInputError, NotFoundError
 from domain.mapping_lists import InvalidPageError
 
@@ -32,17 +44,37 @@ CLIENT_API_TYPES: ErrorTable = {
     InvalidPageError: (400, "invalid_page"),
     user_mapping_commands.UserIdentificationRequiredError: (400, "user_identification_required"),
     user_mapping_commands.UserIdentityMismatchError: (400, "user_identity_mismatch"),
+    calendar.InvalidDateRangeError: (400, "invalid_date_range"),
+    availability.InvalidIntervalError: (400, "invalid_interval"),
+    resource_booking_errors.InvalidBookingTextError: (400, "invalid_booking_text"),
+    booking_checks.ResourceNotBookableError: (400, "resource_not_bookable"),
+    booking_checks.MisalignedBookingError: (400, "misaligned_booking"),
+    booking_checks.BookingTooShortError: (400, "booking_too_short"),
+    booking_checks.BookingTooLongError: (400, "booking_too_long"),
+    booking_checks.BookingTooSoonError: (400, "booking_too_soon"),
+    booking_checks.BookingTooFarAheadError: (400, "booking_too_far_ahead"),
+    booking_checks.ParticipantCountError: (400, "invalid_participant_count"),
+    booking_checks.OutsideOpeningHoursError: (400, "outside_opening_hours"),
+    booking_checks.UnbookableGapError: (400, "unbookable_gap"),
+    booking_checks.SlotNotAvailableError: (400, "slot_not_available"),
+    resource_booking_errors.ResourceBookingStatusError: (400, "invalid_booking_status"),
+    resource_booking_errors.BookingAlreadyCancelledError: (400, "booking_already_cancelled"),
+    resource_booking_errors.BookingExpiredError: (400, "booking_expired"),
     problems.MissingApiTokenError: (401, "not_authenticated"),
     client.InvalidApiTokenError: (401, "authentication_failed"),
     AccessDeniedError: (403, "permission_denied"),
+    venue_mappings.VenueNotMappedError: (403, "venue_not_mapped"),
+    venue_mappings.VenueMappingNotApprovedError: (403, "venue_not_approved"),
     NotFoundError: (404, "not_found"),
     user_mapping_commands.UserMappingNotFoundError: (404, "user_not_found"),
     client_mappings.ResourceMappingNotFoundError: (404, "resource_not_found"),
     venue_mappings.VenueMappingNotFoundError: (404, "venue_not_found"),
     organization.ResourceNotFoundError: (404, "resource_not_found"),
     organization.VenueNotFoundError: (404, "venue_not_found"),
+    resource_booking_errors.ResourceBookingNotFoundError: (404, "booking_not_found"),
     client_mappings.ExternalIdConflictError: (409, "external_id_conflict"),
     client_mappings.AlreadyMappedError: (409, "already_mapped"),
+    resource_booking_commands.BookingIdTakenError: (409, "booking_id_taken"),
     IdempotencyInProgressError: (409, "idempotency_request_in_progress"),
     IdempotencyKeyReusedError: (422, "idempotency_key_reused"),
 }
@@ -52,6 +84,9 @@ FIELD_OF_TYPE = {
     "invalid_external_data": "external_data",
     "invalid_email": "email",
     "invalid_approval_status": "approval_status",
+    "invalid_date_range": "end_date",
+    "invalid_interval": "end_datetime",
+    "invalid_participant_count": "participant_count",
 }
 CLIENT_API_HTTP_TYPES = {
     400: "invalid",

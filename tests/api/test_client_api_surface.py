@@ -172,7 +172,13 @@ def test_the_surface_serves_its_own_openapi_document_below_its_base_path(http: h
         f"/api/v1/client/{kind}/{action}/"
         for kind in ("users", "resources", "venues")
         for action in ("register", "lookup", "mappings")
-    } | {"/api/v1/client/venues/resources/"}
+    } | {
+        "/api/v1/client/venues/resources/",
+        "/api/v1/resources/availability/",
+        "/api/v1/bookings/",
+        "/api/v1/bookings/{booking_id}/",
+        "/api/v1/bookings/{booking_id}/cancel/",
+    }
     responses = document["paths"]["/api/v1/client/users/lookup/"]["get"]["responses"]
     for status in ("400", "401", "403", "404"):
         assert responses[status]["content"]["application/json"]["schema"] == {

@@ -150,6 +150,18 @@ def test_a_partner_court_booking_makes_the_slot_unavailable() -> None:
         club.book()
 
 
+def test_a_slot_taken_after_the_checks_read_the_calendar_answers_that_it_is_not_available(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    club = Club()
+    club.book()
+    # The checks see the calendar as it was before the other booking; the calendar day itself refuses.
+    monkeypatch.setattr(club.ledger, "reservations_near", lambda *_: iter(()))
+
+    with pytest.raises(SlotNotAvailableError, match=r"^The requested time slot is not available$"):
+        club.book()
+
+
 @pytest.mark.parametrize(
     ("start", "end", "participants", "error"),
     [
