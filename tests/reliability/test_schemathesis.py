@@ -268,4 +268,5 @@ def test_generated_requests_to_every_operation_get_no_5xx_and_answers_that_fit_t
     assert set(world.valid) <= set(labels), sorted(set(world.valid) - set(labels))
     assert all(200 <= status < 300 for _, status in run.valid_statuses), run.valid_statuses
     assert not only_refused, f"the credentials did not get past authentication: {only_refused}"
-    assert len(succeeded) >= len(labels) // 2, f"only {succeeded} answered any case with a 2xx"
+    keyed = [label for label in labels if not takes_other_credentials(label.split(" ", 1)[1])]
+    assert len(succeeded) >= len(keyed) // 2, f"only {succeeded} answered any case with a 2xx"
