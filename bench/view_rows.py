@@ -19,6 +19,7 @@ from projections.analytics_tables import ANALYTICS_BOOKINGS, BOOKINGS, COUNTS
 BOOKINGS_PER_EVENT = 20
 A_DATE = date(2030, 3, 1)
 # Row i belongs to organisation i / per (of the array given), event i / 20, member (i / per, i mod 500).
+# Its day is i * 7919 mod 365, taken as (i mod 365) * 7919 mod 365: i * 7919 overflows integer past 271,000 rows.
 SEED_ROWS = """
 INSERT INTO {bookings} (booking_id, organisation_id, source, booking_type, status, user_status, start_at,
     end_at, local_date, event_id, member_id, client_id, price, currency, created_at, updated_at, position,
@@ -36,7 +37,7 @@ FROM (
     SELECT i, md5('booking' || i)::uuid AS id, (%(organisations)s::uuid[])[1 + i / {per}] AS organisation,
         md5('event' || (i / {per_event}))::uuid AS event,
         md5('member' || (i / {per}) || '-' || mod(i, 500))::uuid AS member,
-        timestamptz '2030-01-01 00:00Z' + mod(i * 7919, 365) * interval '1 day'
+        timestamptz '2030-01-01 00:00Z' + mod(mod(i, 365) * 7919, 365) * interval '1 day'
             + mod(i, 12) * interval '1 hour' AS start_at,
         1 + mod(i, 2) AS hours, CASE WHEN mod(i, 10) = 0 THEN 'cancelled' ELSE 'confirmed' END AS user_status
     FROM generate_series(0, {rows} - 1) AS i
