@@ -1,4 +1,4 @@
-"""Shared fixtures: one PostgreSQL per session (given or embedded), a fresh schema, a live server."""
+"""Shared fixtures: one PostgreSQL per session, a fresh schema, a live server, a stand-in of Stripe's API."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from api.app import create_app
 from ledger.embedded import embedded_postgres
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
+from tests.stripe_stand_in import StripeStandIn
 from tests.support import MovableClock, ServerThread, Tenant, make_tenant
 
 
@@ -96,3 +97,10 @@ def tenant(http: httpx.Client, admin_headers: dict[str, str]) -> Tenant:
 @pytest.fixture
 def other_tenant(http: httpx.Client, admin_headers: dict[str, str]) -> Tenant:
     return make_tenant(http, admin_headers)
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[StripeStandIn]:
+    """The local stand-in of Stripe's API, one per test module (a test may make it refuse: see its own)."""
+    with StripeStandIn() as running:
+        yield running
