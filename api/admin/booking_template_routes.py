@@ -1,4 +1,4 @@
-"""Router of the admin API's booking templates: create one in an organization, read it."""
+"""Router of the admin API's booking templates: create one in an organization, read it, change it."""
 
 from __future__ import annotations
 
@@ -15,17 +15,20 @@ from domain.booking_template import BookingTemplateNotFoundError
 from domain.organization import OrganizationNotFoundError
 from domain.template_terms import InvalidBookingTemplateError
 from ledger.admin.booking_templates import (
+    BookingTemplateChangesIn,
     BookingTemplateIn,
     BookingTemplateOut,
+    TemplateChanges,
     create_booking_template,
     get_booking_template,
+    update_booking_template,
 )
 
-router = SURFACE.router(prefix="/api/v1/admin/organizations/{organizationId}", tags=["admin"])
+router = SURFACE.router(prefix="/api/v1/admin", tags=["admin"])
 
 
 @router.post(
-    "/booking-templates",
+    "/organizations/{organizationId}/booking-templates",
     status_code=201,
     responses=SURFACE.responses(OrganizationNotFoundError, InvalidBookingTemplateError, PayloadTooLargeError),
     openapi_extra=body_openapi(BookingTemplateIn),
@@ -41,7 +44,7 @@ def create_template(
 
 
 @router.get(
-    "/booking-templates/{templateId}",
+    "/organizations/{organizationId}/booking-templates/{templateId}",
     responses=SURFACE.responses(BookingTemplateNotFoundError),
 )
 def get_template(
@@ -49,3 +52,20 @@ def get_template(
 ) -> BookingTemplateOut:
     """The booking template as it now is."""
     return get_booking_template(runtime.ledger, organizationId, templateId)
+
+
+@router.patch(
+    "/booking-templates/{templateId}",
+    responses=SURFACE.responses(
+        BookingTemplateNotFoundError, InvalidBookingTemplateError, PayloadTooLargeError
+    ),
+    openapi_extra=body_openapi(BookingTemplateChangesIn),
+)
+def change_template(
+    templateId: UUID,
+    body: Annotated[TemplateChanges, Depends(json_body(BookingTemplateChangesIn, admin_context))],
+    ctx: AdminContext,
+    runtime: RuntimeDep,
+) -> BookingTemplateOut:
+    """Change the settings given (each change an event) and answer the template as it now is."""
+    return update_booking_template(runtime.ledger, ctx, templateId, body)
