@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from domain.errors import InvalidInputError
 from domain.local_time import MINUTES_PER_DAY
 from domain.resource_day import MAX_BOOKING_LENGTH
+from domain.setting_checks import CENT as CENT
+from domain.setting_checks import MAX_PRICE, check_currency, checked_amount, typed_value
 
 MAX_ADVANCE_DAYS = 3660
 MAX_DURATION_MINUTES = int(MAX_BOOKING_LENGTH.total_seconds()) // 60
-MAX_PRICE = Decimal("1000000")
-CENT = Decimal("0.01")
-_CURRENCY = re.compile(r"[A-Z]{3}")
 _PRICE_UNIT = re.compile(r"[a-z_]{1,20}")
 
 
@@ -58,11 +57,7 @@ class InvalidPriceUnitError(InvalidBookingRulesError):
 
 def checked_price(value: Decimal, name: str) -> Decimal:
     """The price, once it is known to be from 0 to the maximum with at most two decimals."""
-    if not value.is_finite() or value < 0 or value > MAX_PRICE or value != value.quantize(CENT):
-        raise InvalidPriceError(
-            f"{name} must be a decimal from 0 to {MAX_PRICE} with at most two decimals.", field=name
-        )
-    return value
+    return checked_amount(value, name, MAX_PRICE, InvalidPriceError)
 
 
 @dataclass(frozen=True)
@@ -85,8 +80,7 @@ class BookingRules:
         if self.capacity < 1:
             raise InvalidCapacityError("capacity must be at least 1.")
         checked_price(self.base_price, "base_price")
-        if not _CURRENCY.fullmatch(self.currency):
-            raise InvalidCurrencyError("currency must be three capital letters, such as EUR.")
+        check_currency(self.currency, InvalidCurrencyError)
         if not _PRICE_UNIT.fullmatch(self.price_unit):
             raise InvalidPriceUnitError("price_unit must be a short lower-case word, such as hour.")
         if not 1 <= self.booking_interval_minutes <= MINUTES_PER_DAY:
@@ -137,14 +131,4 @@ _RULE_TYPES: dict[str, type] = {
 
 def typed_field(data: Mapping[str, Any], name: str, kind: type) -> Any:
     """The field `name` of `data` as `kind`; a Decimal field takes a decimal string, an int or a Decimal."""
-    if name not in data:
-        raise MalformedBookingRulesError(f"{name} is required.", field=name)
-    value = data[name]
-    if kind is Decimal and isinstance(value, str | int | Decimal) and not isinstance(value, bool):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            raise MalformedBookingRulesError(f"{name} must be a decimal string.", field=name) from None
-    if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
-        return value
-    raise MalformedBookingRulesError(f"{name} must be of type {kind.__name__}.", field=name)
+    return typed_value(data, name, kind, MalformedBookingRulesError)

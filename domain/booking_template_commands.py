@@ -44,9 +44,11 @@ class BookingTemplateCommands(TemplateReads, VenueCommands):
         return self.with_retry(attempt)
 
     def update_booking_template(
-        self, ctx: RequestContext, organization_id: UUID, template_id: UUID, changes: Mapping[str, Any]
+        self, ctx: RequestContext, template_id: UUID, changes: Mapping[str, Any]
     ) -> Saved[BookingTemplate]:
-        """Set the given settings; answers the template as it now is, with a position when it changed."""
+        """Set the given settings, each change an event; resources must be of the template's organization.
+        Answers the template as it now is, with a position when it changed."""
+        organization_id = self.organization_of_template(template_id)
         given = dict(changes)
         venue_id: UUID | None = None
         if "resource_ids" in given:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -113,16 +113,45 @@ class ClientUserMapping(LedgerAggregate):
         self.created_at = registered_at(meta)
 
 
-class ExternalDataMapping:
-    """What resource and venue mappings share: the client's external data, replaced as a whole.
+def registration(
+    client_id: UUID, external_id: str, external_data: object, meta: dict[str, str]
+) -> dict[str, Any]:
+    """What the registration of a resource or venue mapping records besides what it maps, checked."""
+    return {
+        "client_id": client_id,
+        "external_id": checked_external_id(external_id),
+        "external_data_json": external_data_json(external_data),
+        "meta": meta,
+    }
 
-    Each mapping class records the replacement with its own event, so every event names its own aggregate.
+
+class ExternalDataMapping:
+    """What resource and venue mappings share: their id, the state they start with, what they map, and the
+    client's external data, replaced as a whole.
+
+    Each mapping class names its `KIND` (it maps the entity in its `<kind>_id`) and records its registration
+    and replacements with its own events, so every event names its own aggregate.
     """
 
-    if TYPE_CHECKING:  # set by the aggregate's creation event and its own replacement event
-        external_data_json: str
+    KIND: ClassVar[str]
+
+    if TYPE_CHECKING:  # set by the aggregate's own replacement event
 
         def _replace_external_data(self, external_data_json: str, meta: dict[str, str]) -> None: ...
+
+    @classmethod
+    def create_id(cls, client_id: UUID, external_id: str, **_: object) -> UUID:
+        return client_mapping_id(cls.KIND, client_id, external_id)
+
+    def _start(
+        self, client_id: UUID, external_id: str, external_data_json: str, meta: dict[str, str]
+    ) -> None:
+        """The state a mapping starts with; its creation event sets what it maps besides."""
+        self.client_id = client_id
+        self.external_id = external_id
+        self.external_data_json = external_data_json
+        self.is_active = True
+        self.created_at = registered_at(meta)
 
     @property
     def external_data(self) -> dict[str, Any]:
@@ -137,9 +166,19 @@ class ExternalDataMapping:
         self._replace_external_data(external_data_json=text, meta=meta)
         return True
 
+    def check_maps(self, entity_id: UUID) -> None:
+        """Refuse to map this external id to another venue or resource than the one it maps."""
+        if entity_id != getattr(self, f"{self.KIND}_id"):
+            raise ExternalIdConflictError(
+                f"external_id {self.external_id} is already mapped to another {self.KIND}.",
+                external_id=self.external_id,
+            )
+
 
 class ClientResourceMapping(ExternalDataMapping, LedgerAggregate):
     """A client's external id for a resource of an organization granted to it."""
+
+    KIND = "resource"
 
     class Registered(LedgerAggregate.Created):
         client_id: UUID
@@ -150,21 +189,11 @@ class ClientResourceMapping(ExternalDataMapping, LedgerAggregate):
     class ExternalDataReplaced(LedgerAggregate.Event):
         external_data_json: str
 
-    @staticmethod
-    def create_id(client_id: UUID, external_id: str, **_: object) -> UUID:
-        return client_mapping_id("resource", client_id, external_id)
-
     @classmethod
     def register(
         cls, client_id: UUID, external_id: str, resource_id: UUID, external_data: object, meta: dict[str, str]
     ) -> ClientResourceMapping:
-        return cls(
-            client_id=client_id,
-            external_id=checked_external_id(external_id),
-            resource_id=resource_id,
-            external_data_json=external_data_json(external_data),
-            meta=meta,
-        )
+        return cls(resource_id=resource_id, **registration(client_id, external_id, external_data, meta))
 
     @event(Registered)
     def __init__(
@@ -175,24 +204,12 @@ class ClientResourceMapping(ExternalDataMapping, LedgerAggregate):
         external_data_json: str,
         meta: dict[str, str],
     ) -> None:
-        self.client_id = client_id
-        self.external_id = external_id
+        self._start(client_id, external_id, external_data_json, meta)
         self.resource_id = resource_id
-        self.external_data_json = external_data_json
-        self.is_active = True
-        self.created_at = registered_at(meta)
 
     @event(ExternalDataReplaced)
     def _replace_external_data(self, external_data_json: str, meta: dict[str, str]) -> None:
         self.external_data_json = external_data_json
-
-    def check_maps(self, resource_id: UUID) -> None:
-        """Refuse to map this external id to another resource than the one it maps."""
-        if resource_id != self.resource_id:
-            raise ExternalIdConflictError(
-                f"external_id {self.external_id} is already mapped to another resource.",
-                external_id=self.external_id,
-            )
 
 
 class MappedEntity(LedgerAggregate):

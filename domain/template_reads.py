@@ -21,8 +21,15 @@ class TemplateReads(Lookups):
         """The organization's template; another organization's is not found, as a missing one."""
         template = self.find(template_id, BookingTemplate)
         if template is None or template.organization_id != organization_id:
-            raise BookingTemplateNotFoundError(f"Booking template {template_id} was not found.")
+            raise _not_found(template_id)
         return template
+
+    def organization_of_template(self, template_id: UUID) -> UUID:
+        """The organization whose template `template_id` is."""
+        template = self.find(template_id, BookingTemplate)
+        if template is None:
+            raise _not_found(template_id)
+        return template.organization_id
 
     def template_venue(self, template: BookingTemplate) -> Venue:
         return self.load(template.venue_id, Venue, VenueNotFoundError, "Venue")
@@ -42,3 +49,7 @@ class TemplateReads(Lookups):
             reservations = tuple((r.hold.start, r.hold.end) for r in held)
             times.append(ResourceTimes(resource.id, opening_of(resource), reservations))
         return times
+
+
+def _not_found(template_id: UUID) -> BookingTemplateNotFoundError:
+    return BookingTemplateNotFoundError(f"Booking template {template_id} was not found.")

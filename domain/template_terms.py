@@ -6,12 +6,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from domain.errors import InvalidInputError
 from domain.local_time import MINUTES_PER_DAY
+from domain.setting_checks import CENT, MAX_PRICE, check_currency, checked_amount, typed_value
 
 MAX_NAME_LENGTH = 200
 MAX_CUSTOM_ID_LENGTH = 100
@@ -19,9 +20,6 @@ MAX_DESCRIPTION_LENGTH = 5000
 MAX_BOOKING_DAY = 365
 MAX_BOOKING_LEAD_TIME = MAX_BOOKING_DAY * MINUTES_PER_DAY
 MAX_RESOURCES = 50
-MAX_PRICE = Decimal("1000000")
-CENT = Decimal("0.01")
-_CURRENCY = re.compile(r"[A-Z]{3}")
 # Line breaks and tabs are text; other control characters are not.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -85,12 +83,9 @@ class TemplateTerms:
                 raise InvalidTemplateTimesError(
                     f"{name} must be from {low} to {MINUTES_PER_DAY} minutes.", field=name
                 )
-        _check_amount(self.price_gross, "price_gross", MAX_PRICE)
-        _check_amount(self.tax_rate, "tax_rate", Decimal(100))
-        if not _CURRENCY.fullmatch(self.currency):
-            raise InvalidTemplatePriceError(
-                "currency must be three capital letters, such as EUR.", field="currency"
-            )
+        checked_amount(self.price_gross, "price_gross", MAX_PRICE, InvalidTemplatePriceError)
+        checked_amount(self.tax_rate, "tax_rate", Decimal(100), InvalidTemplatePriceError)
+        check_currency(self.currency, InvalidTemplatePriceError)
         if not 0 <= self.booking_day_earliest <= self.booking_day_latest <= MAX_BOOKING_DAY:
             raise InvalidBookingWindowError(
                 f"booking_day_earliest and booking_day_latest must be from 0 to {MAX_BOOKING_DAY}, "
@@ -138,7 +133,10 @@ class TemplateTerms:
             raise MalformedBookingTemplateError(
                 f"Unknown template settings: {', '.join(unknown)}.", fields=unknown
             )
-        values = {name: _typed(data, name, kind) for name, kind in TERM_TYPES.items()}
+        values = {
+            name: typed_value(data, name, kind, MalformedBookingTemplateError)
+            for name, kind in TERM_TYPES.items()
+        }
         return cls(**values)
 
 
@@ -175,36 +173,9 @@ TERM_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _typed(data: Mapping[str, Any], name: str, kind: type) -> Any:
-    if name not in data:
-        raise MalformedBookingTemplateError(f"{name} is required.", field=name)
-    value = data[name]
-    if kind is Decimal and isinstance(value, str | int | Decimal) and not isinstance(value, bool):
-        try:
-            return Decimal(value)
-        except InvalidOperation:
-            raise MalformedBookingTemplateError(f"{name} must be a decimal string.", field=name) from None
-    if kind is tuple and isinstance(value, list | tuple):
-        try:
-            return tuple(item if isinstance(item, UUID) else UUID(str(item)) for item in value)
-        except ValueError:
-            raise MalformedBookingTemplateError(f"{name} must be a list of UUIDs.", field=name) from None
-    if kind is not tuple and isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
-        return value
-    what = "a list of UUIDs" if kind is tuple else f"of type {kind.__name__}"
-    raise MalformedBookingTemplateError(f"{name} must be {what}.", field=name)
-
-
 def _check_text(value: str, name: str, limit: int, blank: bool) -> None:
     if len(value) > limit or (not blank and not value.strip()) or _CONTROL.search(value):
         need = "at most" if blank else "1 to"
         raise InvalidTemplateTextError(
             f"{name} must have {need} {limit} characters and no control characters.", field=name
-        )
-
-
-def _check_amount(value: Decimal, name: str, maximum: Decimal) -> None:
-    if not value.is_finite() or value < 0 or value > maximum or value != value.quantize(CENT):
-        raise InvalidTemplatePriceError(
-            f"{name} must be a decimal from 0 to {maximum} with at most two decimals.", field=name
         )

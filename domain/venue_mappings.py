@@ -7,15 +7,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import LedgerAggregate
-from domain.client_mappings import (
-    ExternalDataMapping,
-    ExternalIdConflictError,
-    checked_external_id,
-    external_data_json,
-    registered_at,
-)
+from domain.client_mappings import ExternalDataMapping, registration
 from domain.errors import AccessDeniedError, InvalidInputError, NotFoundError
-from domain.ids import client_mapping_id
 
 PENDING = "pending"
 APPROVED = "approved"
@@ -56,6 +49,8 @@ class ClientVenueMapping(ExternalDataMapping, LedgerAggregate):
     the external id again never changes the decision: a rejected mapping stays rejected until approved.
     """
 
+    KIND = "venue"
+
     class Registered(LedgerAggregate.Created):
         client_id: UUID
         external_id: str
@@ -71,21 +66,11 @@ class ClientVenueMapping(ExternalDataMapping, LedgerAggregate):
     class Rejected(LedgerAggregate.Event):
         pass
 
-    @staticmethod
-    def create_id(client_id: UUID, external_id: str, **_: object) -> UUID:
-        return client_mapping_id("venue", client_id, external_id)
-
     @classmethod
     def register(
         cls, client_id: UUID, external_id: str, venue_id: UUID, external_data: object, meta: dict[str, str]
     ) -> ClientVenueMapping:
-        return cls(
-            client_id=client_id,
-            external_id=checked_external_id(external_id),
-            venue_id=venue_id,
-            external_data_json=external_data_json(external_data),
-            meta=meta,
-        )
+        return cls(venue_id=venue_id, **registration(client_id, external_id, external_data, meta))
 
     @event(Registered)
     def __init__(
@@ -96,25 +81,13 @@ class ClientVenueMapping(ExternalDataMapping, LedgerAggregate):
         external_data_json: str,
         meta: dict[str, str],
     ) -> None:
-        self.client_id = client_id
-        self.external_id = external_id
+        self._start(client_id, external_id, external_data_json, meta)
         self.venue_id = venue_id
-        self.external_data_json = external_data_json
         self.approval_status = PENDING
-        self.is_active = True
-        self.created_at = registered_at(meta)
 
     @property
     def is_approved(self) -> bool:
         return self.approval_status == APPROVED
-
-    def check_maps(self, venue_id: UUID) -> None:
-        """Refuse to map this external id to another venue than the one it maps."""
-        if venue_id != self.venue_id:
-            raise ExternalIdConflictError(
-                f"external_id {self.external_id} is already mapped to another venue.",
-                external_id=self.external_id,
-            )
 
     def approve(self, meta: dict[str, str]) -> bool:
         """Approve the mapping; records nothing, and answers False, when it is approved already."""

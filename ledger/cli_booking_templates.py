@@ -1,4 +1,4 @@
-"""`ledger admin` commands of booking templates: create one and read one, as the admin API does."""
+"""`ledger admin` commands of booking templates: create, change and read one, as the admin API does."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ import argparse
 from typing import Any
 from uuid import UUID
 
-from ledger.admin.booking_templates import BookingTemplateIn, create_booking_template, get_booking_template
+from ledger.admin.booking_templates import (
+    BookingTemplateChangesIn,
+    BookingTemplateIn,
+    TemplateChanges,
+    create_booking_template,
+    get_booking_template,
+    update_booking_template,
+)
 from ledger.admin.requests import request_body
 from ledger.cli_admin_details import Operation
 
@@ -48,15 +55,28 @@ _REQUIRED = {
 }
 
 
-def _template(args: argparse.Namespace) -> BookingTemplateIn:
+def _fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The body's fields of the options given; resources by number where they are digits."""
     fields = {name: getattr(args, name) for _, name, _ in _OPTIONS if getattr(args, name) is not None}
-    refs = [int(ref) if ref.isdigit() else ref for ref in args.resource_ids]
-    return request_body(BookingTemplateIn, **fields, resourceIds=refs)
+    if args.resource_ids is not None:
+        fields["resourceIds"] = [int(ref) if ref.isdigit() else ref for ref in args.resource_ids]
+    return fields
+
+
+def _template(args: argparse.Namespace) -> BookingTemplateIn:
+    return request_body(BookingTemplateIn, **_fields(args))
+
+
+def _changes(args: argparse.Namespace) -> TemplateChanges:
+    return request_body(BookingTemplateChangesIn, **_fields(args))
 
 
 TEMPLATE_OPERATIONS: dict[str, Operation] = {
     "create-booking-template": lambda args, ledger, ctx: create_booking_template(
         ledger, ctx, args.organization_id, _template(args)
+    ),
+    "update-booking-template": lambda args, ledger, ctx: update_booking_template(
+        ledger, ctx, args.template_id, _changes(args)
     ),
     "get-booking-template": lambda args, ledger, _: get_booking_template(
         ledger, args.organization_id, args.template_id
@@ -64,19 +84,31 @@ TEMPLATE_OPERATIONS: dict[str, Operation] = {
 }
 
 
-def add_template_parsers(ops: Any) -> None:
-    p = ops.add_parser("create-booking-template", help="create a booking template of an organization")
-    p.add_argument("--organization-id", type=UUID, required=True)
+def _add_settings(parser: argparse.ArgumentParser, creates: bool) -> None:
+    """The options of the settings; creating a template requires those that the create body does."""
     for option, name, kind in _OPTIONS:
         metavar = "true|false" if kind is _flag else None
-        p.add_argument(option, dest=name, type=kind, required=name in _REQUIRED, metavar=metavar)
-    p.add_argument(
+        parser.add_argument(
+            option, dest=name, type=kind, required=creates and name in _REQUIRED, metavar=metavar
+        )
+    parser.add_argument(
         "--resource-id",
         dest="resource_ids",
         action="append",
-        required=True,
+        required=creates,
         help="a resource's UUID or number; repeat for each resource",
     )
+
+
+def add_template_parsers(ops: Any) -> None:
+    p = ops.add_parser("create-booking-template", help="create a booking template of an organization")
+    p.add_argument("--organization-id", type=UUID, required=True)
+    _add_settings(p, creates=True)
+    p = ops.add_parser(
+        "update-booking-template", help="change the settings given of a booking template (others are kept)"
+    )
+    p.add_argument("--template-id", type=UUID, required=True)
+    _add_settings(p, creates=False)
     p = ops.add_parser("get-booking-template", help="show a booking template")
     p.add_argument("--organization-id", type=UUID, required=True)
     p.add_argument("--template-id", type=UUID, required=True)

@@ -1,4 +1,4 @@
-"""Shared fixtures: one PostgreSQL per session (given or embedded), a fresh schema, a live server."""
+"""Shared fixtures: one PostgreSQL per session, a fresh schema, a live server, a stand-in of Stripe's API."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from api.app import create_app
 from ledger.embedded import embedded_postgres
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
+from tests.payments_support import paid_runtime, paid_settings
+from tests.stripe_stand_in import StripeStandIn
 from tests.support import MovableClock, ServerThread, Tenant, make_tenant
 
 
@@ -96,3 +98,29 @@ def tenant(http: httpx.Client, admin_headers: dict[str, str]) -> Tenant:
 @pytest.fixture
 def other_tenant(http: httpx.Client, admin_headers: dict[str, str]) -> Tenant:
     return make_tenant(http, admin_headers)
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[StripeStandIn]:
+    """The local stand-in of Stripe's API, one per test module (a test may make it refuse: see its own)."""
+    with StripeStandIn() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def paid(settings: Settings, runtime: Runtime, stand_in: StripeStandIn) -> Iterator[Runtime]:
+    """A ledger that takes payment through the stand-in, on the session's schema (whose runners it uses)."""
+    with paid_runtime(
+        paid_settings(settings, stand_in.url), run_projections=False, clock=runtime.clock
+    ) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="module")
+def paid_http(paid: Runtime) -> Iterator[httpx.Client]:
+    """An HTTP client of a live server of the paying ledger."""
+    with (
+        ServerThread(create_app(runtime=paid)) as server,
+        httpx.Client(base_url=server.url, timeout=30) as client,
+    ):
+        yield client

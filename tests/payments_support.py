@@ -27,17 +27,30 @@ VIEW_WAIT_SECONDS = 20
 RULES = rules(prevent_unbookable_gaps=False)
 
 
+SECRET_KEY, PUBLISHABLE_KEY = "sk_test_ledger", "pk_test_ledger"
+
+
 def paid_settings(settings: Settings, stripe_url: str, **changes: Any) -> Settings:
     """The settings with Stripe's keys, and Stripe's API at `stripe_url` (the stand-in)."""
     return settings.model_copy(
         update={
-            "stripe_secret_key": SecretStr("sk_test_ledger"),
-            "stripe_publishable_key": "pk_test_ledger",
+            "stripe_secret_key": SecretStr(SECRET_KEY),
+            "stripe_publishable_key": PUBLISHABLE_KEY,
             "stripe_webhook_secret": SecretStr(WEBHOOK_SECRET),
             "stripe_api_base": stripe_url,
             **changes,
         }
     )
+
+
+def paid_environment(stripe_url: str) -> dict[str, str]:
+    """The same settings as `ledger serve` reads them from its environment."""
+    return {
+        "LEDGER_STRIPE_SECRET_KEY": SECRET_KEY,
+        "LEDGER_STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
+        "LEDGER_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "LEDGER_STRIPE_API_BASE": stripe_url,
+    }
 
 
 @contextmanager

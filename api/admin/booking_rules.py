@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Path
 
-from api.admin.deps import AdminContext, admin_context
-from api.admin.surface import SURFACE
-from api.shared.deps import RuntimeDep, body_openapi, json_body
-from api.shared.problems import PayloadTooLargeError
+from api.admin.deps import Admin, admin_body
+from api.admin.surface import SURFACE, with_body
 from domain.booking_rules import InvalidBookingRulesError
 from domain.organization import ResourceNotFoundError
 from domain.resource_booking_errors import BookingNotPendingError, ResourceBookingNotFoundError
@@ -22,21 +20,17 @@ Ref = Path(max_length=64, description="The integer number or the UUID")
 
 @router.put(
     "/resources/{resourceId}/booking-rules",
-    responses=SURFACE.responses(ResourceNotFoundError, InvalidBookingRulesError, PayloadTooLargeError),
-    openapi_extra=body_openapi(BookingRulesIn),
+    **with_body(BookingRulesIn, ResourceNotFoundError, InvalidBookingRulesError),
 )
 def put_booking_rules(
-    resourceId: Annotated[str, Ref],
-    body: Annotated[BookingRulesIn, Depends(json_body(BookingRulesIn, admin_context))],
-    ctx: AdminContext,
-    runtime: RuntimeDep,
+    resourceId: Annotated[str, Ref], body: Annotated[BookingRulesIn, admin_body(BookingRulesIn)], admin: Admin
 ) -> ResourceRulesOut:
     """Set every booking rule of the resource (a court is a resource) and its weekly opening hours at once.
 
     Times are local to the venue; each change is an event, so the resource's history shows when a price
     changed. Answers the resource as it now is.
     """
-    return set_booking_rules(runtime.ledger, ctx, resourceId, body)
+    return set_booking_rules(admin.ledger, admin.ctx, resourceId, body)
 
 
 @router.post(
@@ -45,8 +39,7 @@ def put_booking_rules(
 )
 def confirm_booking(
     bookingId: Annotated[str, Path(max_length=64, description="The number, UUID or reference code")],
-    ctx: AdminContext,
-    runtime: RuntimeDep,
+    admin: Admin,
 ) -> ResourceBookingOut:
     """Confirm a pending booking of a resource (bookings stay pending until paid or confirmed)."""
-    return confirm_resource_booking(runtime.ledger, ctx, bookingId)
+    return confirm_resource_booking(admin.ledger, admin.ctx, bookingId)

@@ -1,51 +1,55 @@
-"""Router of the admin API's booking templates: create one in an organization, read it."""
+"""Router of the admin API's booking templates: create one in an organization, read it, change it."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends
-
-from api.admin.deps import AdminContext, admin_context
-from api.admin.surface import SURFACE
-from api.shared.deps import RuntimeDep, body_openapi, json_body
-from api.shared.problems import PayloadTooLargeError
+from api.admin.deps import Admin, admin_body
+from api.admin.surface import SURFACE, with_body
 from domain.booking_template import BookingTemplateNotFoundError
 from domain.organization import OrganizationNotFoundError
 from domain.template_terms import InvalidBookingTemplateError
 from ledger.admin.booking_templates import (
+    BookingTemplateChangesIn,
     BookingTemplateIn,
     BookingTemplateOut,
+    TemplateChanges,
     create_booking_template,
     get_booking_template,
+    update_booking_template,
 )
 
-router = SURFACE.router(prefix="/api/v1/admin/organizations/{organizationId}", tags=["admin"])
+router = SURFACE.router(prefix="/api/v1/admin", tags=["admin"])
 
 
 @router.post(
-    "/booking-templates",
+    "/organizations/{organizationId}/booking-templates",
     status_code=201,
-    responses=SURFACE.responses(OrganizationNotFoundError, InvalidBookingTemplateError, PayloadTooLargeError),
-    openapi_extra=body_openapi(BookingTemplateIn),
+    **with_body(BookingTemplateIn, OrganizationNotFoundError, InvalidBookingTemplateError),
 )
 def create_template(
-    organizationId: UUID,
-    body: Annotated[BookingTemplateIn, Depends(json_body(BookingTemplateIn, admin_context))],
-    ctx: AdminContext,
-    runtime: RuntimeDep,
+    organizationId: UUID, body: Annotated[BookingTemplateIn, admin_body(BookingTemplateIn)], admin: Admin
 ) -> BookingTemplateOut:
     """Create a booking template of the organization's resources (by UUID or number, of one venue)."""
-    return create_booking_template(runtime.ledger, ctx, organizationId, body)
+    return create_booking_template(admin.ledger, admin.ctx, organizationId, body)
 
 
 @router.get(
-    "/booking-templates/{templateId}",
+    "/organizations/{organizationId}/booking-templates/{templateId}",
     responses=SURFACE.responses(BookingTemplateNotFoundError),
 )
-def get_template(
-    organizationId: UUID, templateId: UUID, ctx: AdminContext, runtime: RuntimeDep
-) -> BookingTemplateOut:
+def get_template(organizationId: UUID, templateId: UUID, admin: Admin) -> BookingTemplateOut:
     """The booking template as it now is."""
-    return get_booking_template(runtime.ledger, organizationId, templateId)
+    return get_booking_template(admin.ledger, organizationId, templateId)
+
+
+@router.patch(
+    "/booking-templates/{templateId}",
+    **with_body(BookingTemplateChangesIn, BookingTemplateNotFoundError, InvalidBookingTemplateError),
+)
+def change_template(
+    templateId: UUID, body: Annotated[TemplateChanges, admin_body(BookingTemplateChangesIn)], admin: Admin
+) -> BookingTemplateOut:
+    """Change the settings given (each change an event) and answer the template as it now is."""
+    return update_booking_template(admin.ledger, admin.ctx, templateId, body)

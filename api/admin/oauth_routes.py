@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from api.admin.deps import AdminContext
+from api.admin.deps import Admin
 from api.admin.surface import SURFACE
-from api.shared.deps import CarriesSecret, RuntimeDep
+from api.shared.deps import CarriesSecret
 from api.shared.problems import PayloadTooLargeError
 from domain.client import ClientNotFoundError, ClientRevokedError
 from ledger.admin import oauth
@@ -22,16 +22,16 @@ router = SURFACE.router(prefix="/api/v1/admin", tags=["admin"])
     responses=SURFACE.responses(ClientNotFoundError, ClientRevokedError, PayloadTooLargeError),
     dependencies=[CarriesSecret],
 )
-def issue_oauth_secret(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> OAuthSecretOut:
+def issue_oauth_secret(clientId: UUID, admin: Admin) -> OAuthSecretOut:
     """Give the client an OAuth secret, shown only in this response and stored only as a hash.
 
     A client without one is a public OAuth client. A new secret replaces the earlier one, and the tokens
     issued before it stop working.
     """
-    return oauth.issue_oauth_secret(runtime.ledger, ctx, clientId)
+    return oauth.issue_oauth_secret(admin.ledger, admin.ctx, clientId)
 
 
 @router.post("/clients/{clientId}/revoke", responses=SURFACE.responses(ClientNotFoundError))
-def revoke_client(clientId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> ClientOut:
+def revoke_client(clientId: UUID, admin: Admin) -> ClientOut:
     """Revoke the client: its API keys are revoked with it and its OAuth tokens stop working."""
-    return oauth.revoke_client(runtime.ledger, ctx, clientId)
+    return oauth.revoke_client(admin.ledger, admin.ctx, clientId)

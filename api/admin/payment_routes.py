@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Path
 
-from api.admin.deps import AdminContext, admin_context
-from api.admin.surface import SURFACE
-from api.shared.deps import RuntimeDep, body_openapi, json_body
-from api.shared.problems import PayloadTooLargeError
+from api.admin.deps import Admin, admin_body
+from api.admin.surface import SURFACE, with_body
 from domain.organization import VenueNotFoundError
 from domain.payments import InvalidPaymentAccountError
 from ledger.admin.payment_accounts import (
@@ -25,24 +23,20 @@ VenueRef = Annotated[str, Path(max_length=64, description="The venue's UUID or i
 
 @router.put(
     "/venues/{venueId}/payment-account",
-    responses=SURFACE.responses(VenueNotFoundError, InvalidPaymentAccountError, PayloadTooLargeError),
-    openapi_extra=body_openapi(PaymentAccountIn),
+    **with_body(PaymentAccountIn, VenueNotFoundError, InvalidPaymentAccountError),
 )
 def put_payment_account(
-    venueId: VenueRef,
-    body: Annotated[PaymentAccountIn, Depends(json_body(PaymentAccountIn, admin_context))],
-    ctx: AdminContext,
-    runtime: RuntimeDep,
+    venueId: VenueRef, body: Annotated[PaymentAccountIn, admin_body(PaymentAccountIn)], admin: Admin
 ) -> VenuePaymentOut:
     """Set (or clear, with null) the Stripe connected account that receives the venue's online payments.
 
     With a payment provider configured, a venue with an account takes payment online: its unpaid bookings
     expire after the payment hold. Without one, its bookings stay pending until an operator confirms them.
     """
-    return set_payment_account(runtime.ledger, ctx, venueId, body)
+    return set_payment_account(admin.ledger, admin.ctx, venueId, body)
 
 
 @router.get("/venues/{venueId}/payment-account", responses=SURFACE.responses(VenueNotFoundError))
-def read_payment_account(venueId: VenueRef, ctx: AdminContext, runtime: RuntimeDep) -> VenuePaymentOut:
+def read_payment_account(venueId: VenueRef, admin: Admin) -> VenuePaymentOut:
     """The venue's connected account, and whether it takes payment online."""
-    return get_payment_account(runtime.ledger, venueId)
+    return get_payment_account(admin.ledger, venueId)

@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends
-
-from api.admin.deps import AdminContext, admin_context
-from api.admin.surface import SURFACE
-from api.shared.deps import RuntimeDep, body_openapi, json_body
-from api.shared.problems import PayloadTooLargeError
+from api.admin.deps import Admin, admin_body
+from api.admin.surface import SURFACE, with_body
 from domain.organization import OrganizationNotFoundError
 from domain.profiles import InvalidProfileSchemaError, InvalidProfileValueError, UnknownProfileFieldError
 from domain.user import UserNotFoundError
@@ -21,43 +17,36 @@ router = SURFACE.router(prefix="/api/v1/admin/organizations/{organizationId}", t
 
 
 @router.get("/profile-schema", responses=SURFACE.responses(OrganizationNotFoundError))
-def get_profile_schema(organizationId: UUID, ctx: AdminContext, runtime: RuntimeDep) -> ProfileSchemaOut:
+def get_profile_schema(organizationId: UUID, admin: Admin) -> ProfileSchemaOut:
     """The organization's profile schema as it now is."""
-    return operations.get_profile_schema(runtime.ledger, organizationId)
+    return operations.get_profile_schema(admin.ledger, organizationId)
 
 
 @router.put(
-    "/profile-schema",
-    responses=SURFACE.responses(OrganizationNotFoundError, InvalidProfileSchemaError, PayloadTooLargeError),
-    openapi_extra=body_openapi(ProfileSchemaIn),
+    "/profile-schema", **with_body(ProfileSchemaIn, OrganizationNotFoundError, InvalidProfileSchemaError)
 )
 def replace_profile_schema(
-    organizationId: UUID,
-    body: Annotated[ProfileSchemaIn, Depends(json_body(ProfileSchemaIn, admin_context))],
-    ctx: AdminContext,
-    runtime: RuntimeDep,
+    organizationId: UUID, body: Annotated[ProfileSchemaIn, admin_body(ProfileSchemaIn)], admin: Admin
 ) -> ProfileSchemaOut:
     """Replace the schema's fields (and its id and name, when given); answers the schema as it now is."""
-    return operations.replace_profile_schema(runtime.ledger, ctx, organizationId, body)
+    return operations.replace_profile_schema(admin.ledger, admin.ctx, organizationId, body)
 
 
 @router.put(
     "/members/{userId}/profile",
-    responses=SURFACE.responses(
+    **with_body(
+        MemberProfileIn,
         OrganizationNotFoundError,
         UserNotFoundError,
         UnknownProfileFieldError,
         InvalidProfileValueError,
-        PayloadTooLargeError,
     ),
-    openapi_extra=body_openapi(MemberProfileIn),
 )
 def set_member_profile(
     organizationId: UUID,
     userId: UUID,
-    body: Annotated[MemberProfileIn, Depends(json_body(MemberProfileIn, admin_context))],
-    ctx: AdminContext,
-    runtime: RuntimeDep,
+    body: Annotated[MemberProfileIn, admin_body(MemberProfileIn)],
+    admin: Admin,
 ) -> MemberProfileOut:
     """Set the values given, by field id of the organization's schema; answers the member's profile."""
-    return operations.set_member_profile(runtime.ledger, ctx, organizationId, userId, body)
+    return operations.set_member_profile(admin.ledger, admin.ctx, organizationId, userId, body)

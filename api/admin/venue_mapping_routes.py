@@ -6,9 +6,8 @@ from typing import Annotated
 
 from fastapi import Path
 
-from api.admin.deps import AdminContext
+from api.admin.deps import Admin
 from api.admin.surface import SURFACE
-from api.shared.deps import RuntimeDep
 from domain.venue_mappings import VenueMappingNotFoundError
 from ledger.admin import venue_mappings
 from ledger.admin.venue_mappings import VenueMappingOut
@@ -18,12 +17,12 @@ MappingId = Annotated[str, Path(max_length=64, description="The mapping's id, as
 
 
 @router.post("/{mappingId}/approve", responses=SURFACE.responses(VenueMappingNotFoundError))
-def approve_venue_mapping(mappingId: MappingId, ctx: AdminContext, runtime: RuntimeDep) -> VenueMappingOut:
+def approve_venue_mapping(mappingId: MappingId, admin: Admin) -> VenueMappingOut:
     """Approve the mapping, so the client may book its venue's resources; answers it as it now is."""
-    return venue_mappings.approve_venue_mapping(runtime.ledger, ctx, mappingId)
+    return venue_mappings.approve_venue_mapping(admin.ledger, admin.ctx, mappingId)
 
 
 @router.post("/{mappingId}/reject", responses=SURFACE.responses(VenueMappingNotFoundError))
-def reject_venue_mapping(mappingId: MappingId, ctx: AdminContext, runtime: RuntimeDep) -> VenueMappingOut:
+def reject_venue_mapping(mappingId: MappingId, admin: Admin) -> VenueMappingOut:
     """Reject the mapping, so the client may not book its venue's resources; answers it as it now is."""
-    return venue_mappings.reject_venue_mapping(runtime.ledger, ctx, mappingId)
+    return venue_mappings.reject_venue_mapping(admin.ledger, admin.ctx, mappingId)

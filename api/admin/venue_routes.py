@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Path
 
-from api.admin.deps import AdminContext, admin_context
-from api.admin.surface import SURFACE
-from api.shared.deps import RuntimeDep, body_openapi, json_body
-from api.shared.problems import PayloadTooLargeError
+from api.admin.deps import Admin, admin_body
+from api.admin.surface import SURFACE, with_body
 from domain.organization import VenueNotFoundError
 from domain.venue_details import InvalidVenueDetailError
 from ledger.admin import operations
@@ -20,16 +18,9 @@ router = SURFACE.router(prefix="/api/v1/admin", tags=["admin"])
 VenueRef = Annotated[str, Path(max_length=64, description="The venue's UUID or its integer number.")]
 
 
-@router.patch(
-    "/venues/{venueId}",
-    responses=SURFACE.responses(VenueNotFoundError, InvalidVenueDetailError, PayloadTooLargeError),
-    openapi_extra=body_openapi(VenueDetailsIn),
-)
+@router.patch("/venues/{venueId}", **with_body(VenueDetailsIn, VenueNotFoundError, InvalidVenueDetailError))
 def update_venue(
-    venueId: VenueRef,
-    body: Annotated[VenueDetailsIn, Depends(json_body(VenueDetailsIn, admin_context))],
-    ctx: AdminContext,
-    runtime: RuntimeDep,
+    venueId: VenueRef, body: Annotated[VenueDetailsIn, admin_body(VenueDetailsIn)], admin: Admin
 ) -> VenueOut:
     """Set the descriptive fields given and answer the venue as it now is; unknown fields are refused."""
-    return operations.update_venue(runtime.ledger, ctx, venueId, body)
+    return operations.update_venue(admin.ledger, admin.ctx, venueId, body)

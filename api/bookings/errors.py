@@ -7,19 +7,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.shared import problems
-from api.shared.errors import ErrorFormat, ErrorTable, Problem, RequestInfo
+from api.shared.errors import SERVER_TYPES, ErrorFormat, ErrorTable, Problem, RequestInfo, http_types
 from api.shared.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
-from api.shared.rate_limit import RateLimitedError
 from domain import booking_errors, client, coach_event, order
 from domain.booking_commands import OrderRejectedError
-from domain.errors import (
-    AccessDeniedError,
-    ConcurrencyExhaustedError,
-    ConflictError,
-    InvalidInputError,
-    LedgerError,
-    NotFoundError,
-)
+from domain.errors import AccessDeniedError, InvalidInputError, LedgerError
 
 
 class InvalidTraceparentError(InvalidInputError):
@@ -31,6 +23,7 @@ class ActingUserRequiredError(InvalidInputError):
 
 
 BOOKINGS_TYPES: ErrorTable = {
+    **SERVER_TYPES,
     LedgerError: (400, "validation"),
     InvalidInputError: (400, "validation"),
     problems.MissingApiTokenError: (401, "unauthorized"),
@@ -39,11 +32,7 @@ BOOKINGS_TYPES: ErrorTable = {
     AccessDeniedError: (403, "forbidden"),
     booking_errors.NotBookingOwnerError: (403, "not_booking_owner"),
     booking_errors.NotBookingPartyError: (403, "not_booking_party"),
-    NotFoundError: (404, "not_found"),
-    problems.PayloadTooLargeError: (413, "payload_too_large"),
-    problems.HeadersTooLargeError: (431, "headers_too_large"),
     IdempotencyKeyReusedError: (422, "idempotency_key_reused"),
-    ConflictError: (409, "conflict"),
     OrderRejectedError: (409, "conflict"),
     IdempotencyInProgressError: (409, "idempotency_request_in_progress"),
     booking_errors.InvalidStatusTransitionError: (409, "invalid_status_transition"),
@@ -54,17 +43,8 @@ BOOKINGS_TYPES: ErrorTable = {
     coach_event.EventAlreadyStartedError: (409, "event_already_started"),
     coach_event.EventAlreadyBookedError: (409, "event_already_booked"),
     order.PaymentAlreadySettledError: (409, "payment_already_settled"),
-    RateLimitedError: (429, "rate_limited"),
-    problems.ServiceUnavailableError: (503, "service_unavailable"),
-    ConcurrencyExhaustedError: (503, "write_contention"),
 }
-BOOKINGS_HTTP_TYPES = {
-    400: "validation",
-    401: "unauthorized",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-}
+BOOKINGS_HTTP_TYPES = http_types("validation", "unauthorized")
 
 
 class ErrorEntry(BaseModel):

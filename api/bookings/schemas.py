@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StrictBool
 from api.shared.schemas import FREE_TEXT_PATTERN
 from domain.booking import Booking
 from domain.order import Order
+from ledger.admin.mirrored import Mirrored
 from ledger.admin.responses import TimeSlotOut
 
 Text = Field(min_length=1, max_length=2000, pattern=FREE_TEXT_PATTERN)
@@ -54,7 +55,7 @@ class ResolutionIn(BaseModel):
     resolution: str = Text
 
 
-class BookingOut(BaseModel):
+class BookingOut(Mirrored):
     bookingId: UUID
     orderId: UUID
     userId: UUID
@@ -78,52 +79,23 @@ class BookingOut(BaseModel):
 
     @classmethod
     def of(cls, booking: Booking, event_status: str | None, cardinality: int | None) -> BookingOut:
-        return cls(
+        return cls.mirror(
+            booking,
             bookingId=booking.id,
-            orderId=booking.order_id,
-            userId=booking.user_id,
-            coachId=booking.coach_id,
-            eventId=booking.event_id,
-            startAt=booking.start_at,
-            endAt=booking.end_at,
-            bookingStatus=booking.status,  # type: ignore[arg-type]
+            bookingStatus=booking.status,
             eventStatus=event_status,
-            completed=booking.completed,
-            note=booking.note,
-            canceledAt=booking.canceled_at,
-            canceledByRole=booking.canceled_by_role,  # type: ignore[arg-type]
-            cancellationReasonCode=booking.reason_code,  # type: ignore[arg-type]
+            cancellationReasonCode=booking.reason_code,
             cancellationReasonText=booking.reason_text,
-            sportId=booking.sport_id,
             serviceCardinality=cardinality,
             timeslot=TimeSlotOut.of(booking.timeslot),
         )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> BookingOut:
-        return cls(
-            bookingId=row["booking_id"],
-            orderId=row["order_id"],
-            userId=row["user_id"],
-            coachId=row["coach_id"],
-            eventId=row["event_id"],
-            startAt=row["start_at"],
-            endAt=row["end_at"],
-            bookingStatus=row["status"],
-            eventStatus=row["event_status"],
-            completed=row["completed"],
-            note=row["note"],
-            canceledAt=row["canceled_at"],
-            canceledByRole=row["canceled_by_role"],
-            cancellationReasonCode=row["cancellation_reason_code"],
-            cancellationReasonText=row["cancellation_reason_text"],
-            sportId=row["sport_id"],
-            serviceCardinality=row["service_cardinality"],
-            timeslot=TimeSlotOut.of(row["timeslot"]),
-        )
+        return cls.mirror(row, bookingStatus=row["status"], timeslot=TimeSlotOut.of(row["timeslot"]))
 
 
-class OrderOut(BaseModel):
+class OrderOut(Mirrored):
     orderId: UUID
     userId: UUID
     paymentStatus: Literal["Pending", "Paid", "Failed", "Cash"]
@@ -132,20 +104,8 @@ class OrderOut(BaseModel):
 
     @classmethod
     def of(cls, order: Order, bookings: list[BookingOut]) -> OrderOut:
-        return cls(
-            orderId=order.id,
-            userId=order.user_id,
-            paymentStatus=order.payment_status,  # type: ignore[arg-type]
-            createdAt=order.created_at,
-            bookings=bookings,
-        )
+        return cls.mirror(order, orderId=order.id, bookings=bookings)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> OrderOut:
-        return cls(
-            orderId=row["order_id"],
-            userId=row["user_id"],
-            paymentStatus=row["payment_status"],
-            createdAt=row["created_at"],
-            bookings=[BookingOut.from_row(booking) for booking in row["bookings"]],
-        )
+        return cls.mirror(row, bookings=[BookingOut.from_row(booking) for booking in row["bookings"]])

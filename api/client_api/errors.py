@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field, RootModel
 
 from api.shared import problems
-from api.shared.errors import COMMON_TYPES, ErrorFormat, ErrorTable, Problem, RequestInfo
+from api.shared.errors import COMMON_TYPES, ErrorFormat, ErrorTable, Problem, RequestInfo, http_types
 from api.shared.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
 from domain import (
     availability,
@@ -94,13 +94,7 @@ FIELD_OF_TYPE = {
     "invalid_interval": "end_datetime",
     "invalid_participant_count": "participant_count",
 }
-CLIENT_API_HTTP_TYPES = {
-    400: "invalid",
-    401: "not_authenticated",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-}
+CLIENT_API_HTTP_TYPES = http_types("invalid", "not_authenticated")
 
 
 class ClientApiError(BaseModel):

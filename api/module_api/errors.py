@@ -7,17 +7,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.shared import problems
-from api.shared.errors import ErrorFormat, ErrorTable, Problem, RequestInfo
-from api.shared.rate_limit import RateLimitedError
+from api.shared.errors import SERVER_TYPES, ErrorFormat, ErrorTable, Problem, RequestInfo, http_types
 from domain import appointment, booking_template, client, customer, organization, slot_ids, template_slots
-from domain.errors import (
-    AccessDeniedError,
-    ConcurrencyExhaustedError,
-    ConflictError,
-    InvalidInputError,
-    LedgerError,
-    NotFoundError,
-)
+from domain.errors import AccessDeniedError, InvalidInputError, LedgerError
 
 
 class InvalidLocaleError(InvalidInputError):
@@ -33,6 +25,7 @@ class OrganizationNotPermittedError(AccessDeniedError):
 
 
 MODULE_TYPES: ErrorTable = {
+    **SERVER_TYPES,
     LedgerError: (400, "bad_request"),
     InvalidInputError: (400, "invalid_request"),
     problems.CredentialInQueryError: (400, "credential_in_query"),
@@ -48,27 +41,14 @@ MODULE_TYPES: ErrorTable = {
     AccessDeniedError: (403, "forbidden"),
     problems.ScopePermissionDeniedError: (403, "insufficient_scope"),
     OrganizationNotPermittedError: (403, "organization_not_permitted"),
-    NotFoundError: (404, "not_found"),
     organization.OrganizationNotFoundError: (404, "organization_not_found"),
     booking_template.BookingTemplateNotFoundError: (404, "booking_template_not_found"),
     appointment.AppointmentNotFoundError: (404, "appointment_not_found"),
-    ConflictError: (409, "conflict"),
     appointment.SlotTakenError: (409, "booking_slot_taken"),
     appointment.SlotNoLongerBookableError: (409, "booking_slot_unavailable"),
     appointment.AppointmentStartedError: (409, "appointment_started"),
-    problems.PayloadTooLargeError: (413, "payload_too_large"),
-    RateLimitedError: (429, "rate_limited"),
-    problems.HeadersTooLargeError: (431, "headers_too_large"),
-    problems.ServiceUnavailableError: (503, "service_unavailable"),
-    ConcurrencyExhaustedError: (503, "write_contention"),
 }
-MODULE_HTTP_TYPES = {
-    400: "invalid_request",
-    401: "missing_access_token",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-}
+MODULE_HTTP_TYPES = http_types("invalid_request", "missing_access_token")
 
 
 class ModuleMessage(BaseModel):

@@ -26,8 +26,20 @@ RETRY_AFTER_SECONDS = "2"
 ErrorTable = dict[type[Exception], tuple[int, str]]
 """Status and type per error class; an error takes the entry of the nearest class in its MRO."""
 
+# How the surfaces type what no domain rule of theirs explains: a missing or conflicting thing, a request
+# over a size limit or the rate limit, and a database that is unavailable or too contended.
+SERVER_TYPES: ErrorTable = {
+    NotFoundError: (404, "not_found"),
+    ConflictError: (409, "conflict"),
+    problems.PayloadTooLargeError: (413, "payload_too_large"),
+    RateLimitedError: (429, "rate_limited"),
+    problems.HeadersTooLargeError: (431, "headers_too_large"),
+    problems.ServiceUnavailableError: (503, "service_unavailable"),
+    ConcurrencyExhaustedError: (503, "write_contention"),
+}
 # Entries shared by the surfaces in the `{"error": {...}}` format; a surface's own entries override them.
 COMMON_TYPES: ErrorTable = {
+    **SERVER_TYPES,
     LedgerError: (400, "bad_request"),
     InvalidInputError: (400, "invalid_schema"),
     problems.PositionBeyondHeadError: (400, "position_beyond_head"),
@@ -36,13 +48,6 @@ COMMON_TYPES: ErrorTable = {
     problems.MissingApiTokenError: (401, "missing_api_token"),
     client.InvalidApiTokenError: (401, "invalid_api_token"),
     problems.AdminTokenRequiredError: (401, "invalid_api_token"),
-    NotFoundError: (404, "not_found"),
-    problems.PayloadTooLargeError: (413, "payload_too_large"),
-    problems.HeadersTooLargeError: (431, "headers_too_large"),
-    ConflictError: (409, "conflict"),
-    RateLimitedError: (429, "rate_limited"),
-    problems.ServiceUnavailableError: (503, "service_unavailable"),
-    ConcurrencyExhaustedError: (503, "write_contention"),
 }
 REQUEST_ERRORS: tuple[type[Exception], ...] = (
     InvalidInputError,
@@ -53,13 +58,21 @@ REQUEST_ERRORS: tuple[type[Exception], ...] = (
 )
 """What any route may answer: a malformed request, a credential in the query, oversized headers, and the
 database being unavailable or too contended."""
-HTTP_TYPES = {
-    400: "invalid_schema",
-    401: "missing_api_token",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-}
+
+
+def http_types(invalid: str, unauthenticated: str) -> dict[int, str]:
+    """The types of routing's HTTP errors, in a surface that types a malformed request `invalid` and a
+    request without a credential `unauthenticated`."""
+    return {
+        400: invalid,
+        401: unauthenticated,
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }
+
+
+HTTP_TYPES = http_types("invalid_schema", "missing_api_token")
 
 
 def entry_for(table: ErrorTable, error: type[Exception]) -> tuple[int, str]:

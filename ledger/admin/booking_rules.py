@@ -13,7 +13,9 @@ from domain.booking_rules import CENT, BookingRules
 from domain.context import RequestContext
 from domain.opening_hours import OpeningHours
 from domain.organization import Resource
+from ledger.admin.mirrored import Mirrored
 from ledger.admin.requests import NAME_PATTERN
+from ledger.admin.responses import CourtOut
 from ledger.money import Money
 
 # Wider than any rule allows; the domain answers with the rule, this only keeps absurd numbers out.
@@ -73,7 +75,7 @@ class BookingRulesIn(BaseModel):
         return OpeningHours.from_dicts([opening.as_domain_dict() for opening in self.openingHours])
 
 
-class OpeningRangeOut(BaseModel):
+class OpeningRangeOut(Mirrored):
     weekday: int
     startTime: str
     endTime: str
@@ -81,14 +83,9 @@ class OpeningRangeOut(BaseModel):
     label: str
 
 
-class ResourceRulesOut(BaseModel):
+class ResourceRulesOut(CourtOut):
     """A resource with its number, its booking rules and its opening hours; prices with two decimals."""
 
-    id: UUID
-    number: int | None
-    organizationId: UUID
-    venueId: UUID
-    name: str
     capacity: int
     basePrice: str
     currency: str
@@ -103,36 +100,14 @@ class ResourceRulesOut(BaseModel):
     openingHours: list[OpeningRangeOut]
 
     @classmethod
-    def of(cls, resource: Resource) -> ResourceRulesOut:
-        rules = BookingRules.from_dict(resource.booking_rules or {})
-        return cls(
-            id=resource.id,
-            number=resource.number,
-            organizationId=resource.organization_id,
-            venueId=resource.venue_id,
-            name=resource.name,
-            capacity=rules.capacity,
-            basePrice=money(rules.base_price),
-            currency=rules.currency,
-            priceUnit=rules.price_unit,
-            bookingIntervalMinutes=rules.booking_interval_minutes,
-            minBookingDurationMinutes=rules.min_booking_duration_minutes,
-            maxBookingDurationMinutes=rules.max_booking_duration_minutes,
-            minAdvanceBookingMinutes=rules.min_advance_booking_minutes,
-            maxAdvanceBookingDays=rules.max_advance_booking_days,
-            preventUnbookableGaps=rules.prevent_unbookable_gaps,
-            isBookable=rules.is_bookable,
-            openingHours=[
-                OpeningRangeOut(
-                    weekday=opening["weekday"],
-                    startTime=opening["start_time"],
-                    endTime=opening["end_time"],
-                    pricePerHour=money(Decimal(opening["price_per_hour"])),
-                    label=opening["label"],
-                )
-                for opening in resource.opening_hours
-            ],
-        )
+    def of(cls, court: Resource) -> ResourceRulesOut:
+        rules = BookingRules.from_dict(court.booking_rules or {})
+        hours = [
+            OpeningRangeOut.mirror(opening, pricePerHour=money(Decimal(opening["price_per_hour"])))
+            for opening in court.opening_hours
+        ]
+        resource = CourtOut.of(court).model_dump()
+        return cls.mirror(rules, **resource, basePrice=money(rules.base_price), openingHours=hours)
 
 
 def money(amount: Decimal) -> str:

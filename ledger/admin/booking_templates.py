@@ -1,17 +1,18 @@
-"""Booking templates in the admin API and `ledger admin`: the body, the answer, the operations."""
+"""Booking templates in the admin API and `ledger admin`: the bodies, the answer, the operations."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints, create_model
 
 from domain.application import Ledger
 from domain.booking_template import BookingTemplate
 from domain.context import RequestContext
-from domain.template_terms import InvalidBookingTemplateError
+from domain.template_terms import TERM_DEFAULTS, InvalidBookingTemplateError
 from ledger.admin.requests import NAME_PATTERN
 from ledger.money import Money
 
@@ -115,16 +116,50 @@ class BookingTemplateOut(BaseModel):
         )
 
 
+class TemplateChanges(BaseModel):
+    """Changes of a booking template: the create body's fields, none required, each under the same rules.
+
+    A field left out keeps its value; an optional one given as null takes its default again.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    def changes(self) -> dict[str, Any]:
+        """The settings given, by the domain's names."""
+        given = self.model_dump(include=self.model_fields_set)
+        changes = {SETTING_NAMES[name]: value for name, value in given.items()}
+        return {name: TERM_DEFAULTS[name] if value is None else value for name, value in changes.items()}
+
+
+# Each field keeps its type, so null stays refused where the create body refuses it.
+_OPTIONAL_FIELDS: dict[str, Any] = {
+    name: (Annotated[info.annotation, info], None) for name, info in BookingTemplateIn.model_fields.items()
+}
+BookingTemplateChangesIn = create_model(
+    "BookingTemplateChangesIn", __base__=TemplateChanges, __doc__=TemplateChanges.__doc__, **_OPTIONAL_FIELDS
+)
+
+
+def _in_body_names(command: Callable[[], BookingTemplate]) -> BookingTemplateOut:
+    """The command's template; its refusals name settings as the body does, not as the domain does."""
+    try:
+        return BookingTemplateOut.of(command())
+    except InvalidBookingTemplateError as error:
+        message = _DOMAIN_NAME.sub(lambda match: BODY_NAMES[match.group(0)], error.message)
+        raise type(error)(message, **error.details) from None
+
+
 def create_booking_template(
     ledger: Ledger, ctx: RequestContext, organization_id: UUID, body: BookingTemplateIn
 ) -> BookingTemplateOut:
-    try:
-        saved = ledger.create_booking_template(ctx, organization_id, body.settings())
-    except InvalidBookingTemplateError as error:
-        # The domain names settings its own way; the caller knows them by the body's names.
-        message = _DOMAIN_NAME.sub(lambda match: BODY_NAMES[match.group(0)], error.message)
-        raise type(error)(message, **error.details) from None
-    return BookingTemplateOut.of(saved.value)
+    return _in_body_names(lambda: ledger.create_booking_template(ctx, organization_id, body.settings()).value)
+
+
+def update_booking_template(
+    ledger: Ledger, ctx: RequestContext, template_id: UUID, body: TemplateChanges
+) -> BookingTemplateOut:
+    """Set the settings given; resources must be of the template's organization, as on creation."""
+    return _in_body_names(lambda: ledger.update_booking_template(ctx, template_id, body.changes()).value)
 
 
 def get_booking_template(ledger: Ledger, organization_id: UUID, template_id: UUID) -> BookingTemplateOut:

@@ -6,15 +6,14 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel
-
 from domain.application import Ledger
 from domain.context import RequestContext
 from domain.resource_booking import ResourceBooking
 from ledger.admin.booking_rules import money
+from ledger.admin.mirrored import Mirrored
 
 
-class ResourceBookingOut(BaseModel):
+class ResourceBookingOut(Mirrored):
     """A booking of a resource as it now is; times in UTC, the price with two decimals."""
 
     id: UUID
@@ -35,22 +34,11 @@ class ResourceBookingOut(BaseModel):
 
     @classmethod
     def of(cls, booking: ResourceBooking) -> ResourceBookingOut:
-        return cls(
-            id=booking.id,
-            number=booking.number,
-            referenceCode=booking.reference_code,
-            status=booking.status,  # type: ignore[arg-type]
-            clientId=booking.client_id,
-            userId=booking.user_id,
-            resourceId=booking.resource_id,
-            venueId=booking.venue_id,
-            organizationId=booking.organization_id,
+        return cls.mirror(
+            booking,
             startDatetime=booking.start,
             endDatetime=booking.end,
-            participantCount=booking.participant_count,
             totalPrice=money(booking.total_price),
-            currency=booking.currency,
-            createdAt=booking.created_at,
         )
 
 

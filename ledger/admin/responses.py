@@ -13,19 +13,20 @@ from domain.coach_event import CoachEvent
 from domain.organization import Organization, Resource, Venue
 from domain.registry_commands import IssuedApiKey
 from domain.user import User
+from ledger.admin.mirrored import Mirrored
 
 
-class OrganizationOut(BaseModel):
+class OrganizationOut(Mirrored):
     id: UUID
     name: str
     timezone: str
 
     @classmethod
     def of(cls, organization: Organization) -> OrganizationOut:
-        return cls(id=organization.id, name=organization.name, timezone=organization.timezone)
+        return cls.mirror(organization)
 
 
-class VenueOut(BaseModel):
+class VenueOut(Mirrored):
     """A venue as it now is, with its integer number and its descriptive fields."""
 
     id: UUID
@@ -47,27 +48,10 @@ class VenueOut(BaseModel):
 
     @classmethod
     def of(cls, venue: Venue) -> VenueOut:
-        return cls(
-            id=venue.id,
-            number=venue.number,
-            organizationId=venue.organization_id,
-            name=venue.name,
-            city=venue.city,
-            timezone=venue.timezone,
-            slug=venue.slug,
-            description=venue.description,
-            shortDescription=venue.short_description,
-            venueType=venue.venue_type,
-            streetAddress=venue.street_address,
-            postalCode=venue.postal_code,
-            country=venue.country,
-            latitude=venue.latitude,
-            longitude=venue.longitude,
-            isPublished=venue.is_published,
-        )
+        return cls.mirror(venue)
 
 
-class CourtOut(BaseModel):
+class CourtOut(Mirrored):
     id: UUID
     number: int | None = Field(description="Stable integer number, accepted wherever the court's UUID is.")
     organizationId: UUID
@@ -76,13 +60,7 @@ class CourtOut(BaseModel):
 
     @classmethod
     def of(cls, court: Resource) -> CourtOut:
-        return cls(
-            id=court.id,
-            number=court.number,
-            organizationId=court.organization_id,
-            venueId=court.venue_id,
-            name=court.name,
-        )
+        return cls.mirror(court)
 
 
 class ApiKeyOut(BaseModel):
@@ -98,7 +76,7 @@ def instant_or_none(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value is not None else None
 
 
-class ClientOut(BaseModel):
+class ClientOut(Mirrored):
     id: UUID
     name: str
     scopes: list[str]
@@ -111,11 +89,8 @@ class ClientOut(BaseModel):
 
     @classmethod
     def of(cls, client: Client) -> ClientOut:
-        return cls(
-            id=client.id,
-            name=client.name,
-            scopes=client.scopes,
-            organizationIds=client.organization_ids,
+        return cls.mirror(
+            client,
             apiKeys=[
                 ApiKeyOut.model_validate({"id": key_id, **details})
                 for key_id, details in client.api_keys.items()
@@ -125,7 +100,7 @@ class ClientOut(BaseModel):
         )
 
 
-class IssuedApiKeyOut(BaseModel):
+class IssuedApiKeyOut(Mirrored):
     """A new key: `key` is shown only in this response."""
 
     id: UUID
@@ -135,15 +110,10 @@ class IssuedApiKeyOut(BaseModel):
 
     @classmethod
     def of(cls, issued: IssuedApiKey) -> IssuedApiKeyOut:
-        return cls(
-            id=issued.id,
-            key=issued.key,
-            prefix=issued.prefix,
-            createdAt=datetime.fromisoformat(issued.created_at),
-        )
+        return cls.mirror(issued, createdAt=datetime.fromisoformat(issued.created_at))
 
 
-class UserOut(BaseModel):
+class UserOut(Mirrored):
     id: UUID
     email: str
     firstName: str | None
@@ -151,7 +121,7 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserOut:
-        return cls(id=user.id, email=user.email, firstName=user.first_name, lastName=user.last_name)
+        return cls.mirror(user)
 
 
 class UserLinkOut(BaseModel):
@@ -160,7 +130,7 @@ class UserLinkOut(BaseModel):
 
 
 # The bookings surface shows the timeslot of a booking's event in this shape too.
-class TimeSlotOut(BaseModel):
+class TimeSlotOut(Mirrored):
     timeSlotId: UUID
     startTime: str
     endTime: str
@@ -179,26 +149,10 @@ class TimeSlotOut(BaseModel):
 
     @classmethod
     def of(cls, slot: dict[str, Any]) -> TimeSlotOut:
-        return cls(
-            timeSlotId=slot["time_slot_id"],
-            startTime=slot["start_time"],
-            endTime=slot["end_time"],
-            numberOfParticipants=slot["number_of_participants"],
-            slotType=slot["slot_type"],
-            ageFrom=slot["age_from"],
-            ageTo=slot["age_to"],
-            duration=slot["duration"],
-            price=slot["price"],
-            priceCurrency=slot["price_currency"],
-            paymentMethod=slot["payment_method"],
-            addressId=slot.get("address_id"),
-            public=slot["public"],
-            level=slot["level"],
-            eligibility=slot["eligibility"],
-        )
+        return cls.mirror(slot)
 
 
-class CoachEventOut(BaseModel):
+class CoachEventOut(Mirrored):
     eventId: UUID
     coachId: UUID
     sportId: UUID
@@ -212,15 +166,6 @@ class CoachEventOut(BaseModel):
 
     @classmethod
     def of(cls, event: CoachEvent) -> CoachEventOut:
-        return cls(
-            eventId=event.id,
-            coachId=event.coach_id,
-            sportId=event.sport_id,
-            startAt=event.start_at,
-            endAt=event.end_at,
-            addressId=event.address_id,
-            organizationId=event.organization_id,
-            status=event.status,  # type: ignore[arg-type]
-            seatsTaken=len(event.holders),
-            timeslot=TimeSlotOut.of(event.timeslot),
+        return cls.mirror(
+            event, eventId=event.id, seatsTaken=len(event.holders), timeslot=TimeSlotOut.of(event.timeslot)
         )

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from domain.application import Ledger
 from domain.context import RequestContext
 from domain.place_mappings import MappedVenue
+from ledger.admin.mirrored import Mirrored
 
 
-class VenueMappingOut(BaseModel):
+class VenueMappingOut(Mirrored):
     """A client's mapping of its own venue id to a venue, with the operator's decision on it."""
 
     id: UUID = Field(description="The mapping's id, as the client API shows it.")
@@ -27,18 +28,8 @@ class VenueMappingOut(BaseModel):
 
     @classmethod
     def of(cls, mapped: MappedVenue) -> VenueMappingOut:
-        mapping, venue = mapped.mapping, mapped.venue
-        return cls(
-            id=mapping.id,
-            clientId=mapping.client_id,
-            externalId=mapping.external_id,
-            venueId=venue.id,
-            venueNumber=venue.number,
-            venueName=venue.name,
-            approvalStatus=mapping.approval_status,
-            isActive=mapping.is_active,
-            createdAt=mapping.created_at,
-        )
+        venue = mapped.venue
+        return cls.mirror(mapped.mapping, venueId=venue.id, venueNumber=venue.number, venueName=venue.name)
 
 
 def approve_venue_mapping(ledger: Ledger, ctx: RequestContext, mapping_id: str | UUID) -> VenueMappingOut:

@@ -87,15 +87,25 @@ def make_partner(
         city="Munich",
     )
     court = admin_post(http, admin_headers, f"/api/v1/admin/venues/{venue['id']}/courts", name="Court 1")
+    return partner_in(http, admin_headers, organization["id"], venue["id"], court["id"], scopes)
+
+
+def partner_in(
+    http: httpx.Client,
+    admin_headers: dict[str, str],
+    organization_id: str,
+    venue_id: str,
+    court_id: str,
+    scopes: list[str] | None = None,
+) -> Partner:
+    """A new client-API client granted an organization that exists, with the court it books, and its key."""
     client = admin_post(
         http,
         admin_headers,
         "/api/v1/admin/clients",
         name="Partner app",
         scopes=["client-api"] if scopes is None else scopes,
-        organizationIds=[organization["id"]],
+        organizationIds=[organization_id],
     )
     key = admin_post(http, admin_headers, f"/api/v1/admin/clients/{client['id']}/api-keys")
-    return Partner(
-        http, admin_headers, organization["id"], venue["id"], court["id"], client["id"], key["key"]
-    )
+    return Partner(http, admin_headers, organization_id, venue_id, court_id, client["id"], key["key"])

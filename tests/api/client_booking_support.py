@@ -148,12 +148,16 @@ def make_bookable(
     body: dict[str, Any] | None = None,
     scopes: list[str] | None = None,
 ) -> Bookable:
-    """A partner with its court under `body` (the README's rules by default), its user, venue (approved)
-    and court mapped, as the seed's flow leaves them."""
-    partner = make_partner(http, admin_headers, scopes)
+    """A new partner ready to book, as the seed's flow leaves it (see `ready_to_book`)."""
+    return ready_to_book(make_partner(http, admin_headers, scopes), body)
+
+
+def ready_to_book(partner: Partner, body: dict[str, Any] | None = None) -> Bookable:
+    """The partner with its court under `body` (the README's rules by default), and its user, venue
+    (approved) and court mapped."""
     user, venue, resource = unique("user"), unique("venue"), unique("pitch")
     path = f"/api/v1/admin/resources/{partner.court_id}/booking-rules"
-    expect(http.put(path, json=body or rules(), headers=admin_headers), 200)
+    expect(partner.http.put(path, json=body or rules(), headers=partner.admin_headers), 200)
     partner.register_user(user)
     partner.register_venue(venue)
     expect(partner.decide(partner.lookup_venue(venue)["id"], "approve"), 200)

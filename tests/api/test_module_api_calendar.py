@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
-from uuid import UUID
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
-from domain.booking_checks import SlotNotAvailableError
-from domain.context import Principal, RequestContext
-from ledger.runtime import Runtime
+from tests.api.client_api_support import partner_in
+from tests.api.client_booking_support import Bookable, local, ready_to_book, rules, soon
 from tests.api.module_support import JOHN, ModuleOrg, code_of, local_day, make_module_org, messages
 from tests.api.query_support import analyst_key
 from tests.racing import Sender, answered, race
 from tests.support import booking_body, expect, instant
 
 RACERS = 8
-ALL_WEEK = {
-    "capacity": 4, "basePrice": "20.00", "currency": "EUR", "priceUnit": "hour", "bookingIntervalMinutes": 30,
-    "minBookingDurationMinutes": 60, "maxBookingDurationMinutes": 180, "minAdvanceBookingMinutes": 60,
-    "maxAdvanceBookingDays": 30, "preventUnbookableGaps": False, "isBookable": True,
-    "openingHours": [
-        {"weekday": day, "startTime": "08:00", "endTime": "22:00", "pricePerHour": "20.00", "label": ""}
-        for day in range(7)
-    ],
-}  # fmt: skip
 
 
 @pytest.fixture
@@ -93,32 +82,54 @@ def test_a_cancelled_appointment_frees_the_court_for_partner_sync(org: ModuleOrg
     assert expect(org.tenant.put("freed", booking_body(org.tenant.court_id, ten)), 201)
 
 
-def test_an_appointment_blocks_the_court_for_client_api_bookings(
-    org: ModuleOrg, runtime: Runtime, admin_headers: dict[str, str]
-) -> None:
+@pytest.fixture
+def bookable(org: ModuleOrg) -> Bookable:
+    """A client-API partner granted the organization, booking the template's court under the README's rules
+    (open 08:00-14:00 and 15:30-22:00 on a 30-minute grid), with its user, venue and court mapped."""
     tenant = org.tenant
-    rules = f"/api/v1/admin/resources/{tenant.court_id}/booking-rules"
-    expect(org.http.put(rules, json=ALL_WEEK, headers=admin_headers), 200)
-    ten = local_day(4, 10)
-    expect(org.add(org.slot_at(ten)["id"]), 201)
-    client = Principal(id=tenant.client_id, kind="client", scopes=frozenset({"client-api"}))
-    ctx = RequestContext(principal=client, now=runtime.clock(), request_id="module-calendar")
+    partner = partner_in(
+        org.http, tenant.admin_headers, org.organization_id, tenant.venue_id, tenant.court_id
+    )
+    return ready_to_book(partner, rules(preventUnbookableGaps=False))
 
-    def book(hours_after_ten: float) -> object:
-        start = ten + timedelta(hours=hours_after_ten)
-        return runtime.ledger.book_resource(
-            ctx,
-            UUID(tenant.client_id),
-            UUID(tenant.user_id),
-            tenant.court_id,
-            start,
-            start + timedelta(hours=1),
-            2,
-        )
 
-    with pytest.raises(SlotNotAvailableError):
-        book(0.5)
-    assert book(1.5)
+def test_an_appointment_blocks_its_time_for_client_api_bookings_and_availability(
+    org: ModuleOrg, bookable: Bookable
+) -> None:
+    day = soon(4)
+    before = bookable.ranges(day)
+    expect(org.add(org.slot_at(local(day, 10))["id"]), 201)  # 10:00 to 11:15 with its follow-up
+
+    overlapping = bookable.book(local(day, 11), local(day, 12))
+    after = bookable.ranges(day)
+
+    assert expect(overlapping, 400) == {"error": "The requested time slot is not available"}
+    assert [(start, end) for _, start, end, _, _ in before[:1]] == [("08:00:00", "14:00:00")]
+    # The free time after it starts at the next start on the court's 30-minute grid.
+    assert [(start, end) for _, start, end, _, _ in after[:2]] == [
+        ("08:00:00", "10:00:00"),
+        ("11:30:00", "14:00:00"),
+    ]
+    assert expect(bookable.book(local(day, 11, 30), local(day, 12, 30)), 201)["status"] == "pending"
+
+
+def test_a_client_api_booking_takes_the_module_apis_slots_of_its_time(
+    org: ModuleOrg, bookable: Bookable
+) -> None:
+    day = soon(4)
+    listed = org.slot_at(local(day, 10))["id"]
+    expect(bookable.book(local(day, 10), local(day, 11, 30)), 201)
+
+    starts = [datetime.fromisoformat(slot["timestamp"]) for slot in org.slots(local(day, 0))]
+
+    assert code_of(org.add(listed), 409) == "booking_slot_taken"
+    # Each holds 75 minutes (60 and a 15-minute follow-up): 08:30 is the last start before it, 11:30 the next.
+    assert [start for start in starts if local(day, 8) <= start <= local(day, 12)] == [
+        local(day, 8),
+        local(day, 8, 30),
+        local(day, 11, 30),
+        local(day, 12),
+    ]
 
 
 def test_appointments_appear_in_the_organisations_bookings_view(

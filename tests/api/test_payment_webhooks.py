@@ -2,49 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from api.app import create_app
 from domain.payments import OnlinePaymentNotConfiguredError
 from domain.resource_booking import ResourceBooking
 from domain.resource_booking_errors import ResourceBookingNotFoundError
 from ledger.runtime import Runtime
-from ledger.settings import Settings
-from tests.payments_support import ACCOUNT, WEBHOOK_SECRET, PaidCourt, paid_runtime, paid_settings
+from tests.payments_support import ACCOUNT, WEBHOOK_SECRET, PaidCourt
 from tests.stripe_stand_in import StripeStandIn, intent_event, stripe_signature
-from tests.support import ServerThread, expect
+from tests.support import expect
 from tests.unit.events import stored_types
 
 WEBHOOK = "/webhooks/stripe"
 SUCCEEDED, FAILED = "payment_intent.succeeded", "payment_intent.payment_failed"
-
-
-@pytest.fixture(scope="module")
-def stand_in() -> Iterator[StripeStandIn]:
-    with StripeStandIn() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def paid(settings: Settings, runtime: Runtime, stand_in: StripeStandIn) -> Iterator[Runtime]:
-    """A ledger that takes payment through the stand-in, on the session's schema (whose runners it uses)."""
-    with paid_runtime(
-        paid_settings(settings, stand_in.url), run_projections=False, clock=runtime.clock
-    ) as opened:
-        yield opened
-
-
-@pytest.fixture(scope="module")
-def paid_http(paid: Runtime) -> Iterator[httpx.Client]:
-    with (
-        ServerThread(create_app(runtime=paid)) as server,
-        httpx.Client(base_url=server.url, timeout=30) as client,
-    ):
-        yield client
 
 
 def post_event(http: httpx.Client, payload: bytes, secret: str = WEBHOOK_SECRET) -> httpx.Response:

@@ -1,4 +1,4 @@
-"""`ledger admin create-booking-template` and `get-booking-template` against real PostgreSQL."""
+"""`ledger admin` create-, update- and get-booking-template against real PostgreSQL."""
 
 from __future__ import annotations
 
@@ -57,20 +57,20 @@ def template_options(court: dict[str, Any], *extra: str) -> list[str]:
     ]
 
 
+def read_template(capsys: pytest.CaptureFixture[str], court: dict[str, Any], template_id: str) -> Any:
+    organization = court["organizationId"]
+    return run(
+        capsys, "get-booking-template", "--organization-id", organization, "--template-id", template_id
+    )
+
+
 def test_create_booking_template_prints_the_template_as_the_admin_api_answers_it(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     court = new_court(capsys)
 
     created = run(capsys, *template_options(court, "--lead-time", "15", "--customer-mobile-required", "true"))
-    read = run(
-        capsys,
-        "get-booking-template",
-        "--organization-id",
-        court["organizationId"],
-        "--template-id",
-        created["id"],
-    )
+    read = read_template(capsys, court, created["id"])
 
     assert read == created
     assert created["resourceIds"] == [court["id"]]
@@ -87,3 +87,40 @@ def test_create_booking_template_refuses_an_invalid_template_naming_the_rule(
 
     assert error["type"] == "InvalidTemplateTimesError"
     assert "followupTime" in error["message"]
+
+
+def test_update_booking_template_changes_the_options_given_and_prints_the_template_as_it_now_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    court = new_court(capsys)
+    created = run(capsys, *template_options(court, "--lead-time", "15"))
+
+    changed = run(
+        capsys,
+        "update-booking-template",
+        "--template-id",
+        created["id"],
+        "--duration",
+        "90",
+        "--price-gross",
+        "45",
+        "--show-price",
+        "false",
+    )
+
+    assert changed == {**created, "duration": 90, "priceGross": "45.00", "showPrice": False}
+    assert read_template(capsys, court, created["id"]) == changed
+
+
+def test_update_booking_template_refuses_an_invalid_change_naming_the_option_as_the_body_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    court = new_court(capsys)
+    created = run(capsys, *template_options(court))
+
+    error = fails(
+        capsys, "update-booking-template", "--template-id", created["id"], "--booking-day-earliest", "20"
+    )
+
+    assert error["type"] == "InvalidBookingWindowError"
+    assert "bookingDayEarliest" in error["message"]

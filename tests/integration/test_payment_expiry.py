@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-
-import pytest
 
 from domain.resource_booking import ResourceBooking
 from ledger.payments.expiry import PaymentExpiry
@@ -27,21 +24,6 @@ from tests.support import MovableClock, wait_until
 from tests.unit.events import stored_types
 
 PAST_HOLD = HOLD + timedelta(minutes=1)
-
-
-@pytest.fixture(scope="module")
-def stand_in() -> Iterator[StripeStandIn]:
-    with StripeStandIn() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def paid(settings: Settings, runtime: Runtime, stand_in: StripeStandIn) -> Iterator[Runtime]:
-    """A ledger that takes payment through the stand-in, on the session's schema (whose runners it uses)."""
-    with paid_runtime(
-        paid_settings(settings, stand_in.url), run_projections=False, clock=runtime.clock
-    ) as opened:
-        yield opened
 
 
 def test_an_unpaid_booking_expires_once_the_clock_passes_its_hold_and_its_slot_is_free(

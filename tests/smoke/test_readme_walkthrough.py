@@ -1,4 +1,4 @@
-"""The README's walk-through, run as written against `ledger serve`: each shell block that calls it."""
+"""The README's walk-through, run as written against `ledger serve` paying through Stripe's stand-in."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import re
 import subprocess
 from pathlib import Path
 
+from tests.payments_support import paid_environment
 from tests.reliability.processes import ledger_served
+from tests.stripe_stand_in import StripeStandIn
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 SHELL_BLOCK = re.compile(r"```sh\n(.*?)```", re.DOTALL)
 LOCAL_LEDGER = "L=http://127.0.0.1:8000"
+VENUE_ACCOUNT = re.compile(r'"stripeAccountId": "(acct_[A-Za-z0-9]+)"')
 
 
 def walkthrough_script(url: str) -> str:
@@ -23,9 +26,10 @@ def walkthrough_script(url: str) -> str:
 
 
 def test_the_readmes_walkthrough_runs_as_written_and_every_call_succeeds(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, stand_in: StripeStandIn
 ) -> None:
-    with ledger_served(database_url, "readme", tmp_path / "data") as served:
+    environment = paid_environment(stand_in.url)
+    with ledger_served(database_url, "readme", tmp_path / "data", environment) as served:
         # The walk-through reads the admin token where `make run` keeps it.
         (tmp_path / ".ledger").mkdir()
         (tmp_path / ".ledger" / "admin-token").write_text(served.admin_token)
@@ -40,3 +44,9 @@ def test_the_readmes_walkthrough_runs_as_written_and_every_call_succeeds(
     assert result.returncode == 0, output
     assert "HTTP/1.1 201" in output, output
     assert '"error' not in output, output
+    # The payment intent of the 37.50 booking, asked of the provider on the venue's account.
+    [account] = VENUE_ACCOUNT.findall(README.read_text())
+    [intent] = stand_in.intents_created()
+    assert (intent.form["amount"], intent.form["currency"]) == ("3750", "eur")
+    assert intent.headers["stripe-account"] == account
+    assert '"amount":"37.50"' in output, output

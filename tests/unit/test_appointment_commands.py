@@ -147,9 +147,7 @@ def test_a_caller_not_granted_the_organization_cannot_book_or_read_there() -> No
 def test_a_slot_is_no_longer_bookable_once_the_template_drops_its_court_or_it_is_too_soon() -> None:
     club = Club.open()
     first, second = earliest(club)
-    club.ledger.update_booking_template(
-        admin(), club.organization.id, club.template.id, {"resource_ids": [second.resource_ids[0]]}
-    )
+    club.ledger.update_booking_template(admin(), club.template.id, {"resource_ids": [second.resource_ids[0]]})
     too_soon = RequestContext(club.client.principal, first.start - timedelta(minutes=119), "late")
 
     with pytest.raises(SlotNoLongerBookableError):

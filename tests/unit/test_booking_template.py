@@ -166,6 +166,26 @@ def test_an_invalid_change_is_refused_and_records_nothing() -> None:
     assert saved.terms.duration == 60
 
 
+def test_a_change_is_judged_with_the_settings_it_keeps() -> None:
+    saved = template()
+
+    with pytest.raises(InvalidBookingWindowError):
+        saved.change(VENUE, {"booking_day_earliest": 20}, meta())
+
+    no_events(saved)
+
+
+def test_a_later_change_records_only_what_it_changes_again() -> None:
+    saved = template()
+    saved.change(VENUE, {"duration": 90}, meta())
+    given(saved)
+
+    assert saved.change(VENUE, {"duration": 90, "currency": "CHF"}, meta())
+
+    assert only_event(saved, BookingTemplate.Changed).changes == {"currency": "CHF"}
+    assert (saved.terms.duration, saved.terms.currency) == (90, "CHF")
+
+
 def test_the_list_of_templates_adds_each_template_once() -> None:
     listing = given(BookingTemplateList(organization_id=ORGANIZATION, meta=meta()))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from uuid import uuid4
 
 import pytest
@@ -112,10 +113,7 @@ def test_updating_a_template_records_the_change_in_its_history() -> None:
     club = Club.open()
 
     updated = club.ledger.update_booking_template(
-        admin(),
-        club.organization.id,
-        club.template.id,
-        {"duration": 30, "resource_ids": [club.courts[1].number]},
+        admin(), club.template.id, {"duration": 30, "resource_ids": [club.courts[1].number]}
     )
 
     assert updated.position is not None
@@ -127,9 +125,42 @@ def test_updating_a_template_records_the_change_in_its_history() -> None:
 def test_an_update_that_changes_nothing_writes_nothing() -> None:
     club = Club.open()
 
-    updated = club.ledger.update_booking_template(
-        admin(), club.organization.id, club.template.id, {"duration": 60}
-    )
+    updated = club.ledger.update_booking_template(admin(), club.template.id, {"duration": 60})
 
     assert updated.position is None
     assert stored_types(club.ledger, club.template.id) == [BookingTemplate.Created]
+
+
+def test_changing_an_unknown_template_is_refused_as_not_found() -> None:
+    club = Club.open()
+
+    with pytest.raises(BookingTemplateNotFoundError):
+        club.ledger.update_booking_template(admin(), uuid4(), {"duration": 30})
+
+
+def test_a_change_to_resources_of_another_organization_is_refused_and_records_nothing() -> None:
+    club = Club.open()
+    other = club.ledger.create_organization(admin(), "Other", "Europe/Berlin").value
+    venue = club.ledger.create_venue(admin(), other.id, "Elsewhere", None, None).value
+    foreign = club.ledger.create_court(admin(), venue.id, "Theirs").value
+
+    with pytest.raises(InvalidTemplateResourcesError) as raised:
+        club.ledger.update_booking_template(admin(), club.template.id, {"resource_ids": [foreign.number]})
+
+    assert raised.value.details["resources"] == [str(foreign.number)]
+    assert stored_types(club.ledger, club.template.id) == [BookingTemplate.Created]
+
+
+def test_each_change_is_an_event_and_the_list_reads_the_template_as_it_now_is() -> None:
+    club = Club.open()
+
+    club.ledger.update_booking_template(admin(), club.template.id, {"name": "Lesson"})
+    club.ledger.update_booking_template(admin(), club.template.id, {"price_gross": "45.00"})
+
+    [template] = club.ledger.list_booking_templates(club.organization.id)
+    assert (template.terms.name, template.terms.price_gross) == ("Lesson", Decimal("45.00"))
+    assert stored_types(club.ledger, club.template.id) == [
+        BookingTemplate.Created,
+        BookingTemplate.Changed,
+        BookingTemplate.Changed,
+    ]
