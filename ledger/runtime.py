@@ -22,7 +22,7 @@ from ledger.numbers import PostgresNumbers
 from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
 from ledger.settings import Settings
-from ledger.storage import ensure_schema, eventsourcing_env
+from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
 from projections.payment_holds import PaymentHoldsView
@@ -124,6 +124,7 @@ def open_runtime(
             database_url = stack.enter_context(embedded_postgres(settings.data_dir))
         ensure_schema(database_url, settings.db_schema)
         env = eventsourcing_env(database_url, settings)
+        setup_lock = stack.enter_context(tables_setup_lock(database_url))
         ledger = Ledger(env=env, numbers=PostgresNumbers)
         ledger.command_attempts = settings.command_retries
         ledger.payments = payments = configured_provider(settings)
@@ -137,6 +138,7 @@ def open_runtime(
             view = view_class(datastore=recorder.datastore, tracking_table_name=f"{view_class.name}_tracking")
             view.create_table()
             views[view_class.name] = view
+        setup_lock.release()
         token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
