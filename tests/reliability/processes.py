@@ -14,7 +14,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -55,6 +55,7 @@ class LedgerServer:
         schema: str,
         admin_token: str,
         data_dir: Path,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.port = free_port()
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -66,6 +67,7 @@ class LedgerServer:
                 "LEDGER_DB_SCHEMA": schema,
                 "LEDGER_ADMIN_TOKEN": admin_token,
                 "LEDGER_DATA_DIR": str(data_dir),
+                **(env or {}),
             }
         )
         self.process: subprocess.Popen[bytes] | None = None
@@ -238,13 +240,16 @@ class Served:
 
 
 @contextmanager
-def ledger_served(database_url: str, prefix: str, data_dir: Path) -> Iterator[Served]:
-    """`ledger serve` on a fresh schema with a new admin token; stopped, and the schema dropped, at exit."""
+def ledger_served(
+    database_url: str, prefix: str, data_dir: Path, env: Mapping[str, str] | None = None
+) -> Iterator[Served]:
+    """`ledger serve` on a fresh schema with a new admin token (and `env` besides); stopped, and the schema
+    dropped, at exit."""
     token = secrets.token_urlsafe(24)
     with (
         fresh_schema(database_url, prefix) as schema,
         LedgerServer(
-            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir
+            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir, env=env
         ) as server,
     ):
         server.start()
