@@ -80,7 +80,10 @@ def logging_config(settings: Settings) -> dict[str, Any]:
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.config.dictConfig(logging_config(settings))
+    """Configure the process's logging, unless something configured it already (as `logging.basicConfig`)."""
+    # A host that called the CLI in-process (a test runner) keeps its own handlers: they may outlive ours.
+    if not logging.root.handlers:
+        logging.config.dictConfig(logging_config(settings))
 
 
 def server_options(settings: Settings) -> dict[str, Any]:

@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 
-from ledger.logs import CURRENT_REQUEST, JsonFormatter, RequestIds, logging_config, server_options
+from ledger.logs import (
+    CURRENT_REQUEST,
+    JsonFormatter,
+    RequestIds,
+    configure_logging,
+    logging_config,
+    server_options,
+)
 from ledger.runtime import resolve_admin_token
 from ledger.settings import Settings
 
@@ -111,3 +118,14 @@ def test_a_generated_admin_token_is_printed_in_text_and_never_in_json(tmp_path: 
     assert tokens[0] in shown[0]
     assert tokens[1] not in shown[1]
     assert str(tmp_path / "json" / "admin-token") in shown[1]
+
+
+def test_logging_configured_by_the_host_process_is_left_as_it_is() -> None:
+    kept = logging.NullHandler()
+    previous = logging.root.handlers[:]
+    logging.root.handlers[:] = [kept]
+    try:
+        configure_logging(JSON)
+        assert logging.root.handlers == [kept]
+    finally:
+        logging.root.handlers[:] = previous
