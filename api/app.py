@@ -6,10 +6,24 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, client_api, module_api, oauth, partner_sync, query, webhooks
+from api import (
+    admin,
+    audit,
+    bookings,
+    client_api,
+    module_api,
+    oauth,
+    operations,
+    partner_sync,
+    query,
+    webhooks,
+)
+from api.operations.readiness import Readiness, ReadinessProbe
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -18,6 +32,7 @@ from api.shared.errors import COMMON_TYPES
 from api.shared.fair_share import FairShareMiddleware
 from api.shared.handlers import install_error_handlers
 from api.shared.idempotency import IdempotencyStore
+from api.shared.metrics import RequestMetrics, RequestMetricsMiddleware
 from api.shared.middleware import RequestContextMiddleware
 from api.shared.mount import mount_surface
 from api.shared.openapi import without_422
@@ -25,6 +40,7 @@ from api.shared.problems import ServiceUnavailableError
 from api.shared.query_credentials import redact_access_log
 from api.shared.rate_limit import RequestLimits
 from api.shared.surface import Surface, Surfaces
+from ledger.metrics import LedgerCollector
 from ledger.oauth_keys import resolve_signing_keys
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
@@ -40,6 +56,7 @@ SURFACES = (
     oauth.SURFACE,
     webhooks.SURFACE,
     module_api.SURFACE,
+    operations.SURFACE,
 )
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
@@ -52,6 +69,8 @@ class Health(BaseModel):
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     """The ledger's ASGI app; it opens its own runtime unless one is given."""
     settings = settings or (runtime.settings if runtime else Settings())
+    # The app's own registry: the ledger's metrics join it once the runtime is open.
+    registry = CollectorRegistry()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,6 +86,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             app.state.idempotency = IdempotencyStore(app.state.runtime.idempotency_keys())
             app.state.oauth_keys = resolve_signing_keys(app.state.runtime.settings)
             app.state.slot_keys = resolve_slot_keys(app.state.runtime.settings, app.state.oauth_keys)
+            collector = LedgerCollector(app.state.runtime)
+            registry.register(collector)
+            stack.callback(registry.unregister, collector)
             yield
 
     app = FastAPI(
@@ -81,6 +103,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.surfaces = surfaces
     app.state.limits = RequestLimits.of(settings)
     app.state.view_waits = ViewWaits(settings.consistency_wait_seconds, settings.consistency_max_waiters)
+    app.state.readiness = ReadinessProbe(settings.ready_max_lag, settings.ready_timeout_seconds)
+    app.state.metrics_networks = settings.metrics_networks
+    app.state.metrics_registry = registry
     # Added before the request-context middleware, so it runs inside it and its 429 carries the request id.
     app.add_middleware(FairShareMiddleware, settings=settings, surfaces=surfaces)
     app.add_middleware(
@@ -89,6 +114,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         max_header_bytes=settings.max_header_bytes,
         surfaces=surfaces,
     )
+    # Outermost, so that it counts refusals made before routing too.
+    app.add_middleware(RequestMetricsMiddleware, metrics=RequestMetrics(registry))
     install_error_handlers(app, surfaces)
     for surface in SURFACES:
         mount_surface(app, surface)
@@ -98,6 +125,20 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         """200 once the ledger can serve: the database answers."""
         runtime.ledger.recorder.max_notification_id()
         return Health(status="ok")
+
+    @app.get(
+        "/ready",
+        tags=["health"],
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "A check failed; `failed` names it."}},
+    )
+    async def ready() -> JSONResponse:
+        """200 while the database answers and every view is within LEDGER_READY_MAX_LAG events of the log's
+        head, else 503; for load balancers. No authentication; answers within LEDGER_READY_TIMEOUT_SECONDS."""
+        readiness = await app.state.readiness.check(app.state.runtime)
+        status = 200 if readiness.status == "ready" else 503
+        body = readiness.model_dump(exclude_none=True)
+        return JSONResponse(body, status_code=status, headers={"Cache-Control": "no-store"})
 
     app.openapi = without_422(app)  # type: ignore[method-assign]
     return app

@@ -19,7 +19,8 @@ from projections.analytics_tables import ANALYTICS_BOOKINGS, BOOKINGS, COUNTS
 BOOKINGS_PER_EVENT = 20
 A_DATE = date(2030, 3, 1)
 # Row i belongs to organisation i / per (of the array given), event i / 20, member (i / per, i mod 500).
-# Its day is i * 7919 mod 365, taken as (i mod 365) * 7919 mod 365: i * 7919 overflows integer past 271,000 rows.
+# Its day is i * 7919 mod 365, taken as (i mod 365) * 7919 mod 365: i * 7919 overflows integer
+# past 271,000 rows.
 SEED_ROWS = """
 INSERT INTO {bookings} (booking_id, organisation_id, source, booking_type, status, user_status, start_at,
     end_at, local_date, event_id, member_id, client_id, price, currency, created_at, updated_at, position,

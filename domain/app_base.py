@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import random
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -34,6 +35,22 @@ class Saved(Generic[V]):
     position: int | None = None
 
 
+@dataclass
+class RetryCounts:
+    """How often commands ran again after losing a version race, and how often they gave up; for metrics."""
+
+    retried: int = 0
+    exhausted: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count(self, *, exhausted: bool = False) -> None:
+        with self._lock:
+            if exhausted:
+                self.exhausted += 1
+            else:
+                self.retried += 1
+
+
 class LedgerBase(Application[UUID]):
     """Event-sourced application over PostgreSQL; subclasses add the commands."""
 
@@ -42,6 +59,7 @@ class LedgerBase(Application[UUID]):
 
     def __init__(self, env: EnvType | None = None, numbers: NumbersFactory | None = None) -> None:
         super().__init__(env=env)
+        self.retries = RetryCounts()
         self.numbers: NumberAllocator | None = numbers(self.recorder) if numbers is not None else None
 
     def next_number(self, kind: str) -> int:
@@ -135,9 +153,12 @@ class LedgerBase(Application[UUID]):
     def with_retry(self, attempt: Callable[[], R]) -> R:
         """Run a whole command again when a concurrent writer took one of its aggregate versions."""
         for attempt_number in range(self.command_attempts):
+            if attempt_number:
+                self.retries.count()
             try:
                 return attempt()
             except IntegrityError:
                 backoff = min(0.002 * 2**attempt_number, 0.05)
                 time.sleep(random.uniform(0, backoff))
+        self.retries.count(exhausted=True)
         raise ConcurrencyExhaustedError("The resource is being changed concurrently; retry the request.")

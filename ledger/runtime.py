@@ -18,11 +18,12 @@ from domain.application import Ledger
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
+from ledger.logs import announcer
 from ledger.numbers import PostgresNumbers
 from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
 from ledger.settings import Settings
-from ledger.storage import ensure_schema, eventsourcing_env
+from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
 from projections.bookings import BookingsView
 from projections.court_bookings import CourtBookingsView
 from projections.payment_holds import PaymentHoldsView
@@ -105,7 +106,11 @@ def resolve_admin_token(settings: Settings, announce: Callable[[str], None]) -> 
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(token + "\n")
-    announce(f"Generated an admin token (shown once; saved in {path}): {token}")
+    if settings.log_format == "json":
+        # Log collectors keep every line: there, the token stays in its file only.
+        announce(f"Generated an admin token (saved in {path}; not written to the log).")
+    else:
+        announce(f"Generated an admin token (shown once; saved in {path}): {token}")
     return hash_token(token), path
 
 
@@ -115,7 +120,7 @@ def open_runtime(
     *,
     run_projections: bool | None = None,
     clock: Callable[[], datetime] = utc_now,
-    announce: Callable[[str], None] = print,
+    announce: Callable[[str], None] | None = None,
 ) -> Iterator[Runtime]:
     """Open the database (embedded when no URL is set), the ledger and its views; close them on exit."""
     with ExitStack() as stack:
@@ -124,6 +129,7 @@ def open_runtime(
             database_url = stack.enter_context(embedded_postgres(settings.data_dir))
         ensure_schema(database_url, settings.db_schema)
         env = eventsourcing_env(database_url, settings)
+        setup_lock = stack.enter_context(tables_setup_lock(database_url))
         ledger = Ledger(env=env, numbers=PostgresNumbers)
         ledger.command_attempts = settings.command_retries
         ledger.payments = payments = configured_provider(settings)
@@ -137,7 +143,8 @@ def open_runtime(
             view = view_class(datastore=recorder.datastore, tracking_table_name=f"{view_class.name}_tracking")
             view.create_table()
             views[view_class.name] = view
-        token_hash, token_file = resolve_admin_token(settings, announce)
+        setup_lock.release()
+        token_hash, token_file = resolve_admin_token(settings, announce or announcer(settings))
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ledger.oauth_keys import parse_signing_keys
 from ledger.slot_keys import parse_slot_keys
@@ -80,6 +82,27 @@ class Settings(BaseSettings):
         description="How long a request waits for one of its credential's places before it answers 429.",
     )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="`json`: one JSON object per log line, with the request's ids."
+    )
+    metrics_networks: Annotated[tuple[IPv4Network | IPv6Network, ...], NoDecode] = Field(
+        default=(),
+        description="Address ranges (CIDR, separated by commas) that read /metrics without the admin token.",
+    )
+    ready_max_lag: int = Field(
+        default=1000, ge=0, description="Events a view may be behind the log while /ready answers 200."
+    )
+    ready_timeout_seconds: float = Field(
+        default=2.0, gt=0, le=30, description="Longest time /ready takes; past it, it answers 503."
+    )
+
+    @field_validator("metrics_networks", mode="before")
+    @classmethod
+    def _networks_from_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(ip_network(part.strip()) for part in value.split(",") if part.strip())
+        return value
+
     oauth_signing_keys: SecretStr | None = Field(
         default=None,
         description="OAuth token keys, `kid:secret` separated by commas: the first signs, all verify. "

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
@@ -12,6 +16,7 @@ from ledger.settings import Settings
 
 # Any constant shared by every process of the ledger: the key of the lock that serialises schema setup.
 SCHEMA_SETUP_LOCK = 0x1ED6E5
+TABLES_SETUP_LOCK = 0x1ED6E6
 
 
 def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
@@ -52,3 +57,26 @@ def ensure_schema(database_url: str, schema: str) -> None:
         create_number_sequences(conn, schema)
         for statement in idempotency_store.table_ddl(schema):
             conn.execute(statement)
+
+
+class SetupLock:
+    """A session-level advisory lock on a connection of its own; released early, or when its block ends."""
+
+    def __init__(self, connection: psycopg.Connection[Any]) -> None:
+        self._connection = connection
+
+    def release(self) -> None:
+        self._connection.close()  # ending the session releases its advisory locks
+
+
+@contextmanager
+def tables_setup_lock(database_url: str) -> Iterator[SetupLock]:
+    """Held while a process creates the events table and the views' tables: processes starting together on a
+    new database would otherwise race in PostgreSQL's catalog (CREATE ... IF NOT EXISTS is not atomic)."""
+    connection = psycopg.connect(database_url, autocommit=True)
+    lock = SetupLock(connection)
+    try:
+        connection.execute("SELECT pg_advisory_lock(%s)", (TABLES_SETUP_LOCK,))
+        yield lock
+    finally:
+        lock.release()

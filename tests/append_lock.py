@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
 
+import httpx
 import psycopg
 from psycopg import sql
 
+from ledger.runtime import Runtime
+from tests.support import Tenant, booking_body, expect, random_day
+
+UPDATED = [datetime.fromisoformat(f"203{n}-01-01T00:00:00+00:00") for n in range(1, 4)]
 APPENDS_WAITING = (
     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
     "AND query LIKE %s AND pid <> pg_backend_pid()"
@@ -41,3 +49,28 @@ def wait_for_waiting_appends(database_url: str, count: int, timeout: float = 30.
                 return True
             time.sleep(0.02)
     return False
+
+
+def collide(runtime: Runtime, writes: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
+    """Send the writes so that each reads the same versions before any appends, then let them append."""
+    with ThreadPoolExecutor(len(writes)) as pool:
+        with uncommitted_writer(runtime.database_url, runtime.settings.db_schema):
+            sent = [pool.submit(write) for write in writes]
+            assert wait_for_waiting_appends(runtime.database_url, count=len(writes))
+        return [future.result(timeout=60) for future in sent]
+
+
+def colliding_revisions(
+    runtime: Runtime, tenant: Tenant, external_id: str
+) -> tuple[list[dict[str, Any]], list[httpx.Response]]:
+    """A partner's booking, then two revisions of it that both read its version before either appends."""
+    day = random_day()
+    expect(tenant.put(external_id, booking_body(tenant.court_id, day, updated=UPDATED[0])), 201)
+    revisions = [
+        booking_body(tenant.court_id, day + timedelta(hours=2 * n), updated=UPDATED[n]) for n in (1, 2)
+    ]
+
+    def revise(body: dict[str, Any]) -> Callable[[], httpx.Response]:
+        return lambda: tenant.put(external_id, body)
+
+    return revisions, collide(runtime, [revise(body) for body in revisions])

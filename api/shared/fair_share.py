@@ -21,7 +21,8 @@ from ledger.settings import Settings
 
 log = logging.getLogger("ledger.api")
 ANONYMOUS = "anonymous"
-EXEMPT_PATHS = frozenset({"/health"})
+# Probes and scrapes must get through while clients queue: load balancers act on their answers.
+EXEMPT_PATHS = frozenset({"/health", "/ready", "/metrics"})
 LEASE = "fair_share_lease"
 """The request-state entry that holds the request's `Lease`."""
 RETRY_AFTER_SECONDS = 1
@@ -158,7 +159,7 @@ async def stepped_aside(scope: Scope) -> AsyncIterator[None]:
 
 
 class FairShareMiddleware:
-    """Admits a request to the app only once its credential has a free place (`/health` always)."""
+    """Admits a request to the app only once its credential has a free place (`EXEMPT_PATHS` always)."""
 
     def __init__(self, app: ASGIApp, settings: Settings, surfaces: Surfaces) -> None:
         self.app = app

@@ -18,6 +18,7 @@ from api.shared.problems import (
 from api.shared.query_credentials import refused_names
 from api.shared.surface import Surfaces
 from domain.errors import LedgerError
+from ledger.logs import CURRENT_REQUEST, RequestIds
 
 # W3C trace context: version, trace id, parent id, flags; all-zero ids and version ff are invalid.
 TRACEPARENT = re.compile(r"^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$")
@@ -58,6 +59,9 @@ class RequestContextMiddleware:
             traceparent_received=incoming is not None,
             traceparent_valid=parsed is not None,
         )
+        # Every log line written while serving the request carries its ids; the request runs in a task of its
+        # own, whose context ends with it.
+        CURRENT_REQUEST.set(RequestIds(request_id, trace_id))
         reply_headers = [
             (b"x-request-id", request_id.encode()),
             (b"traceparent", f"00-{trace_id}-{secrets.token_hex(8)}-{flags}".encode()),

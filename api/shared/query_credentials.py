@@ -1,4 +1,5 @@
-"""Credentials in query strings: found by name, refused by the API, and kept out of the access log."""
+"""Credentials in query strings: found by name, refused by the API; they and personal values stay out of the
+access log."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ REFUSED_NAMES = frozenset(
 )
 # The log redacts more: anything that ends like a credential, even where the API would not refuse it.
 REDACTED_ENDINGS = ("token", "secret", "password", "apikey", "passwd")
+# Personal data stays out of the log as well: a filter on an email, a name or an address (by the parameter's
+# name), or any value that holds an email address.
+PERSONAL_NAME_PARTS = ("email", "name", "phone", "mobile", "address", "street", "postcode", "zip", "birth")
 REDACTED = "[redacted]"
 ACCESS_LOGGER = "uvicorn.access"
 
@@ -47,20 +51,28 @@ def is_redacted_name(name: str) -> bool:
     return normal in REFUSED_NAMES or normal.endswith(REDACTED_ENDINGS)
 
 
+def is_personal(name: str, value: str) -> bool:
+    normal = _normal(name)
+    return any(part in normal for part in PERSONAL_NAME_PARTS) or "@" in value
+
+
 def redact_target(target: str) -> str:
-    """A request target (path and query) with the value of every credential-like parameter replaced."""
+    """A request target (path and query) with the value of every credential-like or personal parameter
+    replaced."""
     path, mark, query = target.partition("?")
     if not mark:
         return target
     pairs = []
     for pair in query.split("&"):
-        name, equals, _ = pair.partition("=")
-        pairs.append(f"{name}={REDACTED}" if equals and is_redacted_name(unquote_plus(name)) else pair)
+        raw_name, equals, raw_value = pair.partition("=")
+        name, value = unquote_plus(raw_name), unquote_plus(raw_value)
+        hidden = is_redacted_name(name) or is_personal(name, value)
+        pairs.append(f"{raw_name}={REDACTED}" if equals and hidden else pair)
     return f"{path}?{'&'.join(pairs)}"
 
 
 class CredentialRedactingFilter(logging.Filter):
-    """Rewrites a log record's request targets so that no credential-like query parameter is logged."""
+    """Rewrites a log record's request targets: no credential-like or personal query value is logged."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):

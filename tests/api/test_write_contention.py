@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import httpx
 import pytest
 
 from ledger.runtime import Runtime
 from tests.api.orders_support import errors_of, make_booking_tenant, place_order, schedule_event, seats_taken
-from tests.append_lock import uncommitted_writer, wait_for_waiting_appends
-from tests.support import Tenant, booking_body, expect, random_day
-
-UPDATED = [datetime.fromisoformat(f"203{n}-01-01T00:00:00+00:00") for n in range(1, 4)]
+from tests.append_lock import collide, colliding_revisions
+from tests.support import Tenant, expect
 
 
 @pytest.fixture
@@ -25,30 +21,12 @@ def one_attempt(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runtime.ledger, "command_attempts", 1)
 
 
-def collide(runtime: Runtime, writes: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    """Send the writes so that each reads the same versions before any appends, then let them append."""
-    with ThreadPoolExecutor(len(writes)) as pool:
-        with uncommitted_writer(runtime.database_url, runtime.settings.db_schema):
-            sent = [pool.submit(write) for write in writes]
-            assert wait_for_waiting_appends(runtime.database_url, count=len(writes))
-        return [future.result(timeout=60) for future in sent]
-
-
 @pytest.mark.usefixtures("one_attempt")
 def test_a_partner_write_that_loses_its_only_attempt_answers_503_write_contention(
     runtime: Runtime, tenant: Tenant
 ) -> None:
     external_id = "contended"
-    day = random_day()
-    expect(tenant.put(external_id, booking_body(tenant.court_id, day, updated=UPDATED[0])), 201)
-    revisions = [
-        booking_body(tenant.court_id, day + timedelta(hours=2 * n), updated=UPDATED[n]) for n in (1, 2)
-    ]
-
-    def revise(body: dict[str, Any]) -> Callable[[], httpx.Response]:
-        return lambda: tenant.put(external_id, body)
-
-    responses = collide(runtime, [revise(body) for body in revisions])
+    revisions, responses = colliding_revisions(runtime, tenant, external_id)
 
     assert sorted(response.status_code for response in responses) == [200, 503]
     [winner] = [body for body, r in zip(revisions, responses, strict=True) if r.status_code == 200]

@@ -55,7 +55,7 @@ class LedgerServer:
         schema: str,
         admin_token: str,
         data_dir: Path,
-        environment: Mapping[str, str] | None = None,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.port = free_port()
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ class LedgerServer:
                 "LEDGER_DB_SCHEMA": schema,
                 "LEDGER_ADMIN_TOKEN": admin_token,
                 "LEDGER_DATA_DIR": str(data_dir),
-                **(environment or {}),
+                **(env or {}),
             }
         )
         self.process: subprocess.Popen[bytes] | None = None
@@ -241,19 +241,15 @@ class Served:
 
 @contextmanager
 def ledger_served(
-    database_url: str, prefix: str, data_dir: Path, environment: Mapping[str, str] | None = None
+    database_url: str, prefix: str, data_dir: Path, env: Mapping[str, str] | None = None
 ) -> Iterator[Served]:
-    """`ledger serve` on a fresh schema with a new admin token, and `environment` (more `LEDGER_*`
-    settings); stopped, and the schema dropped, at exit."""
+    """`ledger serve` on a fresh schema with a new admin token (and `env` besides); stopped, and the schema
+    dropped, at exit."""
     token = secrets.token_urlsafe(24)
     with (
         fresh_schema(database_url, prefix) as schema,
         LedgerServer(
-            database_url=database_url,
-            schema=schema,
-            admin_token=token,
-            data_dir=data_dir,
-            environment=environment,
+            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir, env=env
         ) as server,
     ):
         server.start()

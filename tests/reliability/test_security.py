@@ -40,8 +40,10 @@ from tests.support import (
     random_day,
 )
 
-# Open without credentials: health, the API description, and the OAuth token endpoint once it exists.
-PUBLIC_PATHS = {"/health", "/docs", "/openapi.json", "/oauth/token"}
+# Open without credentials: the probes (health, readiness), the API description, and the OAuth token endpoint.
+PUBLIC_PATHS = {"/health", "/ready", "/docs", "/openapi.json", "/oauth/token"}
+# Opened by the admin token alone: the admin API and the metrics.
+ADMIN_TOKEN_PATHS = ("/api/v1/admin", "/metrics")
 BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
 CLIENT_API_PREFIX = "/matchengine/"
 # The query surface answers `{"error": "<message>"}`, as its seed does.
@@ -116,7 +118,7 @@ def refusal_problem(path: str, response: httpx.Response) -> str | None:
     return None
 
 
-def test_every_endpoint_but_health_and_docs_refuses_a_request_without_credentials(
+def test_every_endpoint_but_the_probes_and_docs_refuses_a_request_without_credentials(
     http: httpx.Client, openapi: dict[str, Any], tally: ScenarioResult
 ) -> None:
     problems = []
@@ -136,13 +138,14 @@ def test_every_endpoint_but_health_and_docs_refuses_a_request_without_credential
     assert not problems, "\n".join(problems)
 
 
-def test_health_and_the_api_description_answer_without_credentials(
+def test_the_probes_and_the_api_description_answer_without_credentials(
     http: httpx.Client, tally: ScenarioResult
 ) -> None:
-    statuses = {path: http.get(path).status_code for path in ("/health", "/docs", "/openapi.json")}
+    paths = ("/health", "/ready", "/docs", "/openapi.json")
+    statuses = {path: http.get(path).status_code for path in paths}
     tally.runs += len(statuses)
 
-    assert statuses == {"/health": 200, "/docs": 200, "/openapi.json": 200}
+    assert statuses == dict.fromkeys(paths, 200)
 
 
 def test_a_wrong_token_of_each_kind_is_refused_by_every_endpoint(
@@ -159,7 +162,7 @@ def test_a_wrong_token_of_each_kind_is_refused_by_every_endpoint(
     for method, path, operation in operations(openapi):
         if path in PUBLIC_PATHS:
             continue
-        is_admin = path.startswith("/api/v1/admin")
+        is_admin = path.startswith(ADMIN_TOKEN_PATHS)
         wrong = [
             {"Authorization": f"Bearer {bogus}"},
             {"Authorization": f"Token {bogus}"},

@@ -61,3 +61,15 @@ def test_a_command_that_loses_a_version_race_is_run_again_and_saved() -> None:
 
     assert runs == [1, 2, 3]
     assert ledger.get_client(client_id).version == 1 + 2 + 1
+
+
+def test_each_rerun_after_a_lost_race_and_each_give_up_is_counted() -> None:
+    ledger, client_id = ledger_with_client(attempts=3)
+    _, wins_third_time = losing_attempt(ledger, client_id, races=2)
+    _, never_wins = losing_attempt(ledger, client_id, races=3)
+
+    ledger.with_retry(wins_third_time)
+    with pytest.raises(ConcurrencyExhaustedError):
+        ledger.with_retry(never_wins)
+
+    assert (ledger.retries.retried, ledger.retries.exhausted) == (2 + 2, 1)

@@ -40,6 +40,24 @@ def test_the_log_shows_no_value_of_a_credential_like_parameter(target: str, reda
     assert redact_target(target) == redacted
 
 
+@pytest.mark.parametrize(
+    ("target", "redacted"),
+    [
+        ("/b?organisationId=o&userEmail=ana%40example.com", "/b?organisationId=o&userEmail=[redacted]"),
+        ("/b?userName=Ana+Lopez&limit=5", "/b?userName=[redacted]&limit=5"),
+        (
+            "/b?phone=123&postcode=10115&dateOfBirth=2000-01-01",
+            "/b?phone=[redacted]&postcode=[redacted]&dateOfBirth=[redacted]",
+        ),
+        ("/b?q=ana%40example.com", "/b?q=[redacted]"),
+        ("/b?profileFields=Full%20Name,Email", "/b?profileFields=Full%20Name,Email"),
+        ("/b?eventId=e&attending=true", "/b?eventId=e&attending=true"),
+    ],
+)
+def test_the_log_shows_no_value_of_a_personal_parameter_nor_any_email(target: str, redacted: str) -> None:
+    assert redact_target(target) == redacted
+
+
 def test_the_filter_rewrites_an_access_log_records_target_and_keeps_the_record() -> None:
     record = logging.LogRecord(
         "uvicorn.access",
