@@ -62,9 +62,7 @@ class Session:
 
 
 @pytest.fixture(scope="module")
-def session(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory, stand_in: StripeStandIn
-) -> Session:
+def session(database_url: str, tmp_path_factory: pytest.TempPathFactory, stand_in: StripeStandIn) -> Session:
     workdir = tmp_path_factory.mktemp("readme")
     environment = {**paid_environment(stand_in.url), "LEDGER_LOG_FORMAT": "json"}
     with ledger_served(database_url, "readme", workdir / "data", env=environment) as served:
