@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api import admin, audit, bookings, client_api, module_api, oauth, partner_sync, query, webhooks
+from api import admin, audit, bookings, changes, client_api, module_api, oauth, partner_sync, query, webhooks
+from api.changes.watcher import ChangeWaits
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
 from api.shared.deps import RuntimeDep
@@ -40,6 +41,7 @@ SURFACES = (
     oauth.SURFACE,
     webhooks.SURFACE,
     module_api.SURFACE,
+    changes.SURFACE,
 )
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
@@ -81,6 +83,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.surfaces = surfaces
     app.state.limits = RequestLimits.of(settings)
     app.state.view_waits = ViewWaits(settings.consistency_wait_seconds, settings.consistency_max_waiters)
+    app.state.change_waits = ChangeWaits(settings.feed_max_waiters)
     # Added before the request-context middleware, so it runs inside it and its 429 carries the request id.
     app.add_middleware(FairShareMiddleware, settings=settings, surfaces=surfaces)
     app.add_middleware(

@@ -15,6 +15,7 @@ from typing import TypeVar
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.application import Ledger
+from ledger.change_retention import ChangeRetention
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
@@ -24,6 +25,7 @@ from ledger.payments.provider import PaymentProvider, configured_provider
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
 from projections.bookings import BookingsView
+from projections.changes.view import ChangesView
 from projections.court_bookings import CourtBookingsView
 from projections.payment_holds import PaymentHoldsView
 from projections.registry import VIEWS
@@ -74,6 +76,10 @@ class Runtime:
     @property
     def bookings(self) -> BookingsView:
         return self.view(BookingsView)
+
+    @property
+    def changes(self) -> ChangesView:
+        return self.view(ChangesView)
 
     def idempotency_keys(self) -> IdempotencyKeys:
         """The store of Idempotency-Keys, on the ledger's own connection pool."""
@@ -147,6 +153,14 @@ def open_runtime(
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()
             stack.callback(runtime.supervisor.stop)
+            retention = ChangeRetention(
+                runtime.view(ChangesView),
+                clock,
+                timedelta(days=settings.change_retention_days),
+                settings.change_retention_interval_seconds,
+            )
+            retention.start()
+            stack.callback(retention.stop)
             # Unpaid bookings expire where the views are kept; only a provider makes bookings that can.
             if payments is not None:
                 runtime.payment_expiry = PaymentExpiry(

@@ -122,6 +122,19 @@ class Settings(BaseSettings):
         default=5.0, gt=0, le=300, description="How often unpaid bookings past their hold are looked for."
     )
 
+    change_retention_days: float = Field(
+        default=30,
+        gt=0,
+        le=3650,
+        description="How long the change feed keeps a change; older cursors get 410.",
+    )
+    change_retention_interval_seconds: float = Field(
+        default=60, gt=0, le=86400, description="How often changes past the retention are pruned."
+    )
+    feed_max_waiters: int = Field(
+        default=1000, ge=1, description="Feed requests that may long-poll at once; more answer 503."
+    )
+
     @model_validator(mode="after")
     def _stripe_keys_together(self) -> Settings:
         keys = (self.stripe_secret_key, self.stripe_publishable_key, self.stripe_webhook_secret)

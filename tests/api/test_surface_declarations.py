@@ -23,6 +23,7 @@ SURFACE_NAMES = {
     "oauth",
     "payment-webhooks",
     "module-api",
+    "changes",
 }
 
 

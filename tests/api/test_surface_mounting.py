@@ -31,6 +31,7 @@ ROOT_SURFACES = (
     "oauth",
     "payment-webhooks",
     "module-api",
+    "changes",
 )
 # Surfaces mounted below a base path; their paths in the main document are theirs, not a root surface's.
 BASE_PATHS = ("/matchengine/",)

@@ -1,0 +1,32 @@
+"""The changes surface: API keys with the `changes:read` scope, the `{"error": {...}}` format."""
+
+from __future__ import annotations
+
+from api.shared.auth import API_KEY_ERRORS, api_key_principal
+from api.shared.envelope import ENVELOPE
+from api.shared.errors import COMMON_TYPES, REQUEST_ERRORS, ErrorTable
+from api.shared.problems import ScopePermissionDeniedError
+from api.shared.surface import Surface
+from domain.errors import LedgerError
+
+SCOPE = "changes:read"
+
+
+class CursorExpiredError(LedgerError):
+    """Raised when a feed cursor points before the oldest change that the feed still keeps."""
+
+
+CHANGES_TYPES: ErrorTable = {
+    **COMMON_TYPES,
+    ScopePermissionDeniedError: (403, "scope_permission_denied"),
+    CursorExpiredError: (410, "cursor_expired"),
+}
+
+SURFACE = Surface(
+    name="changes",
+    errors=CHANGES_TYPES,
+    format=ENVELOPE,
+    auth=api_key_principal,
+    common=(*REQUEST_ERRORS, *API_KEY_ERRORS, ScopePermissionDeniedError),
+    paths=("/api/v1/changes", "/api/v1/webhooks"),
+)
