@@ -24,6 +24,7 @@ from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
+from ledger.webhooks.secrets import WebhookSecretKeys, resolve_webhook_secret_keys
 from projections.bookings import BookingsView
 from projections.changes.view import ChangesView
 from projections.court_bookings import CourtBookingsView
@@ -62,6 +63,8 @@ class Runtime:
     payments: PaymentProvider | None = None
     """The payment provider (None: no venue takes payment online); the ledger holds it as its port too."""
     payment_expiry: PaymentExpiry | None = None
+    webhook_keys: WebhookSecretKeys | None = None
+    """The keys that seal and open webhook secrets."""
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -134,6 +137,7 @@ def open_runtime(
         ledger.command_attempts = settings.command_retries
         ledger.payments = payments = configured_provider(settings)
         ledger.payment_hold = timedelta(minutes=settings.payment_hold_minutes)
+        ledger.webhook_loopback_allowed = settings.webhook_allow_loopback
         stack.callback(ledger.close)
         recorder = ledger.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
@@ -146,6 +150,7 @@ def open_runtime(
         token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
+        runtime.webhook_keys = resolve_webhook_secret_keys(settings)
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])
         runtime.database.start()
         stack.callback(runtime.database.stop)

@@ -91,7 +91,7 @@ class Settings(BaseSettings):
         "Unset: derived from the OAuth signing keys.",
     )
 
-    @field_validator("oauth_signing_keys")
+    @field_validator("oauth_signing_keys", "webhook_secret_keys")
     @classmethod
     def _signing_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
@@ -133,6 +133,16 @@ class Settings(BaseSettings):
     )
     feed_max_waiters: int = Field(
         default=1000, ge=1, description="Feed requests that may long-poll at once; more answer 503."
+    )
+
+    webhook_allow_loopback: bool = Field(
+        default=False,
+        description="Let webhook subscriptions name loopback addresses: for local development only.",
+    )
+    webhook_secret_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys of webhook secrets, `kid:secret` separated by commas: the first encrypts, "
+        "all decrypt. Unset: derived from the OAuth signing keys.",
     )
 
     @model_validator(mode="after")

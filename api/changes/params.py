@@ -33,10 +33,14 @@ def decode_cursor(cursor: str) -> int:
     )
 
 
+def unknown_types(named: list[str]) -> list[str]:
+    return [each for each in named if each not in KNOWN_TYPES]
+
+
 def parse_types(types: str | None, parameter: str = "types") -> list[str]:
     """The change types and entities named, comma-separated; an unknown one is a 400 naming it."""
     named = [each.strip() for each in (types or "").split(",") if each.strip()]
-    unknown = [each for each in named if each not in KNOWN_TYPES]
+    unknown = unknown_types(named)
     if unknown:
         raise RequestSchemaError(
             f"{parameter} names unknown change types: {', '.join(unknown)}; a type is an entity "

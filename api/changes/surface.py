@@ -7,6 +7,7 @@ from api.shared.envelope import ENVELOPE
 from api.shared.errors import COMMON_TYPES, REQUEST_ERRORS, ErrorTable
 from api.shared.problems import ScopePermissionDeniedError
 from api.shared.surface import Surface
+from domain import webhooks
 from domain.errors import LedgerError
 
 SCOPE = "changes:read"
@@ -20,6 +21,9 @@ CHANGES_TYPES: ErrorTable = {
     **COMMON_TYPES,
     ScopePermissionDeniedError: (403, "scope_permission_denied"),
     CursorExpiredError: (410, "cursor_expired"),
+    webhooks.WebhookNotFoundError: (404, "webhook_not_found"),
+    webhooks.InvalidWebhookUrlError: (400, "invalid_webhook_url"),
+    webhooks.TooManyWebhooksError: (409, "too_many_webhooks"),
 }
 
 SURFACE = Surface(
