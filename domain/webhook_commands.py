@@ -81,6 +81,21 @@ class WebhookCommands(LedgerBase):
 
         return self.with_retry(attempt)
 
+    def request_webhook_redelivery(
+        self, ctx: RequestContext, subscription_id: UUID, delivery_id: UUID
+    ) -> int:
+        """Queue a delivery of the calling client's subscription once more; returns the request's position."""
+        client_id = self._calling_client(ctx)
+
+        def attempt() -> int:
+            webhooks = self._existing_webhooks(client_id, subscription_id)
+            webhooks.request_redelivery(subscription_id, delivery_id, ctx.meta())
+            position = self.save_all(webhooks)
+            assert position is not None
+            return position
+
+        return self.with_retry(attempt)
+
     def webhooks(self, client_id: UUID) -> list[WebhookSubscription]:
         """The client's subscriptions in the order they were made."""
         webhooks = self._webhooks_of(client_id)

@@ -104,6 +104,7 @@ class ClientWebhooks(LedgerAggregate):
 
     class Subscribed(LedgerAggregate.Event):
         subscription_id: UUID
+        client_id: UUID
         url: str
         types: list[str]
         secret_ciphertext: str
@@ -117,6 +118,10 @@ class ClientWebhooks(LedgerAggregate):
 
     class Enabled(LedgerAggregate.Event):
         subscription_id: UUID
+
+    class RedeliveryRequested(LedgerAggregate.Event):
+        subscription_id: UUID
+        delivery_id: UUID
 
     @staticmethod
     def create_id(client_id: UUID, **_: object) -> UUID:
@@ -142,6 +147,7 @@ class ClientWebhooks(LedgerAggregate):
             )
         self._subscribe(
             subscription_id=subscription_id,
+            client_id=self.client_id,
             url=url,
             types=list(dict.fromkeys(types)),
             secret_ciphertext=secret_ciphertext,
@@ -167,9 +173,20 @@ class ClientWebhooks(LedgerAggregate):
         self._enable(subscription_id=subscription_id, meta=meta)
         return True
 
+    def request_redelivery(self, subscription_id: UUID, delivery_id: UUID, meta: dict[str, str]) -> None:
+        """Deliver one delivery of the subscription again, after those queued now."""
+        self.get(subscription_id)
+        self._redeliver(subscription_id=subscription_id, delivery_id=delivery_id, meta=meta)
+
     @event(Subscribed)
     def _subscribe(
-        self, subscription_id: UUID, url: str, types: list[str], secret_ciphertext: str, meta: dict[str, str]
+        self,
+        subscription_id: UUID,
+        client_id: UUID,
+        url: str,
+        types: list[str],
+        secret_ciphertext: str,
+        meta: dict[str, str],
     ) -> None:
         at = datetime.fromisoformat(meta["recordedAt"])
         self.subscriptions[subscription_id] = WebhookSubscription(
@@ -190,3 +207,7 @@ class ClientWebhooks(LedgerAggregate):
     def _enable(self, subscription_id: UUID, meta: dict[str, str]) -> None:
         enabled = replace(self.subscriptions[subscription_id], status=ACTIVE, disabled_reason=None)
         self.subscriptions[subscription_id] = replace(enabled, disabled_at=None)
+
+    @event(RedeliveryRequested)
+    def _redeliver(self, subscription_id: UUID, delivery_id: UUID, meta: dict[str, str]) -> None:
+        pass  # the outbox view queues the delivery again; the subscription itself does not change

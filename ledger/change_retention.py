@@ -20,12 +20,19 @@ class ChangeRetention(Periodic):
     """
 
     def __init__(
-        self, view: ChangesView, clock: Callable[[], datetime], retention: timedelta, interval: float
+        self,
+        view: ChangesView,
+        clock: Callable[[], datetime],
+        retention: timedelta,
+        interval: float,
+        after: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__("change-retention", interval, self.run_once, log)
         self.view = view
         self.clock = clock
         self.retention = retention
+        self.after = after
+        """What else goes with the pruned changes (the deliveries done that carried them)."""
 
     def run_once(self) -> int:
         """Prune what is due, in a few short transactions; how many changes were deleted."""
@@ -35,4 +42,5 @@ class ChangeRetention(Periodic):
             deleted += pruned
             if not pruned:
                 break
+        self.after()
         return deleted

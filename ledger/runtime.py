@@ -24,7 +24,10 @@ from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env
+from ledger.webhooks.delivery import delivery_worker
+from ledger.webhooks.log import DeliveryLog
 from ledger.webhooks.secrets import WebhookSecretKeys, resolve_webhook_secret_keys
+from ledger.webhooks.worker import DeliveryWorker
 from projections.bookings import BookingsView
 from projections.changes.view import ChangesView
 from projections.court_bookings import CourtBookingsView
@@ -65,6 +68,8 @@ class Runtime:
     payment_expiry: PaymentExpiry | None = None
     webhook_keys: WebhookSecretKeys | None = None
     """The keys that seal and open webhook secrets."""
+    delivery_log: DeliveryLog | None = None
+    delivery_worker: DeliveryWorker | None = None
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -150,7 +155,8 @@ def open_runtime(
         token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
-        runtime.webhook_keys = resolve_webhook_secret_keys(settings)
+        runtime.webhook_keys = keys = resolve_webhook_secret_keys(settings)
+        runtime.delivery_log = DeliveryLog(runtime.changes)
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])
         runtime.database.start()
         stack.callback(runtime.database.stop)
@@ -158,14 +164,21 @@ def open_runtime(
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()
             stack.callback(runtime.supervisor.stop)
+            # Retention is measured on the wall clock: an injected clock that runs ahead must not prune.
             retention = ChangeRetention(
-                runtime.view(ChangesView),
-                clock,
+                runtime.changes,
+                utc_now,
                 timedelta(days=settings.change_retention_days),
                 settings.change_retention_interval_seconds,
+                runtime.delivery_log.prune,
             )
             retention.start()
             stack.callback(retention.stop)
+            runtime.delivery_worker = delivery_worker(
+                settings, database_url, ledger, runtime.changes, keys, clock
+            )
+            runtime.delivery_worker.start()
+            stack.callback(runtime.delivery_worker.stop)
             # Unpaid bookings expire where the views are kept; only a provider makes bookings that can.
             if payments is not None:
                 runtime.payment_expiry = PaymentExpiry(

@@ -91,6 +91,25 @@ class Settings(BaseSettings):
         "Unset: derived from the OAuth signing keys.",
     )
 
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="How long one delivery attempt may take, answer included."
+    )
+    webhook_max_response_bytes: int = Field(
+        default=64 * 1024, ge=0, description="How much of a receiver's answer is read; the rest is dropped."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=1.0, gt=0, le=3600, description="The first retry's delay; each further one doubles it."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600, gt=0, le=86400, description="The longest delay between two attempts."
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=3 * 24 * 3600, gt=0, description="A subscription failing this long is disabled."
+    )
+    webhook_max_in_flight: int = Field(
+        default=100, ge=1, le=10000, description="Destinations delivered to at once, one request each."
+    )
+
     @field_validator("oauth_signing_keys", "webhook_secret_keys")
     @classmethod
     def _signing_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:

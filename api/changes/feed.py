@@ -96,7 +96,7 @@ async def list_changes(
     """
     client_id = caller.client_id
     assert client_id is not None  # API keys belong to clients
-    position = decode_cursor(after) if after is not None else None
+    position = decode_cursor(after)[0] if after is not None else None
     kinds = parse_types(types)
     page = await run_in_threadpool(_read, runtime, client_id, position, limit, kinds)
     if position is not None and position < page.horizon:

@@ -13,23 +13,27 @@ CURSOR_VERSION = 1
 KNOWN_TYPES = frozenset((*CHANGE_TYPES, *ENTITIES))
 
 
-def encode_cursor(position: int) -> str:
-    raw = json.dumps({"v": CURSOR_VERSION, "p": position}, separators=(",", ":")).encode()
+def encode_cursor(position: int, part: int = 0) -> str:
+    """An opaque cursor of a ledger position (and a part of what one event queued)."""
+    fields = {"v": CURSOR_VERSION, "p": position, **({"q": part} if part else {})}
+    raw = json.dumps(fields, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
-    """The ledger position in a cursor that `encode_cursor` made; anything else is a 400."""
+def decode_cursor(cursor: str, parameter: str = "after") -> tuple[int, int]:
+    """The position and part in a cursor that `encode_cursor` made; anything else is a 400."""
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        position = decoded.get("p") if isinstance(decoded, dict) else None
-        if decoded.get("v") == CURSOR_VERSION and isinstance(position, int) and position >= 0:
-            return position
+        position, part = decoded.get("p"), decoded.get("q", 0)
+        if decoded.get("v") == CURSOR_VERSION and all(
+            isinstance(n, int) and n >= 0 for n in (position, part)
+        ):
+            return position, part
     except (ValueError, TypeError, AttributeError, binascii.Error, UnicodeDecodeError):
         pass
     raise RequestSchemaError(
-        "after is not a cursor that the feed returned.",
-        [{"path": ["after"], "code": "invalid_cursor", "message": "Invalid cursor."}],
+        f"{parameter} is not a cursor that this endpoint returned.",
+        [{"path": [parameter], "code": "invalid_cursor", "message": "Invalid cursor."}],
     )
 
 

@@ -8,13 +8,17 @@ from api.shared.errors import COMMON_TYPES, REQUEST_ERRORS, ErrorTable
 from api.shared.problems import ScopePermissionDeniedError
 from api.shared.surface import Surface
 from domain import webhooks
-from domain.errors import LedgerError
+from domain.errors import LedgerError, NotFoundError
 
 SCOPE = "changes:read"
 
 
 class CursorExpiredError(LedgerError):
     """Raised when a feed cursor points before the oldest change that the feed still keeps."""
+
+
+class DeliveryNotFoundError(NotFoundError):
+    """Raised when a webhook has no delivery with the id given."""
 
 
 CHANGES_TYPES: ErrorTable = {
@@ -24,6 +28,7 @@ CHANGES_TYPES: ErrorTable = {
     webhooks.WebhookNotFoundError: (404, "webhook_not_found"),
     webhooks.InvalidWebhookUrlError: (400, "invalid_webhook_url"),
     webhooks.TooManyWebhooksError: (409, "too_many_webhooks"),
+    DeliveryNotFoundError: (404, "delivery_not_found"),
 }
 
 SURFACE = Surface(

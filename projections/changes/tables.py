@@ -41,6 +41,12 @@ HORIZON_TABLE = Table(
 """One row once changes were pruned: every change at or before `position` is gone."""
 
 
+# A change as the feed and the webhooks show it, built by PostgreSQL so a page is served as it is stored.
+CHANGE_JSON = (
+    "json_build_object('position', position, 'type', type, 'entity', entity, 'id', entity_id, "
+    "'externalId', external_id, 'state', state, 'recordedAt', "
+    """to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))"""
+)
 CREATE_ENTITY = (
     "INSERT INTO {} (entity_id, entity, client_id, external_id, state) "
     "VALUES (%(id)s, %(entity)s, %(client)s, %(external_id)s, %(state)s) "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +11,10 @@ from uuid import UUID
 from psycopg import sql
 
 from projections.changes.kinds import CHANGES, ChangeMapping
+from projections.changes.outbox import DESTINATIONS_TABLE, OUTBOX_TABLE, fan_out_change
+from projections.changes.producers import PRODUCERS
 from projections.changes.tables import (
+    CHANGE_JSON,
     ENTITIES_TABLE,
     FEED,
     FEED_TABLE,
@@ -21,13 +24,6 @@ from projections.changes.tables import (
 )
 from projections.rows import Statement
 from projections.tables import Handler, Targets, TrackedView
-
-# A change as the feed and the webhooks show it, built by PostgreSQL so a page is served as it is stored.
-CHANGE_JSON = (
-    "json_build_object('position', position, 'type', type, 'entity', entity, 'id', entity_id, "
-    "'externalId', external_id, 'state', state, 'recordedAt', "
-    """to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))"""
-)
 
 
 @dataclass(frozen=True)
@@ -48,21 +44,45 @@ class FeedPage:
 
 
 def _handler(mapping: ChangeMapping) -> Handler:
+    """The feed's rows of a change, then its deliveries to the client's subscriptions."""
+
     def handle(event: Any, position: int, targets: Targets) -> list[Statement]:
         change = mapping(event)
-        return [] if change is None else feed_statements(change, position, event.recorded_at, targets)
+        if change is None:
+            return []
+        return [
+            *feed_statements(change, position, event.recorded_at, targets),
+            fan_out_change(targets, position),
+        ]
 
     return handle
 
 
-HANDLERS: dict[type, Handler] = {event_class: _handler(mapping) for event_class, mapping in CHANGES.items()}
+def _chained(handlers: list[Handler]) -> Handler:
+    def handle(event: Any, position: int, targets: Targets) -> list[Statement]:
+        return [statement for handler in handlers for statement in handler(event, position, targets)]
+
+    return handle
+
+
+def _combined(*maps: Mapping[type, Handler]) -> dict[type, Handler]:
+    """One handler per event class: those of every map that names it, in order."""
+    found: dict[type, list[Handler]] = {}
+    for handlers in maps:
+        for event_class, handler in handlers.items():
+            found.setdefault(event_class, []).append(handler)
+    return {cls: each[0] if len(each) == 1 else _chained(each) for cls, each in found.items()}
+
+
+FEED_HANDLERS = {event_class: _handler(mapping) for event_class, mapping in CHANGES.items()}
+HANDLERS: dict[type, Handler] = _combined(FEED_HANDLERS, *PRODUCERS)
 
 
 class ChangesView(TrackedView):
     """The change feed's tables and its tracking position."""
 
     name = "changes"
-    tables = (ENTITIES_TABLE, FEED_TABLE, HORIZON_TABLE)
+    tables = (ENTITIES_TABLE, FEED_TABLE, HORIZON_TABLE, DESTINATIONS_TABLE, OUTBOX_TABLE)
     handlers = HANDLERS
 
     def feed_page(self, client_id: UUID, after: int | None, limit: int, types: Sequence[str]) -> FeedPage:
@@ -110,6 +130,15 @@ class ChangesView(TrackedView):
             horizon=int(row["horizon"]),
             more=fetched > limit,
         )
+
+    def horizon(self) -> int:
+        """The position at or before which every change was pruned (0: none was)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                sql.SQL("SELECT coalesce(max(position), 0) AS position FROM {}").format(self.table(HORIZON))
+            )
+            row = curs.fetchone()
+        return int(row["position"]) if row else 0
 
     def clients_changed(self, after: int, upto: int) -> dict[UUID, int]:
         """The clients with changes in (after, upto], each with its latest position there."""

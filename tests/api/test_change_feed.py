@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 import httpx
+import psycopg
 import pytest
+from psycopg import sql
 
+from api.app import create_app
 from domain.ids import court_booking_id
-from ledger.runtime import Runtime
+from ledger.runtime import Runtime, open_runtime
+from ledger.settings import Settings
 from tests.api.client_booking_support import BOOKINGS, local, make_bookable, soon
 from tests.api.feed_support import (
     FEED,
@@ -25,7 +31,7 @@ from tests.api.feed_support import (
 )
 from tests.api.module_support import local_day
 from tests.api.orders_support import BOOKING_SCOPES, book, make_booking_tenant, schedule_event
-from tests.support import Tenant, expect, make_tenant
+from tests.support import ServerThread, Tenant, expect, make_tenant
 
 
 def booking_id_of(tenant: Tenant, external_id: str) -> str:
@@ -243,9 +249,28 @@ def test_malformed_parameters_are_refused_naming_them(
     assert any(named in issue["path"] for issue in error["issues"])
 
 
+@pytest.fixture
+def own_ledger(settings: Settings) -> Iterator[tuple[Runtime, httpx.Client]]:
+    """A ledger on a schema of its own, so pruning its feed leaves the session's views as they are."""
+    schema = f"feed_{uuid.uuid4().hex[:12]}"
+    own = settings.model_copy(update={"db_schema": schema})
+    try:
+        with (
+            open_runtime(own, run_projections=True, announce=lambda _: None) as runtime,
+            ServerThread(create_app(runtime=runtime)) as server,
+            httpx.Client(base_url=server.url, timeout=30) as http,
+        ):
+            yield runtime, http
+    finally:
+        assert settings.database_url is not None
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
 def test_a_cursor_from_before_the_retention_answers_410(
-    http: httpx.Client, admin_headers: dict[str, str], runtime: Runtime
+    own_ledger: tuple[Runtime, httpx.Client], admin_headers: dict[str, str]
 ) -> None:
+    runtime, http = own_ledger
     tenant = make_feed_tenant(http, admin_headers)
     upsert_court_booking(tenant, "r-1", hour=5)
     old_cursor = feed_page(http, tenant.headers)["next"]

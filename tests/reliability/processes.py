@@ -238,8 +238,11 @@ class Served:
 
 
 @contextmanager
-def ledger_served(database_url: str, prefix: str, data_dir: Path) -> Iterator[Served]:
-    """`ledger serve` on a fresh schema with a new admin token; stopped, and the schema dropped, at exit."""
+def ledger_served(
+    database_url: str, prefix: str, data_dir: Path, env: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """`ledger serve` on a fresh schema with a new admin token (and `env`, more LEDGER_ settings); stopped,
+    and the schema dropped, at exit."""
     token = secrets.token_urlsafe(24)
     with (
         fresh_schema(database_url, prefix) as schema,
@@ -247,6 +250,7 @@ def ledger_served(database_url: str, prefix: str, data_dir: Path) -> Iterator[Se
             database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir
         ) as server,
     ):
+        server.env.update(env or {})
         server.start()
         yield Served(server, schema, token)
 
