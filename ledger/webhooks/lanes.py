@@ -91,17 +91,27 @@ class Lanes:
             secret = None
             log.error("the signing secret of destination %s cannot be opened", destination.destination_id)
         cursor = destination.delivered
-        while True:
-            batch = await self.store.queued(destination.destination_id, cursor, BATCH)
-            if not batch:
-                return
-            for item in batch:
-                if not await self._attempt(destination, secret, item):
+        while batch := await self.store.queued(destination.destination_id, cursor, BATCH):
+            attempt: int | None = await self.store.start_attempt(
+                destination.destination_id, batch[0], self.clock()
+            )
+            for index, item in enumerate(batch):
+                following = batch[index + 1] if index + 1 < len(batch) else None
+                attempt = await self._attempt(destination, secret, item, attempt or 0, following)
+                if attempt is None:
                     return
                 cursor = item.cursor
 
-    async def _attempt(self, destination: Destination, secret: str | None, item: Queued) -> bool:
-        attempt = await self.store.start_attempt(destination.destination_id, item, self.clock())
+    async def _attempt(
+        self,
+        destination: Destination,
+        secret: str | None,
+        item: Queued,
+        attempt: int,
+        following: Queued | None,
+    ) -> int | None:
+        """Make attempt number `attempt` of `item` (recorded as started already). Delivered: returns the
+        number of the attempt of `following` now started (0 when none follows); failed: None."""
         if secret is None:
             outcome = Outcome(None, "the signing secret cannot be opened with the configured keys")
         else:
@@ -113,8 +123,7 @@ class Lanes:
             )
         now = self.clock()
         if outcome.delivered and outcome.code is not None:
-            await self.store.delivered(destination.destination_id, item, outcome.code, now)
-            return True
+            return await self.store.delivered(destination.destination_id, item, outcome.code, now, following)
         delay = self.policy.retry_delay(attempt)
         failing_since = await self.store.failed(
             destination.destination_id,
@@ -127,7 +136,7 @@ class Lanes:
         asyncio.get_running_loop().call_later(delay, self.wake)
         if now - failing_since >= self.policy.disable_after:
             await self._disable(destination, failing_since, outcome)
-        return False
+        return None
 
     async def _disable(self, destination: Destination, failing_since: datetime, outcome: Outcome) -> None:
         disable = self.disablers.get(destination.kind)

@@ -129,14 +129,20 @@ START = (
     "ON CONFLICT (destination_id, position, part) DO UPDATE SET status = 'sending', "
     "attempts = a.attempts + 1, last_attempt_at = EXCLUDED.last_attempt_at RETURNING attempts"
 )
-DELIVERED = (
-    "WITH done AS (UPDATE {a} SET status = 'delivered', last_response_code = %(code)s, last_error = NULL, "
-    "delivered_at = %(now)s WHERE destination_id = %(id)s AND position = %(position)s AND part = %(part)s) "
+MARK_DONE = (
+    "UPDATE {a} SET status = 'delivered', last_response_code = %(code)s, last_error = NULL, "
+    "delivered_at = %(now)s WHERE destination_id = %(id)s AND position = %(done_position)s "
+    "AND part = %(done_part)s"
+)
+ADVANCE_LANE = (
     "INSERT INTO {l} (destination_id, delivered_position, delivered_part, updated_at) "
-    "VALUES (%(id)s, %(position)s, %(part)s, %(now)s) ON CONFLICT (destination_id) DO UPDATE SET "
+    "VALUES (%(id)s, %(done_position)s, %(done_part)s, %(now)s) ON CONFLICT (destination_id) DO UPDATE SET "
     "delivered_position = EXCLUDED.delivered_position, delivered_part = EXCLUDED.delivered_part, "
     "next_attempt_at = NULL, failing_since = NULL, updated_at = EXCLUDED.updated_at"
 )
+DELIVERED = "WITH done AS (" + MARK_DONE + ") " + ADVANCE_LANE
+# One round trip between two deliveries of a lane: the one answered is done, the next one is under way.
+DELIVERED_AND_START = "WITH done AS (" + MARK_DONE + "), lane AS (" + ADVANCE_LANE + ") " + START
 FAILED = (
     "WITH tried AS (UPDATE {a} SET status = 'failed', last_response_code = %(code)s, last_error = %(error)s "
     "WHERE destination_id = %(id)s AND position = %(position)s AND part = %(part)s) "
@@ -186,8 +192,18 @@ class DeliveryStore:
         params = {**self._key(destination_id, item), "delivery": item.delivery_id, "now": now}
         return int((await self._rows("start", params))[0]["attempts"])
 
-    async def delivered(self, destination_id: UUID, item: Queued, code: int, now: datetime) -> None:
-        await self._rows("delivered", {**self._key(destination_id, item), "code": code, "now": now})
+    async def delivered(
+        self, destination_id: UUID, item: Queued, code: int, now: datetime, following: Queued | None = None
+    ) -> int:
+        """Record the delivery done and advance the lane past it; with `following`, record that one's attempt
+        as started in the same statement and return its number (else 0)."""
+        params = {"id": destination_id, "done_position": item.position, "done_part": item.part}
+        params.update(code=code, now=now)
+        if following is None:
+            await self._rows("delivered", params)
+            return 0
+        params.update(position=following.position, part=following.part, delivery=following.delivery_id)
+        return int((await self._rows("delivered_and_start", params))[0]["attempts"])
 
     async def failed(
         self,
@@ -220,5 +236,6 @@ QUERIES = {
     "queued": QUEUED,
     "start": START,
     "delivered": DELIVERED,
+    "delivered_and_start": DELIVERED_AND_START,
     "failed": FAILED,
 }

@@ -30,6 +30,9 @@ log = logging.getLogger("ledger.webhooks")
 FIRST_PAUSE, LONGEST_PAUSE = 0.01, 0.1
 """How often the view's position is read: soon after activity, less often while nothing happens."""
 RESCAN_SECONDS = 1.0
+SCAN_GAP_SECONDS, BUSY_SCAN_GAP_SECONDS = 0.025, 0.1
+"""While the log moves, destinations are looked for at most this often; less often while lanes run, since a
+running lane reads on by itself and a lane that ends asks for a scan at once."""
 LEADER_RETRY_SECONDS = 2.0
 POOL_SIZE = 4
 
@@ -115,21 +118,24 @@ class DeliveryWorker:
         assert self._stopping is not None
         busy: dict[UUID, asyncio.Task[None]] = {}
         loop = asyncio.get_running_loop()
-        last_position, pause, next_scan = -1, FIRST_PAUSE, 0.0
+        last_position, pause, next_scan, last_scan, moved = -1, FIRST_PAUSE, 0.0, 0.0, False
         try:
             while not self._stopping.is_set():
                 position = await store.view_position()
-                if position != last_position or self._wake.is_set() or loop.time() >= next_scan:
-                    if loop.time() >= next_scan:
+                moved = moved or position != last_position
+                last_position, now = position, loop.time()
+                gap = BUSY_SCAN_GAP_SECONDS if busy else SCAN_GAP_SECONDS
+                if self._wake.is_set() or now >= next_scan or (moved and now - last_scan >= gap):
+                    if now >= next_scan:
                         await lock.execute("SELECT 1")  # the lock is held as long as its connection lives
-                        next_scan = loop.time() + RESCAN_SECONDS
+                        next_scan = now + RESCAN_SECONDS
                     self._wake.clear()
-                    last_position, pause = position, FIRST_PAUSE
+                    pause, last_scan, moved = FIRST_PAUSE, now, False
                     await self._start_lanes(store, lanes, busy)
-                else:
+                elif not moved:
                     pause = min(pause * 2, LONGEST_PAUSE)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), pause)
+                    await asyncio.wait_for(self._wake.wait(), max(pause, gap / 2) if busy else pause)
         finally:
             for task in busy.values():
                 task.cancel()
