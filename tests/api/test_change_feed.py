@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -10,13 +9,11 @@ from typing import Any
 from uuid import UUID
 
 import httpx
-import psycopg
 import pytest
-from psycopg import sql
 
 from api.app import create_app
 from domain.ids import court_booking_id
-from ledger.runtime import Runtime, open_runtime
+from ledger.runtime import Runtime
 from ledger.settings import Settings
 from tests.api.client_booking_support import BOOKINGS, local, make_bookable, soon
 from tests.api.feed_support import (
@@ -31,7 +28,7 @@ from tests.api.feed_support import (
 )
 from tests.api.module_support import local_day
 from tests.api.orders_support import BOOKING_SCOPES, book, make_booking_tenant, schedule_event
-from tests.support import ServerThread, Tenant, expect, make_tenant
+from tests.support import ServerThread, Tenant, expect, make_tenant, runtime_of_its_own
 
 
 def booking_id_of(tenant: Tenant, external_id: str) -> str:
@@ -252,19 +249,12 @@ def test_malformed_parameters_are_refused_naming_them(
 @pytest.fixture
 def own_ledger(settings: Settings) -> Iterator[tuple[Runtime, httpx.Client]]:
     """A ledger on a schema of its own, so pruning its feed leaves the session's views as they are."""
-    schema = f"feed_{uuid.uuid4().hex[:12]}"
-    own = settings.model_copy(update={"db_schema": schema})
-    try:
-        with (
-            open_runtime(own, run_projections=True, announce=lambda _: None) as runtime,
-            ServerThread(create_app(runtime=runtime)) as server,
-            httpx.Client(base_url=server.url, timeout=30) as http,
-        ):
-            yield runtime, http
-    finally:
-        assert settings.database_url is not None
-        with psycopg.connect(settings.database_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+    with (
+        runtime_of_its_own(settings, "feed") as runtime,
+        ServerThread(create_app(runtime=runtime)) as server,
+        httpx.Client(base_url=server.url, timeout=30) as http,
+    ):
+        yield runtime, http
 
 
 def test_a_cursor_from_before_the_retention_answers_410(
