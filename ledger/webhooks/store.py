@@ -105,7 +105,10 @@ class Queued:
         return self.position, self.part
 
 
-POSITION = "SELECT notification_id FROM {t} WHERE application_name = 'Ledger'"
+POSITION = (
+    "SELECT (SELECT notification_id FROM {t} WHERE application_name = 'Ledger') AS notification_id, "
+    "EXISTS (SELECT 1 FROM {d} WHERE active) AS active"
+)
 DUE = (
     "SELECT d.destination_id, d.kind, d.client_id, d.url, d.secret_ciphertext, "
     "coalesce(l.delivered_position, 0) AS position, coalesce(l.delivered_part, 0) AS part "
@@ -166,9 +169,10 @@ class DeliveryStore:
             await curs.execute(self._sql[name], params, prepare=True)
             return await curs.fetchall() if curs.description else []
 
-    async def view_position(self) -> int:
+    async def view_position(self) -> tuple[int, bool]:
+        """The view's position, and whether any destination is active (with none, nothing can be due)."""
         rows = await self._rows("position")
-        return int(rows[0]["notification_id"] or 0) if rows else 0
+        return (int(rows[0]["notification_id"] or 0), bool(rows[0]["active"])) if rows else (0, False)
 
     async def due(self, now: datetime, busy: list[UUID], room: int) -> list[Destination]:
         """Active destinations with a delivery waiting and no retry pending, at most `room` of them."""

@@ -121,8 +121,9 @@ class DeliveryWorker:
         last_position, pause, next_scan, last_scan, moved = -1, FIRST_PAUSE, 0.0, 0.0, False
         try:
             while not self._stopping.is_set():
-                position = await store.view_position()
-                moved = moved or position != last_position
+                position, active = await store.view_position()
+                # Without an active destination nothing can be due; the log's moves need no scan then.
+                moved = (moved or position != last_position) and active
                 last_position, now = position, loop.time()
                 gap = BUSY_SCAN_GAP_SECONDS if busy else SCAN_GAP_SECONDS
                 if self._wake.is_set() or now >= next_scan or (moved and now - last_scan >= gap):
