@@ -15,6 +15,7 @@ from api import (
     admin,
     audit,
     bookings,
+    changes,
     client_api,
     module_api,
     oauth,
@@ -23,6 +24,7 @@ from api import (
     query,
     webhooks,
 )
+from api.changes.watcher import ChangeWaits
 from api.operations.readiness import Readiness, ReadinessProbe
 from api.shared.auth import api_key_principal
 from api.shared.consistency import ViewWaits
@@ -57,6 +59,7 @@ SURFACES = (
     webhooks.SURFACE,
     module_api.SURFACE,
     operations.SURFACE,
+    changes.SURFACE,
 )
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)
@@ -106,6 +109,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.readiness = ReadinessProbe(settings.ready_max_lag, settings.ready_timeout_seconds)
     app.state.metrics_networks = settings.metrics_networks
     app.state.metrics_registry = registry
+    app.state.change_waits = ChangeWaits(settings.feed_max_waiters)
     # Added before the request-context middleware, so it runs inside it and its 429 carries the request id.
     app.add_middleware(FairShareMiddleware, settings=settings, surfaces=surfaces)
     app.add_middleware(

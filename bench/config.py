@@ -28,6 +28,8 @@ class Sizes:
     query_rows: int
     query_rounds: int
     availability_requests: int
+    webhook_writes: int
+    feed_changes: int
     concurrency: int = 32
     courts: int = 200
 
@@ -60,6 +62,8 @@ FULL = Sizes(
     query_rows=1_000_000,
     query_rounds=200,
     availability_requests=200,
+    webhook_writes=2_000,
+    feed_changes=100_000,
 )
 QUICK = Sizes(
     quick=True,
@@ -73,4 +77,6 @@ QUICK = Sizes(
     query_rows=100_000,
     query_rounds=30,
     availability_requests=30,
+    webhook_writes=200,
+    feed_changes=10_000,
 )

@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from bench import availability
+from bench import availability, webhooks
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -66,6 +66,9 @@ EXPECTED = [
     "rebuild_peak_rss_mb",
     *expected_figures(),
     "availability_31d_p99_ms",
+    "webhook_delivery_delay_p50_ms",
+    "webhook_delivery_delay_p99_ms",
+    "feed_changes_per_s",
 ]
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
 CEILING_HOW = {
@@ -421,6 +424,12 @@ def main(argv: list[str] | None = None) -> int:
         bench.phase(
             "availability",
             lambda: availability.measure(db.url, sizes.availability_requests, bench.add, bench.problems),
+        )
+        bench.phase(
+            "webhooks and feed",
+            lambda: webhooks.measure(
+                db.url, sizes.webhook_writes, sizes.feed_changes, bench.add, bench.problems
+            ),
         )
         with _restored(db, large):
             bench.phase("rebuild", lambda: bench.rebuild(large))

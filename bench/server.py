@@ -82,14 +82,18 @@ def _ledger_command() -> list[str]:
 
 
 @contextmanager
-def ledger_server(name: str, database_url: str, schema: str, admin_token: str) -> Iterator[Server]:
-    """`ledger serve` as a production user starts it, projection runners included, isolated by schema."""
+def ledger_server(
+    name: str, database_url: str, schema: str, admin_token: str, settings: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`ledger serve` as a production user starts it, projection runners included, isolated by schema;
+    `settings` adds LEDGER_ variables a phase needs."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
     env.update(
         LEDGER_DATABASE_URL=database_url,
         LEDGER_DB_SCHEMA=schema,
         LEDGER_ADMIN_TOKEN=admin_token,
         LEDGER_DATA_DIR=str(LOG_DIR.parent / "ledger"),
+        **(settings or {}),
     )
     port = free_port()
     server = Server(name, [*_ledger_command(), "--port", str(port)], port, env)

@@ -22,6 +22,7 @@ from domain.user_mapping_commands import UserMappingCommands
 from domain.venue_commands import VenueCommands
 from domain.venue_mapping_commands import VenueMappingCommands
 from domain.venue_resources import VenueResources
+from domain.webhook_commands import WebhookCommands
 
 
 class Ledger(
@@ -40,6 +41,7 @@ class Ledger(
     ResourcePaymentCommands,
     ResourceBookingCommands,
     OAuthCommands,
+    WebhookCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -15,6 +15,7 @@ from typing import TypeVar
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.application import Ledger
+from ledger.change_retention import ChangeRetention
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
@@ -24,7 +25,12 @@ from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
+from ledger.webhooks.delivery import delivery_worker
+from ledger.webhooks.log import DeliveryLog
+from ledger.webhooks.secrets import WebhookSecretKeys, resolve_webhook_secret_keys
+from ledger.webhooks.worker import DeliveryWorker
 from projections.bookings import BookingsView
+from projections.changes.view import ChangesView
 from projections.court_bookings import CourtBookingsView
 from projections.payment_holds import PaymentHoldsView
 from projections.registry import VIEWS
@@ -61,6 +67,10 @@ class Runtime:
     payments: PaymentProvider | None = None
     """The payment provider (None: no venue takes payment online); the ledger holds it as its port too."""
     payment_expiry: PaymentExpiry | None = None
+    webhook_keys: WebhookSecretKeys | None = None
+    """The keys that seal and open webhook secrets."""
+    delivery_log: DeliveryLog | None = None
+    delivery_worker: DeliveryWorker | None = None
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -75,6 +85,10 @@ class Runtime:
     @property
     def bookings(self) -> BookingsView:
         return self.view(BookingsView)
+
+    @property
+    def changes(self) -> ChangesView:
+        return self.view(ChangesView)
 
     def idempotency_keys(self) -> IdempotencyKeys:
         """The store of Idempotency-Keys, on the ledger's own connection pool."""
@@ -134,6 +148,7 @@ def open_runtime(
         ledger.command_attempts = settings.command_retries
         ledger.payments = payments = configured_provider(settings)
         ledger.payment_hold = timedelta(minutes=settings.payment_hold_minutes)
+        ledger.webhook_loopback_allowed = settings.webhook_allow_loopback
         stack.callback(ledger.close)
         recorder = ledger.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
@@ -147,6 +162,8 @@ def open_runtime(
         token_hash, token_file = resolve_admin_token(settings, announce or announcer(settings))
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
+        runtime.webhook_keys = keys = resolve_webhook_secret_keys(settings)
+        runtime.delivery_log = DeliveryLog(runtime.changes)
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])
         runtime.database.start()
         stack.callback(runtime.database.stop)
@@ -154,6 +171,21 @@ def open_runtime(
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()
             stack.callback(runtime.supervisor.stop)
+            # Retention is measured on the wall clock: an injected clock that runs ahead must not prune.
+            retention = ChangeRetention(
+                runtime.changes,
+                utc_now,
+                timedelta(days=settings.change_retention_days),
+                settings.change_retention_interval_seconds,
+                runtime.delivery_log.prune,
+            )
+            retention.start()
+            stack.callback(retention.stop)
+            runtime.delivery_worker = delivery_worker(
+                settings, database_url, ledger, runtime.changes, keys, clock
+            )
+            runtime.delivery_worker.start()
+            stack.callback(runtime.delivery_worker.stop)
             # Unpaid bookings expire where the views are kept; only a provider makes bookings that can.
             if payments is not None:
                 runtime.payment_expiry = PaymentExpiry(

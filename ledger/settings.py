@@ -114,7 +114,26 @@ class Settings(BaseSettings):
         "Unset: derived from the OAuth signing keys.",
     )
 
-    @field_validator("oauth_signing_keys")
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="How long one delivery attempt may take, answer included."
+    )
+    webhook_max_response_bytes: int = Field(
+        default=64 * 1024, ge=0, description="How much of a receiver's answer is read; the rest is dropped."
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=1.0, gt=0, le=3600, description="The first retry's delay; each further one doubles it."
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600, gt=0, le=86400, description="The longest delay between two attempts."
+    )
+    webhook_disable_after_seconds: float = Field(
+        default=3 * 24 * 3600, gt=0, description="A subscription failing this long is disabled."
+    )
+    webhook_max_in_flight: int = Field(
+        default=100, ge=1, le=10000, description="Destinations delivered to at once, one request each."
+    )
+
+    @field_validator("oauth_signing_keys", "webhook_secret_keys")
     @classmethod
     def _signing_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
@@ -143,6 +162,29 @@ class Settings(BaseSettings):
     )
     payment_expiry_interval_seconds: float = Field(
         default=5.0, gt=0, le=300, description="How often unpaid bookings past their hold are looked for."
+    )
+
+    change_retention_days: float = Field(
+        default=30,
+        gt=0,
+        le=3650,
+        description="How long the change feed keeps a change; older cursors get 410.",
+    )
+    change_retention_interval_seconds: float = Field(
+        default=60, gt=0, le=86400, description="How often changes past the retention are pruned."
+    )
+    feed_max_waiters: int = Field(
+        default=1000, ge=1, description="Feed requests that may long-poll at once; more answer 503."
+    )
+
+    webhook_allow_loopback: bool = Field(
+        default=False,
+        description="Let webhook subscriptions name loopback addresses: for local development only.",
+    )
+    webhook_secret_keys: SecretStr | None = Field(
+        default=None,
+        description="Keys of webhook secrets, `kid:secret` separated by commas: the first encrypts, "
+        "all decrypt. Unset: derived from the OAuth signing keys.",
     )
 
     @model_validator(mode="after")

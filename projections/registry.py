@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projections.analytics_bookings import AnalyticsBookingsView
 from projections.bookings import BookingsView
+from projections.changes.view import ChangesView
 from projections.court_bookings import CourtBookingsView
 from projections.payment_holds import PaymentHoldsView
 from projections.resource_bookings import ResourceBookingsView
@@ -15,6 +16,7 @@ VIEWS: tuple[type[TrackedView], ...] = (
     AnalyticsBookingsView,
     PaymentHoldsView,
     ResourceBookingsView,
+    ChangesView,
 )
 
 

@@ -39,6 +39,12 @@ def _update_sql(table: str, key: str, columns: tuple[str, ...]) -> str:
     )
 
 
+@functools.cache
+def query_text(template: str, *tables: str) -> str:
+    """A statement's text with the quoted table names put in its `{}` places, built once per tables."""
+    return sql.SQL(template).format(*map(sql.SQL, tables)).as_string()
+
+
 def execute_in_order(curs: Cursor[DictRow], statements: Iterable[Statement]) -> None:
     """Run the statements in order, sending each run of the same query as one executemany() in a pipeline."""
     with curs.connection.pipeline():

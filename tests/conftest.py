@@ -49,6 +49,10 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         admin_token=SecretStr(secrets.token_urlsafe(24)),
         pool_size=4,
         pool_max_overflow=36,
+        # Webhook tests deliver to receivers they start on loopback, and retry quickly.
+        webhook_allow_loopback=True,
+        webhook_retry_base_seconds=0.05,
+        webhook_retry_max_seconds=1.0,
     )
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))

@@ -196,3 +196,20 @@ def view_held(database_url: str, schema: str, view: str) -> Iterator[None]:
             yield
         finally:
             holder.rollback()
+
+
+@contextmanager
+def runtime_of_its_own(settings: Any, prefix: str) -> Iterator[Any]:
+    """The ledger opened on a schema of its own, runners and delivery worker included, for a test that
+    writes view tables directly and must leave the session's views as the log makes them; dropped after."""
+    from ledger.runtime import open_runtime
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    try:
+        with open_runtime(
+            settings.model_copy(update={"db_schema": schema}), run_projections=True, announce=lambda _: None
+        ) as runtime:
+            yield runtime
+    finally:
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any, Generic, TypeVar
 
 import anyio
 from fastapi import Header, Query, Request, Response
@@ -20,20 +20,26 @@ from projections.tables import TrackedView
 log = logging.getLogger("ledger.api")
 CONSISTENCY_HEADER = "X-Ledger-Consistency"
 FIRST_PAUSE, LONGEST_PAUSE = 0.002, 0.05
+R = TypeVar("R")
 
 
-class PositionWatcher:
-    """Wakes the requests waiting for one view's position; a single poll of the view serves all of them.
+W = TypeVar("W")
+
+
+class SharedPoll(Generic[W]):
+    """Requests that wait for the database to show something, served by a single poll for all of them.
 
     Waiting is an asyncio future, so a waiting request holds no worker thread and no connection; the poll
-    runs on a thread of its own (capacity one), so a busy worker pool does not starve it either.
+    runs on a thread of its own (capacity one), so a busy worker pool does not starve it either. A new
+    waiter is looked for at once, then ever more slowly while nothing it waits for appears. Subclasses say
+    what one look is.
     """
 
-    def __init__(self, read_position: Callable[[], int], max_waiters: int) -> None:
-        self.read_position = read_position
+    failure = "polling for waiting requests failed"
+
+    def __init__(self, max_waiters: int) -> None:
         self.max_waiters = max_waiters
-        self.position = 0
-        self._waiters: list[tuple[int, asyncio.Future[bool]]] = []
+        self._waiters: list[W] = []
         self._poller: asyncio.Task[None] | None = None
         self._nudge = asyncio.Event()
         self._pause = FIRST_PAUSE
@@ -42,6 +48,46 @@ class PositionWatcher:
     @property
     def waiting(self) -> int:
         return len(self._waiters)
+
+    async def _look(self) -> None:
+        """Read what the waiters wait for once, and wake those whose wait is over."""
+        raise NotImplementedError
+
+    async def _in_thread(self, function: Callable[..., R], *args: Any) -> R:
+        return await anyio.to_thread.run_sync(function, *args, limiter=self._thread)
+
+    def _wake(self) -> None:
+        self._pause = FIRST_PAUSE
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.get_running_loop().create_task(self._poll())
+        else:
+            self._nudge.set()
+
+    async def _poll(self) -> None:
+        while self._waiters:
+            self._nudge.clear()
+            try:
+                await self._look()
+            except Exception as error:  # the database is away: the waiters time out and say so
+                log.warning("%s: %s", self.failure, type(error).__name__)
+            if not self._waiters:
+                return
+            try:
+                async with asyncio.timeout(self._pause):
+                    await self._nudge.wait()
+            except TimeoutError:
+                self._pause = min(self._pause * 2, LONGEST_PAUSE)
+
+
+class PositionWatcher(SharedPoll[tuple[int, "asyncio.Future[bool]"]]):
+    """Wakes the requests waiting for one view's position; a single poll of the view serves all of them."""
+
+    failure = "reading a view's position failed"
+
+    def __init__(self, read_position: Callable[[], int], max_waiters: int) -> None:
+        super().__init__(max_waiters)
+        self.read_position = read_position
+        self.position = 0
 
     async def wait_for(self, wanted: int, timeout: float) -> bool:
         """True once the view has reached `wanted`; False when `timeout` seconds passed first."""
@@ -61,30 +107,8 @@ class PositionWatcher:
         finally:
             self._waiters.remove(entry)
 
-    def _wake(self) -> None:
-        # A new waiter is checked at once, then ever more slowly while the view stays behind.
-        self._pause = FIRST_PAUSE
-        if self._poller is None or self._poller.done():
-            self._poller = asyncio.get_running_loop().create_task(self._poll())
-        else:
-            self._nudge.set()
-
-    async def _poll(self) -> None:
-        while self._waiters:
-            self._nudge.clear()
-            try:
-                position = await anyio.to_thread.run_sync(self.read_position, limiter=self._thread)
-            except Exception as error:  # the database is away: the waiters time out and say so
-                log.warning("reading a view's position failed: %s", type(error).__name__)
-            else:
-                self._advance(position)
-            if not self._waiters:
-                return
-            try:
-                async with asyncio.timeout(self._pause):
-                    await self._nudge.wait()
-            except TimeoutError:
-                self._pause = min(self._pause * 2, LONGEST_PAUSE)
+    async def _look(self) -> None:
+        self._advance(await self._in_thread(self.read_position))
 
     def _advance(self, position: int) -> None:
         self.position = max(self.position, position)

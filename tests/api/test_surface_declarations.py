@@ -24,6 +24,7 @@ SURFACE_NAMES = {
     "payment-webhooks",
     "module-api",
     "operations",
+    "changes",
 }
 
 

@@ -32,6 +32,7 @@ ROOT_SURFACES = (
     "payment-webhooks",
     "module-api",
     "operations",
+    "changes",
 )
 # Paths of the app's own, outside every surface: the probes of load balancers.
 PROBES = {"/health", "/ready"}

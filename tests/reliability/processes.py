@@ -252,6 +252,7 @@ def ledger_served(
             database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir, env=env
         ) as server,
     ):
+        server.env.update(env or {})
         server.start()
         yield Served(server, schema, token)
 
