@@ -10,17 +10,12 @@ import sys
 from collections.abc import Sequence
 
 from ledger.cli_admin import add_admin_parser
+from ledger.cli_audit import add_audit_parser
 from ledger.cli_serve import run_projections, serve
+from ledger.progress import end_progress, progress_bar
 from ledger.settings import Settings
 
 INTERRUPTED = 128 + signal.SIGINT
-
-
-def _progress(position: int, head: int) -> None:
-    width = 40
-    done = int(width * position / head) if head else width
-    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {position}/{head} events")
-    sys.stderr.flush()
 
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,10 +23,11 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from projections.registry import view_of_command
     from replay.rebuild import rebuild_view
 
+    progress = progress_bar("events")
     with open_runtime(settings, run_projections=False) as runtime:
         view = runtime.view(view_of_command(args.view))
-        report = rebuild_view(runtime.ledger, view, progress=_progress)
-    sys.stderr.write("\n")
+        report = rebuild_view(runtime.ledger, view, progress=progress)
+    end_progress(progress)
     print(json.dumps({"view": args.view, "events": report.events, "position": report.position}))
     return 0
 
@@ -53,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("view", choices=command_names())
     replay.set_defaults(handler=_rebuild)
     add_admin_parser(commands)
+    add_audit_parser(commands)
     return parser
 
 

@@ -1,0 +1,49 @@
+"""The hash chain of a stream: each event's hash covers the previous one's and the event's stored bytes.
+
+An event's hash is SHA-256 over these bytes, concatenated:
+
+| field | encoding |
+|---|---|
+| previous hash | the 32-byte hash of the same stream's previous version; 32 zero bytes for version 1 |
+| originator id | the 16 bytes of the UUID (RFC 4122 order) |
+| originator version | 8 bytes, big-endian, signed |
+| topic | its UTF-8 length as 4 bytes big-endian, then its UTF-8 bytes |
+| state | its length as 4 bytes big-endian, then the stored bytes exactly as in the `state` column |
+
+The state is whatever the events table holds (ciphertext included), so anything that changes a stored event,
+or the order of a stream, changes its hash and every later hash of that stream. The same formula runs in
+PostgreSQL when an event is appended (ledger/recorder.py) and in Python when it is verified
+(replay/verify.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from uuid import UUID
+
+HASH_SIZE = 32
+GENESIS = bytes(HASH_SIZE)
+"""The previous hash of a stream's first event."""
+
+
+def event_hash(previous: bytes, originator_id: UUID, version: int, topic: str, state: bytes) -> bytes:
+    """The hash of one stored event, chained to `previous` (GENESIS for a stream's first event)."""
+    topic_bytes = topic.encode("utf-8")
+    return hashlib.sha256(
+        b"".join(
+            (
+                previous,
+                originator_id.bytes,
+                version.to_bytes(8, "big", signed=True),
+                len(topic_bytes).to_bytes(4, "big"),
+                topic_bytes,
+                len(state).to_bytes(4, "big"),
+                state,
+            )
+        )
+    ).digest()
+
+
+def hex_or_none(value: bytes | None) -> str | None:
+    """A hash as lowercase hex, as the audit surface and the exports show it."""
+    return value.hex() if value is not None else None
