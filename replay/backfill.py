@@ -19,7 +19,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg import sql
 
 from domain.application import Ledger
-from replay.chain import GENESIS, event_hash
+from replay.chain import GENESIS, event_hash, events_recorder
 
 Progress = Callable[[int, int], None]
 NO_STREAM = UUID(int=0)
@@ -31,14 +31,6 @@ class BackfillReport:
 
     hashed: int
     unchainable: int
-
-
-def events_recorder(ledger: Ledger) -> PostgresApplicationRecorder:
-    """The ledger's recorder, which must be PostgreSQL's: the chain lives in its events table."""
-    recorder = ledger.recorder
-    if not isinstance(recorder, PostgresApplicationRecorder):
-        raise TypeError("The hash chain is kept in PostgreSQL.")
-    return recorder
 
 
 def _table(recorder: PostgresApplicationRecorder) -> sql.Identifier:

@@ -21,6 +21,10 @@ from __future__ import annotations
 import hashlib
 from uuid import UUID
 
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from domain.application import Ledger
+
 HASH_SIZE = 32
 GENESIS = bytes(HASH_SIZE)
 """The previous hash of a stream's first event."""
@@ -47,3 +51,11 @@ def event_hash(previous: bytes, originator_id: UUID, version: int, topic: str, s
 def hex_or_none(value: bytes | None) -> str | None:
     """A hash as lowercase hex, as the audit surface and the exports show it."""
     return value.hex() if value is not None else None
+
+
+def events_recorder(ledger: Ledger) -> PostgresApplicationRecorder:
+    """The ledger's recorder, which must be PostgreSQL's: the chain lives in its events table."""
+    recorder = ledger.recorder
+    if not isinstance(recorder, PostgresApplicationRecorder):
+        raise TypeError("The hash chain is kept in PostgreSQL.")
+    return recorder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -15,17 +14,10 @@ from psycopg import sql
 from domain.court_booking import CourtBooking
 from domain.errors import NotFoundError
 from ledger.cli import main
-from ledger.runtime import Runtime, open_runtime
-from ledger.settings import Settings
+from ledger.runtime import Runtime
 from replay.backfill import backfill_hashes, unhashed_count
 from replay.chain import GENESIS, event_hash
 from tests.integration.test_projection_and_rebuild import context, write_history
-
-
-@pytest.fixture
-def own_runtime(own_settings: Settings) -> Iterator[Runtime]:
-    with open_runtime(own_settings, run_projections=False, announce=lambda _: None) as opened:
-        yield opened
 
 
 def stored(runtime: Runtime) -> list[dict[str, Any]]:
@@ -133,19 +125,11 @@ def test_a_second_backfill_has_nothing_to_do(own_runtime: Runtime) -> None:
 
 
 def test_the_backfill_command_hashes_an_upgraded_database_and_reports_it(
-    own_runtime: Runtime,
-    own_settings: Settings,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    own_runtime: Runtime, own_cli_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_history(own_runtime, 2)
     forget_hashes(own_runtime)
     unhashed = len(stored(own_runtime))
-    assert own_settings.database_url is not None
-    monkeypatch.setenv("LEDGER_DATABASE_URL", own_settings.database_url)
-    monkeypatch.setenv("LEDGER_DB_SCHEMA", own_settings.db_schema)
-    monkeypatch.setenv("LEDGER_DATA_DIR", str(own_settings.data_dir))
-    monkeypatch.setenv("LEDGER_ADMIN_TOKEN", "not-used-by-the-audit-commands")
 
     assert main(["audit", "backfill"]) == 0
 
