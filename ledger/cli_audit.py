@@ -1,10 +1,12 @@
-"""`ledger audit ...`: the hash chain's backfill, its verification, and the signed checkpoints' export."""
+"""`ledger audit ...`: the hash chain's backfill and verification, and the signed checkpoints."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import Any
 
 from ledger.progress import end_progress, progress_bar
 from ledger.settings import Settings
@@ -22,32 +24,78 @@ def _backfill(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _trusted_keys(args: argparse.Namespace, settings: Settings) -> set[bytes]:
+    """The public keys whose checkpoints are trusted: the configured key's, if its file is here, and the
+    ones given with --trust-key."""
+    from ledger.checkpointer import checkpoint_key_path, load_checkpoint_key
+    from replay.checkpoints import raw_public_key
+
+    keys = {bytes.fromhex(key) for key in args.trust_keys}
+    if checkpoint_key_path(settings).exists():
+        keys.add(raw_public_key(load_checkpoint_key(settings)))
+    return keys
+
+
+def _exported(path: Path | None) -> list[Any]:
+    from replay.checkpoints import Checkpoint
+
+    if path is None:
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [Checkpoint.from_json(json.loads(line)) for line in lines if line.strip()]
+
+
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
-    from replay.verify import verify_log
+    from replay.checkpoint_check import verify_ledger
 
+    trusted, exported = _trusted_keys(args, settings), _exported(args.checkpoints)
     progress = progress_bar("positions")
     with open_runtime(settings, run_projections=False) as runtime:
-        report = verify_log(runtime.ledger, args.start, args.stop, progress=progress)
+        report = verify_ledger(
+            runtime.ledger, args.start, args.stop, trusted_keys=trusted, exported=exported, progress=progress
+        )
     end_progress(progress)
     first = report.first_broken
-    print(
-        json.dumps(
-            {
-                "ok": report.ok,
-                "from": report.first,
-                "to": report.last,
-                "events": report.events,
-                "checkpoints": report.checkpoints,
-                "uncheckpointedEvents": report.uncheckpointed,
-                "brokenLinks": len(report.broken),
-                "firstBrokenLink": {"position": first.position, "what": first.what} if first else None,
-            }
-        )
-    )
+    summary = {
+        "ok": report.ok,
+        "from": report.first,
+        "to": report.last,
+        "events": report.events,
+        "checkpoints": report.checkpoints,
+        "uncheckpointedEvents": report.uncheckpointed,
+        "brokenLinks": len(report.broken),
+        "firstBrokenLink": {"position": first.position, "what": first.what} if first else None,
+    }
+    print(json.dumps(summary))
     if first is not None:
         sys.stderr.write(f"First broken link, at position {first.position}: {first.what}\n")
         return 1
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from ledger.runtime import open_runtime
+    from replay.checkpoint_store import all_checkpoints
+
+    with (
+        open_runtime(settings, run_projections=False) as runtime,
+        open(args.output, "w", encoding="utf-8") if args.output else sys.stdout as out,
+    ):
+        for checkpoint in all_checkpoints(runtime.ledger):
+            out.write(json.dumps(checkpoint.to_json()) + "\n")
+    return 0
+
+
+def _checkpoint(args: argparse.Namespace, settings: Settings) -> int:
+    from ledger.checkpointer import Checkpointer, load_checkpoint_key
+    from ledger.runtime import open_runtime
+
+    with open_runtime(settings, run_projections=False) as runtime:
+        key = load_checkpoint_key(settings, announce=lambda line: print(line, file=sys.stderr))
+        checkpointer = Checkpointer(runtime.ledger, key, runtime.clock, 0, settings.checkpoint_max_events)
+        taken = checkpointer.run_once()
+    print(json.dumps([checkpoint.to_json() for checkpoint in taken]))
     return 0
 
 
@@ -58,7 +106,13 @@ def _position(text: str) -> int:
     return value
 
 
-def add_audit_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _public_key(text: str) -> str:
+    if len(text) != 64 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise argparse.ArgumentTypeError("a public key is 64 hex digits (Ed25519, raw)")
+    return text
+
+
+def add_audit_parser(commands: Any) -> None:
     audit = commands.add_parser("audit", help="tamper evidence: the hash chain and signed checkpoints")
     actions = audit.add_subparsers(dest="action", required=True)
     backfill = actions.add_parser(
@@ -70,6 +124,24 @@ def add_audit_parser(commands: argparse._SubParsersAction[argparse.ArgumentParse
     )
     verify.add_argument("--from", dest="start", type=_position, default=1, help="first position (default 1)")
     verify.add_argument(
-        "--to", dest="stop", type=_position, default=None, help="last position (default: head)"
+        "--to", dest="stop", type=_position, default=None, help="last position (default the head)"
+    )
+    verify.add_argument(
+        "--trust-key",
+        dest="trust_keys",
+        action="append",
+        type=_public_key,
+        default=[],
+        help="a public key (hex) whose checkpoints are trusted besides the configured key's; repeatable",
+    )
+    verify.add_argument(
+        "--checkpoints",
+        type=Path,
+        help="checkpoints exported earlier: each must be in the database unchanged",
     )
     verify.set_defaults(handler=_verify)
+    export = actions.add_parser("export-checkpoints", help="every signed checkpoint as JSON lines")
+    export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    export.set_defaults(handler=_export)
+    checkpoint = actions.add_parser("checkpoint", help="sign checkpoints of every event not covered yet, now")
+    checkpoint.set_defaults(handler=_checkpoint)

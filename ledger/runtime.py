@@ -15,6 +15,7 @@ from typing import TypeVar
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.application import Ledger
+from ledger.checkpointer import Checkpointer, load_checkpoint_key
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
@@ -60,6 +61,7 @@ class Runtime:
     payments: PaymentProvider | None = None
     """The payment provider (None: no venue takes payment online); the ledger holds it as its port too."""
     payment_expiry: PaymentExpiry | None = None
+    checkpointer: Checkpointer | None = None
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -147,6 +149,16 @@ def open_runtime(
             runtime.supervisor = ProjectionSupervisor(env, VIEWS)
             runtime.supervisor.start()
             stack.callback(runtime.supervisor.stop)
+            # Checkpoints are signed where the views are kept, with a key from outside the database.
+            runtime.checkpointer = Checkpointer(
+                ledger,
+                load_checkpoint_key(settings, announce),
+                clock,
+                settings.checkpoint_interval_seconds,
+                settings.checkpoint_max_events,
+            )
+            runtime.checkpointer.start()
+            stack.callback(runtime.checkpointer.stop)
             # Unpaid bookings expire where the views are kept; only a provider makes bookings that can.
             if payments is not None:
                 runtime.payment_expiry = PaymentExpiry(

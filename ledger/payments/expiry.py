@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from uuid import uuid4
@@ -11,6 +10,7 @@ from uuid import uuid4
 from domain.application import Ledger
 from domain.context import Principal, RequestContext
 from domain.errors import LedgerError
+from ledger.periodic import PeriodicTask
 from projections.payment_holds import PaymentHoldsView
 
 log = logging.getLogger("ledger.payments")
@@ -18,7 +18,7 @@ EXPIRY = Principal(id="payment-expiry", kind="system")
 BATCH_SIZE = 100
 
 
-class PaymentExpiry:
+class PaymentExpiry(PeriodicTask):
     """Every `interval` seconds, expires up to `batch_size` bookings whose payment deadline has passed.
 
     The payment holds view lists them by deadline, so nothing is scanned. Each expiry is a command that reads
@@ -34,20 +34,11 @@ class PaymentExpiry:
         interval: float,
         batch_size: int = BATCH_SIZE,
     ) -> None:
+        super().__init__("payment-expiry", interval, log)
         self.ledger = ledger
         self.holds = holds
         self.clock = clock
-        self.interval = interval
         self.batch_size = batch_size
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="payment-expiry", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=10)
 
     def run_once(self) -> int:
         """Expire the bookings due now, at most one batch; how many this call expired."""
@@ -60,11 +51,3 @@ class PaymentExpiry:
             except LedgerError as error:
                 log.warning("booking %s was not expired: %s", booking_id, error.message)
         return expired
-
-    def _loop(self) -> None:
-        while not self._stopping.wait(self.interval):
-            try:
-                self.run_once()
-            except Exception:
-                # The database may be away for a while; the next round tries again.
-                log.exception("looking for unpaid bookings to expire failed")
