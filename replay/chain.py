@@ -18,7 +18,9 @@ PostgreSQL when an event is appended (ledger/recorder.py) and in Python when it 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import struct
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresApplicationRecorder
@@ -28,23 +30,31 @@ from domain.application import Ledger
 HASH_SIZE = 32
 GENESIS = bytes(HASH_SIZE)
 """The previous hash of a stream's first event."""
+VERSION = struct.Struct(">q")
+"""A version as the hash encodes it."""
+LENGTH = struct.Struct(">I")
+"""A length as the hash encodes it."""
 
 
 def event_hash(previous: bytes, originator_id: UUID, version: int, topic: str, state: bytes) -> bytes:
     """The hash of one stored event, chained to `previous` (GENESIS for a stream's first event)."""
-    topic_bytes = topic.encode("utf-8")
+    return stored_event_hash(previous, originator_id.bytes, version, topic_field(topic), state)
+
+
+@functools.lru_cache(maxsize=4096)
+def topic_field(topic: str) -> bytes:
+    """A topic as the hash encodes it: its UTF-8 length, 4 bytes big-endian, then its UTF-8 bytes."""
+    encoded = topic.encode("utf-8")
+    return LENGTH.pack(len(encoded)) + encoded
+
+
+def stored_event_hash(
+    previous: bytes, originator_id: bytes, version: int, topic: bytes, state: bytes
+) -> bytes:
+    """`event_hash` of an id already as its 16 bytes and a topic already as its `topic_field`: the form
+    verification reads from the database, where every microsecond per event counts."""
     return hashlib.sha256(
-        b"".join(
-            (
-                previous,
-                originator_id.bytes,
-                version.to_bytes(8, "big", signed=True),
-                len(topic_bytes).to_bytes(4, "big"),
-                topic_bytes,
-                len(state).to_bytes(4, "big"),
-                state,
-            )
-        )
+        previous + originator_id + VERSION.pack(version) + topic + LENGTH.pack(len(state)) + state
     ).digest()
 
 

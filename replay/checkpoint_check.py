@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from domain.application import Ledger
 from replay.checkpoint_store import all_checkpoints, checkpoints_meeting
 from replay.checkpoints import Checkpoint, leaf, merkle_root
-from replay.verify import BrokenLink, Progress, VerifyReport, log_head, verify_log
+from replay.verify import BrokenLink, Progress, Row, VerifyReport, log_head, verify_log
 
 
 def _range(checkpoint: Checkpoint) -> str:
@@ -32,13 +32,15 @@ class CheckpointCheck:
         self.broken: list[BrokenLink] = []
         self.uncheckpointed = 0
 
-    def feed(self, position: int, stored_hash: bytes | None) -> None:
-        while self.pending and position > self.pending[0].last_position:
-            self._close()
-        if self.pending and position >= self.pending[0].first_position:
-            self.leaves.append(leaf(position, stored_hash or b""))
-        elif not self.pending:
-            self.uncheckpointed += 1
+    def feed(self, page: list[Row]) -> None:
+        for row in page:
+            position = row[0]
+            while self.pending and position > self.pending[0].last_position:
+                self._close()
+            if self.pending and position >= self.pending[0].first_position:
+                self.leaves.append(leaf(position, row[5] or b""))
+            elif not self.pending:
+                self.uncheckpointed += 1
 
     def _close(self) -> None:
         checkpoint = self.pending.popleft()
