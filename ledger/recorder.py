@@ -1,77 +1,18 @@
-"""The events table's writer: one database function locks the table, notifies, and inserts, in one call."""
+"""The events table's writer: one database function hashes, locks the table, notifies and inserts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 
-# The events' hashes are computed after the lock is taken: a stream's previous hash is then final.
-_INSERT_FUNCTION = """
-CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[])
-RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$
-DECLARE
-    genesis CONSTANT bytea := decode(repeat('00', 32), 'hex');
-    hashes bytea[] := array_fill(NULL::bytea, ARRAY[cardinality(events)]);
-    e record;
-    chained bytea;
-    topic_bytes bytea;
-    state_bytes bytea;
-    last_id uuid;
-    last_version bigint;
-BEGIN
-    SET LOCAL lock_timeout = '{lock_timeout}s';
-    LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE;
-    NOTIFY {channel};
-    FOR e IN
-        SELECT u.originator_id, u.originator_version, u.topic, u.state, u.n, p.event_hash AS previous_hash
-        FROM unnest(events) WITH ORDINALITY AS u(originator_id, originator_version, topic, state, n)
-        LEFT JOIN {schema}.{table} p
-            ON p.originator_id = u.originator_id AND p.originator_version = u.originator_version - 1
-        ORDER BY u.originator_id, u.originator_version
-    LOOP
-        IF last_id IS DISTINCT FROM e.originator_id OR e.originator_version <> last_version + 1 THEN
-            chained := CASE WHEN e.originator_version = 1 THEN genesis ELSE e.previous_hash END;
-        END IF;
-        IF chained IS NOT NULL THEN
-            topic_bytes := convert_to(coalesce(e.topic, ''), 'UTF8');
-            state_bytes := coalesce(e.state, ''::bytea);
-            chained := sha256(
-                chained || uuid_send(e.originator_id) || int8send(e.originator_version)
-                || int4send(octet_length(topic_bytes)) || topic_bytes
-                || int4send(octet_length(state_bytes)) || state_bytes
-            );
-        END IF;
-        hashes[e.n::int] := chained;
-        last_id := e.originator_id;
-        last_version := e.originator_version;
-    END LOOP;
-    RETURN QUERY INSERT INTO {schema}.{table} AS t
-        (originator_id, originator_version, topic, state, event_hash)
-        SELECT u.originator_id, u.originator_version, u.topic, u.state, hashes[u.n::int]
-        FROM unnest(events) WITH ORDINALITY AS u(originator_id, originator_version, topic, state, n)
-        ORDER BY u.n
-        RETURNING notification_id;
-END; $BODY$
-"""
-# A table from before the hash chain gets the column (a catalog change only) and an index of the events
-# still to hash, which the backfill walks; checking the catalog first keeps later starts lock-free.
-_ADD_HASH_COLUMN = """
-DO $BODY$ BEGIN
-    IF NOT EXISTS (
-        SELECT FROM pg_attribute
-        WHERE attrelid = {relation}::regclass AND attname = 'event_hash' AND NOT attisdropped
-    ) THEN
-        ALTER TABLE {schema}.{table} ADD COLUMN event_hash bytea;
-        CREATE INDEX {unhashed} ON {schema}.{table} (originator_id, originator_version)
-            WHERE event_hash IS NULL;
-    END IF;
-END $BODY$
-"""
+from ledger import recorder_sql
+from ledger.stream_hashes import StreamHashes
 
 
 class LockedFunctionRecorder(PostgresApplicationRecorder):
@@ -84,9 +25,10 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
     while the lock is held for one round trip instead of five.
 
     The same statement writes each event's hash (replay/chain.py), chained to the previous version of its
-    stream. The previous hash is read under the lock, so it is never one that a backfill is about to fill.
-    An event whose previous version is missing or not yet hashed (a database from before the chain) is
-    written without a hash; `ledger audit backfill` (or the checkpointer) fills those in stream order.
+    stream: computed here where this process has seen that previous hash (ledger/stream_hashes.py: every
+    read and write of the events table tells it), else by the function before it takes the lock. An event
+    whose previous version is missing or not yet hashed (a database from before the chain) is written without
+    a hash; `ledger audit backfill` (or the checkpointer) fills those in stream order.
     """
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
@@ -98,13 +40,12 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
         )
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         function = Identifier(self.pg_function_name_insert_events)
-        self.sql_invoke_pg_function_insert_events = SQL("SELECT * FROM {schema}.{function}((%s))").format(
-            schema=schema, function=function
-        )
-        self.sql_create_pg_function_insert_events = SQL(_INSERT_FUNCTION).format(
-            schema=schema,
-            function=function,
-            event=Identifier(self.stored_event_type_name),
+        self.sql_invoke_pg_function_insert_events = SQL(
+            "SELECT event_position, stored_hash FROM {schema}.{function}(%s, %s)"
+        ).format(schema=schema, function=function)
+        names = {"schema": schema, "function": function, "event": Identifier(self.stored_event_type_name)}
+        self.sql_create_pg_function_insert_events = SQL(recorder_sql.INSERT_FUNCTION).format(
+            **names,
             lock_timeout=self.datastore.lock_timeout,
             table=table,
             channel=Identifier(self.channel_name),
@@ -112,17 +53,66 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
         self.sql_create_statements[self.create_insert_function_statement_index] = (
             self.sql_create_pg_function_insert_events
         )
+        self.sql_create_statements.insert(
+            self.create_insert_function_statement_index,
+            SQL(recorder_sql.DROP_UNHASHED_FUNCTION).format(**names),
+        )
         qualified = ".".join(
             '"' + name.replace('"', '""') + '"' for name in (datastore.schema, self.events_table_name)
         )
         self.sql_create_statements.append(
-            SQL(_ADD_HASH_COLUMN).format(
+            SQL(recorder_sql.ADD_HASH_COLUMN).format(
                 relation=Literal(qualified),
                 schema=schema,
                 table=table,
                 unhashed=Identifier(f"{self.events_table_name}_unhashed_idx"),
             )
         )
+        self.stream_hashes = StreamHashes()
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert the events with their hashes in one call of the function; their positions."""
+        events = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        hashes = self.stream_hashes.chain(stored_events)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_invoke_pg_function_insert_events, (events, hashes), prepare=True)
+            rows = curs.fetchall()
+        for event, row in zip(stored_events, rows, strict=True):
+            digest = row["stored_hash"]
+            assert isinstance(event.originator_id, UUID)
+            self.stream_hashes.seen(event.originator_id, event.originator_version, digest and bytes(digest))
+        return [row["event_position"] for row in rows]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """The library's read of one aggregate's events, remembering the hashes it reads."""
+        statement, params = self.select_events_statement, list[object]([originator_id])
+        for bound, condition in (
+            (gt, " AND originator_version > %s"),
+            (lte, " AND originator_version <= %s"),
+        ):
+            if bound is not None:
+                statement, params = statement + SQL(condition), [*params, bound]
+        statement += SQL(" ORDER BY originator_version DESC" if desc else " ORDER BY originator_version ASC")
+        if limit is not None:
+            statement, params = statement + SQL(" LIMIT %s"), [*params, limit]
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(statement, params, prepare=True)
+            rows = cursor.fetchall()
+        self.stream_hashes.seen_rows(rows)
+        return [_stored_event(row) for row in rows]
 
     def existing_ids(self, aggregate_ids: Iterable[UUID]) -> set[UUID]:
         """Which of these aggregates have events: one query on the primary key, however many ids are asked."""
@@ -146,14 +136,16 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
             return []
         versions = [(after or {}).get(each, 0) for each in ids]
         statement = SQL(
-            "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state, e.event_hash "
             "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, after) "
             "JOIN {schema}.{table} e ON e.originator_id = k.id AND e.originator_version > k.after "
             "ORDER BY e.originator_id, e.originator_version"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(statement, (ids, versions), prepare=True)
-            return [_stored_event(row) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        self.stream_hashes.seen_rows(rows)
+        return [_stored_event(row) for row in rows]
 
     def select_hashed_events(self, aggregate_id: UUID) -> list[tuple[StoredEvent, bytes | None]]:
         """The aggregate's events in version order, each with its hash (None: not hashed yet)."""

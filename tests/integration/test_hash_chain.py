@@ -14,7 +14,9 @@ from psycopg import sql
 from domain.court_booking import CourtBooking
 from domain.errors import NotFoundError
 from ledger.cli import main
+from ledger.recorder import LockedFunctionRecorder
 from ledger.runtime import Runtime
+from ledger.stream_hashes import StreamHashes
 from replay.backfill import backfill_hashes, unhashed_count
 from replay.chain import GENESIS, event_hash
 from tests.integration.test_projection_and_rebuild import context, write_history
@@ -82,14 +84,39 @@ def test_events_of_one_stream_saved_together_chain_to_each_other(own_runtime: Ru
     ]
 
 
+def test_events_whose_previous_hash_the_process_has_not_seen_are_chained_by_the_database(
+    own_runtime: Runtime,
+) -> None:
+    write_history(own_runtime, 2)
+    recorder = own_runtime.ledger.recorder
+    assert isinstance(recorder, LockedFunctionRecorder)
+    booking_id = a_booking(own_runtime)
+    before = len([r for r in stored(own_runtime) if r["originator_id"] == booking_id])
+
+    # As a process that never saw this stream's hashes: the function has to chain the events itself.
+    recorder.stream_hashes = StreamHashes()
+    recorder.stream_hashes.seen = lambda *_: None  # type: ignore[method-assign]
+    append_to_a_booking(own_runtime, 3, booking_id)
+
+    rows = [r for r in stored(own_runtime) if r["originator_id"] == booking_id]
+    assert len(rows) == before + 3
+    assert [bytes(r["event_hash"]) for r in rows] == [
+        recomputed(rows)[(booking_id, r["originator_version"])] for r in rows
+    ]
+
+
 def forget_hashes(runtime: Runtime) -> None:
-    """Make the events look as a database from before the hash chain has them."""
+    """Make the events look as a database from before the hash chain has them, to a process that has not
+    seen their hashes yet."""
     with psycopg.connect(runtime.database_url) as conn:
         conn.execute(
             sql.SQL("UPDATE {} SET event_hash = NULL").format(
                 sql.Identifier(runtime.settings.db_schema, "ledger_events")
             )
         )
+    recorder = runtime.ledger.recorder
+    assert isinstance(recorder, LockedFunctionRecorder)
+    recorder.stream_hashes = StreamHashes()
 
 
 def test_a_backfill_hashes_the_events_from_before_the_chain_and_what_was_appended_since(
