@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ledger.progress import end_progress, progress_bar
 from ledger.settings import Settings
@@ -49,6 +51,8 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
     from replay.checkpoint_check import verify_ledger
 
+    if args.stop is not None and args.stop < args.start:
+        raise SystemExit("ledger audit verify: --to must not be before --from")
     trusted, exported = _trusted_keys(args, settings), _exported(args.checkpoints)
     progress = progress_bar("positions")
     with open_runtime(settings, run_projections=False) as runtime:
@@ -74,14 +78,16 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _output(path: Path | None) -> AbstractContextManager[TextIO]:
+    """The file to write, or standard output (left open)."""
+    return path.open("w", encoding="utf-8") if path else contextlib.nullcontext(sys.stdout)
+
+
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
     from replay.checkpoint_store import all_checkpoints
 
-    with (
-        open_runtime(settings, run_projections=False) as runtime,
-        open(args.output, "w", encoding="utf-8") if args.output else sys.stdout as out,
-    ):
+    with open_runtime(settings, run_projections=False) as runtime, _output(args.output) as out:
         for checkpoint in all_checkpoints(runtime.ledger):
             out.write(json.dumps(checkpoint.to_json()) + "\n")
     return 0

@@ -34,10 +34,16 @@ class StreamHashes:
             self._known.put(originator_id, (version, digest))
 
     def seen_rows(self, rows: Iterable[Any]) -> None:
-        """Remember the stored hashes of rows read from the events table (with their `event_hash`)."""
+        """Remember the stored hashes of rows read from the events table (with their `event_hash`): of each
+        stream, its highest version's only."""
+        highest: dict[UUID, Any] = {}
         for row in rows:
+            found = highest.get(row["originator_id"])
+            if found is None or found["originator_version"] < row["originator_version"]:
+                highest[row["originator_id"]] = row
+        for origin, row in highest.items():
             digest = row["event_hash"]
-            self.seen(row["originator_id"], row["originator_version"], bytes(digest) if digest else None)
+            self.seen(origin, row["originator_version"], bytes(digest) if digest else None)
 
     def chain(self, events: Sequence[StoredEvent]) -> list[bytes | None]:
         """Each event's hash where its predecessor's is known here (in the batch or seen), else None."""

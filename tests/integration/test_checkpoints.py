@@ -190,6 +190,8 @@ def test_exported_checkpoints_name_one_removed_from_the_database_since(
     export = tmp_path / "checkpoints.jsonl"
     assert main(["audit", "export-checkpoints", "--output", str(export)]) == 0
     [line] = export.read_text().splitlines()
+    assert main(["audit", "export-checkpoints"]) == 0
+    assert capsys.readouterr().out.splitlines() == [line]
     assert main(["audit", "verify", "--checkpoints", str(export)]) == 0
     assert json.loads(capsys.readouterr().out)["checkpoints"] == 1
     with psycopg.connect(own_runtime.database_url) as conn:
