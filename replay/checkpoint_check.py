@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
 from collections.abc import Iterable
 
@@ -33,14 +34,22 @@ class CheckpointCheck:
         self.uncheckpointed = 0
 
     def feed(self, page: list[Row]) -> None:
-        for row in page:
-            position = row[0]
-            while self.pending and position > self.pending[0].last_position:
+        """Take the page's leaves, a checkpoint's run of rows at a time (rows are in position order)."""
+        positions = [row[0] for row in page]
+        start = 0
+        while start < len(page):
+            if not self.pending:
+                self.uncheckpointed += len(page) - start
+                return
+            checkpoint = self.pending[0]
+            if positions[start] > checkpoint.last_position:
                 self._close()
-            if self.pending and position >= self.pending[0].first_position:
-                self.leaves.append(leaf(position, row[5] or b""))
-            elif not self.pending:
-                self.uncheckpointed += 1
+                continue
+            end = bisect.bisect_right(positions, checkpoint.last_position, lo=start)
+            first = bisect.bisect_left(positions, checkpoint.first_position, lo=start, hi=end)
+            self.uncheckpointed += first - start  # before every checkpoint: only where one was removed
+            self.leaves.extend(leaf(row[0], row[5] or b"") for row in page[first:end])
+            start = end
 
     def _close(self) -> None:
         checkpoint = self.pending.popleft()

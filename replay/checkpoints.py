@@ -12,6 +12,7 @@ its signed bytes. The signature is Ed25519 over the signed bytes, with a key kep
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from replay.chain import GENESIS
 
 SIGNED_PREFIX = b"ledger-checkpoint/1\n"
+_POSITION = struct.Struct(">Q")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FIELDS = (
     "sequence",
@@ -39,7 +41,7 @@ FIELDS = (
 
 
 def leaf(position: int, event_hash: bytes) -> bytes:
-    return hashlib.sha256(b"\x00" + position.to_bytes(8, "big") + event_hash).digest()
+    return hashlib.sha256(b"\x00" + _POSITION.pack(position) + event_hash).digest()
 
 
 def merkle_root(leaves: list[bytes]) -> bytes:
