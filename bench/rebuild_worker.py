@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
-from bench.seed import runtime_settings
+from bench.seed import worker_settings
 from ledger.runtime import open_runtime
 from replay.rebuild import rebuild_view
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--url", required=True)
-    parser.add_argument("--schema", required=True)
-    args = parser.parse_args()
-    settings = runtime_settings(args.url, args.schema)
+    settings = worker_settings(__doc__)
     with open_runtime(settings, run_projections=False, announce=lambda _: None) as runtime:
         started = time.monotonic()
         report = rebuild_view(runtime.ledger, runtime.court_bookings, swap=False)

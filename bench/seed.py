@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import secrets
 import sys
@@ -30,11 +31,13 @@ from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from projections.court_bookings import TABLE as VIEW_TABLE
 from projections.registry import VIEWS
+from replay import checkpoint_store
 from replay.rebuild import REBUILD_SUFFIX, rebuild_view
 
 SEED_FORMAT = 1
 META_TABLE = "bench_seed"
 EVENTS_TABLE = "ledger_events"
+CHECKPOINTS_TABLE = checkpoint_store.TABLE
 SCOPES = ["court-bookings:read", "court-bookings:write", "audit:read"]
 HISTORY_ID = "history-booking"
 # Saves stay small: psycopg's pipeline (used by eventsourcing's insert) was seen to hang on one save of
@@ -75,6 +78,15 @@ def runtime_settings(url: str, schema: str) -> Settings:
         admin_token=SecretStr(secrets.token_urlsafe(24)),
         run_projections=False,
     )
+
+
+def worker_settings(description: str | None) -> Settings:
+    """The runtime settings of a worker process, from its `--url` and `--schema` arguments."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--schema", required=True)
+    args = parser.parse_args()
+    return runtime_settings(args.url, args.schema)
 
 
 def _context(runtime: Runtime) -> RequestContext:
@@ -272,6 +284,13 @@ def restore_seed(url: str, seed: Seed) -> int:
             statement = sql.SQL("UPDATE {} SET notification_id = %s WHERE notification_id > %s")
             conn.execute(statement.format(table(tracking)), (seed.head, seed.head))
         conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table(VIEW_TABLE + REBUILD_SUFFIX)))
+        # Checkpoints signed over the removed events would no longer verify; the next ones cover the rest.
+        found = conn.execute("SELECT to_regclass(%s)", (f"{schema}.{CHECKPOINTS_TABLE}",)).fetchone()
+        if found is not None and found[0] is not None:
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE last_position > %s").format(table(CHECKPOINTS_TABLE)),
+                (seed.head,),
+            )
     return removed
 
 

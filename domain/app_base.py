@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
 from eventsourcing.utils import EnvType
 
 from domain.caches import BoundedCache
+from domain.context import format_instant
 from domain.errors import ConcurrencyExhaustedError, NotFoundError
 from domain.numbers import NumberAllocator, NumberingUnavailableError, NumbersFactory
 from domain.transcoding import CanonicalJSONTranscoder, DateAsIso, UtcInstantAsIso
@@ -49,6 +51,13 @@ class RetryCounts:
                 self.exhausted += 1
             else:
                 self.retried += 1
+
+
+def recorded_at(event: Any) -> datetime:
+    """When the ledger recorded an event: its `recordedAt` metadata, else the library's timestamp."""
+    recorded = getattr(event, "meta", {}).get("recordedAt")
+    moment: datetime = datetime.fromisoformat(recorded) if recorded else event.timestamp
+    return moment
 
 
 class LedgerBase(Application[UUID]):
@@ -90,12 +99,29 @@ class LedgerBase(Application[UUID]):
             return set(batched(aggregate_ids))
         return {each for each in aggregate_ids if self.recorder.select_events(each, limit=1)}
 
-    def find(self, aggregate_id: UUID, cls: type[A]) -> A | None:
-        """The aggregate with this id if it exists and is a `cls`, else None."""
+    def find(self, aggregate_id: UUID, cls: type[A], as_of: datetime | None = None) -> A | None:
+        """The aggregate with this id if it exists and is a `cls`, else None; with `as_of`, as it was then."""
+        if as_of is not None:
+            return self.find_as_of(aggregate_id, cls, as_of)
         try:
             aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def find_as_of(self, aggregate_id: UUID, cls: type[A], instant: datetime) -> A | None:
+        """The aggregate as the events recorded up to `instant` made it: the longest start of its stream
+        whose events were all recorded (`recordedAt`, the ledger's clock) at or before it. None when it did
+        not exist yet then, or is not a `cls`.
+
+        Events are decoded lazily, so a read stops at the first event recorded later.
+        """
+        aggregate: Any = None
+        event: Any
+        for event in self.events.get(aggregate_id):
+            if recorded_at(event) > instant:
+                break
+            aggregate = event.mutate(aggregate)
         return aggregate if isinstance(aggregate, cls) else None
 
     def find_all(
@@ -130,10 +156,18 @@ class LedgerBase(Application[UUID]):
         current = {**known, **fresh}
         return {each: aggregate for each, aggregate in current.items() if isinstance(aggregate, cls)}
 
-    def load(self, aggregate_id: UUID, cls: type[A], error: type[NotFoundError], what: str) -> A:
-        aggregate = self.find(aggregate_id, cls)
+    def load(
+        self,
+        aggregate_id: UUID,
+        cls: type[A],
+        error: type[NotFoundError],
+        what: str,
+        as_of: datetime | None = None,
+    ) -> A:
+        aggregate = self.find(aggregate_id, cls, as_of)
         if aggregate is None:
-            raise error(f"{what} {aggregate_id} was not found.")
+            when = "" if as_of is None else f" at {format_instant(as_of)}"
+            raise error(f"{what} {aggregate_id} was not found{when}.")
         return aggregate
 
     def load_version(self, aggregate_id: UUID, cls: type[A], version: int) -> A | None:

@@ -152,15 +152,18 @@ class BookingCommands(Lookups):
             events.append(coach_event)
         return events, problems
 
-    def get_order(self, ctx: RequestContext, order_id: UUID) -> OrderWithBookings:
-        order = self.find(order_id, Order)
+    def get_order(
+        self, ctx: RequestContext, order_id: UUID, as_of: datetime | None = None
+    ) -> OrderWithBookings:
+        """The order with its bookings now, or all as recorded by the instant `as_of`."""
+        order = self.find(order_id, Order, as_of)
         if order is None or not self._may_see(ctx, order.client_id):
             raise OrderNotFoundError(f"Order {order_id} was not found.")
-        return OrderWithBookings(order, self.bookings_of(order))
+        return OrderWithBookings(order, self.bookings_of(order, as_of))
 
-    def bookings_of(self, order: Order) -> list[Booking]:
+    def bookings_of(self, order: Order, as_of: datetime | None = None) -> list[Booking]:
         return [
-            self.load(booking_id, Booking, BookingNotFoundError, "Booking")
+            self.load(booking_id, Booking, BookingNotFoundError, "Booking", as_of)
             for booking_id in order.booking_ids
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from uuid import UUID
 
 from domain.app_base import Saved
@@ -18,8 +19,9 @@ Change = Callable[[Booking, str, dict[str, str]], None]
 class BookingLifecycleCommands(Lookups):
     """Lifecycle changes of one booking; a change that frees the seat releases it in the same save."""
 
-    def get_booking(self, ctx: RequestContext, booking_id: UUID) -> Booking:
-        booking = self.find(booking_id, Booking)
+    def get_booking(self, ctx: RequestContext, booking_id: UUID, as_of: datetime | None = None) -> Booking:
+        """The booking now, or as recorded by the instant `as_of`, if the caller may see it."""
+        booking = self.find(booking_id, Booking, as_of)
         if booking is None or not self._may_see(ctx, booking.client_id):
             raise BookingNotFoundError(f"Booking {booking_id} was not found.")
         return booking

@@ -15,13 +15,17 @@ from domain.court_booking import (
     UserAccessDeniedError,
 )
 from domain.court_booking_terms import CourtBookingTerms, checked_participants
-from domain.errors import NotFoundError
+from domain.errors import InvalidInputError, NotFoundError
 from domain.ids import court_booking_id
 from domain.lookups import Lookups
 
 
 class CourtBookingVersionNotFoundError(NotFoundError):
     """Raised when a court booking has no version with the requested number."""
+
+
+class TimeTravelConflictError(InvalidInputError):
+    """Raised when a read asks for a version and an instant at once."""
 
 
 class CourtBookingCommands(Lookups):
@@ -83,11 +87,18 @@ class CourtBookingCommands(Lookups):
         return self.with_retry(attempt)
 
     def get_court_booking(
-        self, external_service_id: UUID, external_court_booking_id: str, version: int | None = None
+        self,
+        external_service_id: UUID,
+        external_court_booking_id: str,
+        version: int | None = None,
+        as_of: datetime | None = None,
     ) -> CourtBooking:
+        """The booking now, at `version`, or as recorded by the instant `as_of` (not both)."""
         booking_id = court_booking_id(external_service_id, external_court_booking_id)
+        if version is not None and as_of is not None:
+            raise TimeTravelConflictError("Give either version or asOf, not both.")
         if version is None:
-            return self.load(booking_id, CourtBooking, CourtBookingNotFoundError, "Court booking")
+            return self.load(booking_id, CourtBooking, CourtBookingNotFoundError, "Court booking", as_of)
         booking = self.load_version(booking_id, CourtBooking, version)
         if booking is None:
             self.get_court_booking(external_service_id, external_court_booking_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -99,8 +99,8 @@ class Lookups(LedgerBase):
             self._grants.put(client_id, granted)
         return granted
 
-    def get_coach_event(self, event_id: UUID) -> CoachEvent:
-        return self.load(event_id, CoachEvent, CoachEventNotFoundError, "Coach event")
+    def get_coach_event(self, event_id: UUID, as_of: datetime | None = None) -> CoachEvent:
+        return self.load(event_id, CoachEvent, CoachEventNotFoundError, "Coach event", as_of)
 
     def get_visible_coach_event(self, ctx: RequestContext, event_id: UUID) -> CoachEvent:
         """The event, if the caller may see it; an event of another tenant is not found, as a missing one."""

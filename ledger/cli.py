@@ -9,18 +9,13 @@ import sys
 from collections.abc import Sequence
 
 from ledger.cli_admin import add_admin_parser
+from ledger.cli_audit import add_audit_parser
 from ledger.cli_serve import run_projections, serve
 from ledger.logs import configure_logging
+from ledger.progress import end_progress, progress_bar
 from ledger.settings import Settings
 
 INTERRUPTED = 128 + signal.SIGINT
-
-
-def _progress(position: int, head: int) -> None:
-    width = 40
-    done = int(width * position / head) if head else width
-    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {position}/{head} events")
-    sys.stderr.flush()
 
 
 def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,11 +23,31 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from projections.registry import view_of_command
     from replay.rebuild import rebuild_view
 
+    progress = progress_bar("events")
     with open_runtime(settings, run_projections=False) as runtime:
         view = runtime.view(view_of_command(args.view))
-        report = rebuild_view(runtime.ledger, view, progress=_progress)
-    sys.stderr.write("\n")
+        report = rebuild_view(runtime.ledger, view, progress=progress)
+    end_progress(progress)
     print(json.dumps({"view": args.view, "events": report.events, "position": report.position}))
+    return 0
+
+
+def _as_of(args: argparse.Namespace, settings: Settings) -> int:
+    from pydantic import TypeAdapter
+
+    from ledger.instants import Rfc3339Instant
+    from ledger.runtime import open_runtime
+    from projections.registry import view_of_command
+    from replay.as_of import build_view_as_of
+
+    instant = TypeAdapter(Rfc3339Instant).validate_python(args.timestamp)
+    progress = progress_bar("events")
+    with open_runtime(settings, run_projections=False) as runtime:
+        view_class = view_of_command(args.view)
+        report = build_view_as_of(runtime.ledger, runtime.env, view_class, args.schema, instant, progress)
+    end_progress(progress)
+    summary = {"view": args.view, "schema": report.schema, "asOf": args.timestamp}
+    print(json.dumps({**summary, "position": report.position, "events": report.events}))
     return 0
 
 
@@ -48,11 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     projections = commands.add_parser("projections", help="projection runners")
     projections.add_argument("action", choices=["run"])
     projections.set_defaults(handler=run_projections)
-    replay = commands.add_parser("replay", help="auditors' tools")
-    replay.add_argument("action", choices=["rebuild"])
-    replay.add_argument("view", choices=command_names())
-    replay.set_defaults(handler=_rebuild)
+    replay = commands.add_parser("replay", help="auditors' tools").add_subparsers(
+        dest="action", required=True
+    )
+    rebuild = replay.add_parser("rebuild", help="rebuild a view from the whole log and swap it in")
+    rebuild.add_argument("view", choices=command_names())
+    rebuild.set_defaults(handler=_rebuild)
+    as_of = replay.add_parser("as-of", help="build a view as of an instant into a schema of its own")
+    as_of.add_argument("timestamp", help="an RFC 3339 date-time with an offset, e.g. 2030-05-01T10:00:00Z")
+    as_of.add_argument("--view", required=True, choices=command_names())
+    as_of.add_argument("--schema", required=True, help="the schema to build it in (not the ledger's own)")
+    as_of.set_defaults(handler=_as_of)
     add_admin_parser(commands)
+    add_audit_parser(commands)
     return parser
 
 

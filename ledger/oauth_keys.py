@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ledger.secret_files import create_secret_file
 
 if TYPE_CHECKING:
     from ledger.settings import Settings
@@ -73,19 +72,5 @@ def resolve_signing_keys(settings: Settings) -> KeyRing:
         return parse_signing_keys(settings.oauth_signing_keys.get_secret_value())
     path = settings.data_dir / SIGNING_KEYS_FILE
     if not path.exists():
-        _create_key_file(path)
+        create_secret_file(path, (generated_signing_key() + "\n").encode("utf-8"))
     return parse_signing_keys(path.read_text(encoding="utf-8"))
-
-
-def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(generated_signing_key() + "\n")
-        # A process that started at the same moment may have linked its key first: then that one holds.
-        with contextlib.suppress(FileExistsError):
-            os.link(draft, path)
-    finally:
-        draft.unlink(missing_ok=True)

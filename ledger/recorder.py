@@ -1,52 +1,51 @@
-"""The events table's writer: one database function locks the table, notifies, and inserts, in one call."""
+"""The events table's writer: one database function hashes, locks the table, notifies and inserts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from psycopg.sql import SQL, Identifier
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Identifier, Literal
+
+from ledger import recorder_sql
+from ledger.stream_hashes import StreamHashes
 
 
 class LockedFunctionRecorder(PostgresApplicationRecorder):
-    """Appends through a PL/pgSQL function that takes the table lock itself.
+    """Appends through a PL/pgSQL function that takes the table lock itself and hash-chains each stream.
 
     eventsourcing's own database function skips the EXCLUSIVE table lock, so concurrent appends could commit
     out of notification-id order and a tailing reader could pass over a gap that is filled later. Its default
     path keeps the lock but holds it across several client round trips. This function does both: the lock is
     taken, NOTIFY queued and the rows inserted in a single statement, so ids are still issued in commit order
     while the lock is held for one round trip instead of five.
+
+    The same statement writes each event's hash (replay/chain.py), chained to the previous version of its
+    stream: computed here where this process has seen that previous hash (ledger/stream_hashes.py: every
+    read and write of the events table tells it), else by the function before it takes the lock. An event
+    whose previous version is missing or not yet hashed (a database from before the chain) is written without
+    a hash; `ledger audit backfill` (or the checkpointer) fills those in stream order.
     """
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        if self.datastore.originator_id_type != "uuid":
+            raise TypeError("The hash chain encodes originator ids as UUIDs.")
         self.pg_function_name_insert_events = (
             f"ledger_insert_events_locked_{self.datastore.originator_id_type}"
         )
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         function = Identifier(self.pg_function_name_insert_events)
-        self.sql_invoke_pg_function_insert_events = SQL("SELECT * FROM {schema}.{function}((%s))").format(
-            schema=schema, function=function
-        )
-        self.sql_create_pg_function_insert_events = SQL(
-            "CREATE OR REPLACE FUNCTION {schema}.{function}(events {schema}.{event}[]) "
-            "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
-            "BEGIN "
-            "SET LOCAL lock_timeout = '{lock_timeout}s'; "
-            "LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
-            "NOTIFY {channel}; "
-            "RETURN QUERY INSERT INTO {schema}.{table} AS t "
-            "(originator_id, originator_version, topic, state) "
-            "SELECT originator_id, originator_version, topic, state FROM unnest(events) "
-            "RETURNING notification_id; "
-            "END; $BODY$"
-        ).format(
-            schema=schema,
-            function=function,
-            event=Identifier(self.stored_event_type_name),
+        self.sql_invoke_pg_function_insert_events = SQL(
+            "SELECT event_position, stored_hash FROM {schema}.{function}(%s, %s)"
+        ).format(schema=schema, function=function)
+        names = {"schema": schema, "function": function, "event": Identifier(self.stored_event_type_name)}
+        self.sql_create_pg_function_insert_events = SQL(recorder_sql.INSERT_FUNCTION).format(
+            **names,
             lock_timeout=self.datastore.lock_timeout,
             table=table,
             channel=Identifier(self.channel_name),
@@ -54,6 +53,68 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
         self.sql_create_statements[self.create_insert_function_statement_index] = (
             self.sql_create_pg_function_insert_events
         )
+        self.sql_create_statements.insert(
+            self.create_insert_function_statement_index,
+            SQL(recorder_sql.DROP_UNHASHED_FUNCTION).format(**names),
+        )
+        qualified = ".".join(
+            '"' + name.replace('"', '""') + '"' for name in (datastore.schema, self.events_table_name)
+        )
+        self.sql_create_statements.append(
+            SQL(recorder_sql.ADD_HASH_COLUMN).format(
+                relation=Literal(qualified),
+                schema=schema,
+                table=table,
+                unhashed=Identifier(f"{self.events_table_name}_unhashed_idx"),
+            )
+        )
+        self.stream_hashes = StreamHashes()
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert the events with their hashes in one call of the function; their positions."""
+        if not stored_events:
+            return []
+        events = [
+            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+            for e in stored_events
+        ]
+        hashes = self.stream_hashes.chain(stored_events)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.sql_invoke_pg_function_insert_events, (events, hashes), prepare=True)
+            rows = curs.fetchall()
+        for event, row in zip(stored_events, rows, strict=True):
+            digest = row["stored_hash"]
+            assert isinstance(event.originator_id, UUID)
+            self.stream_hashes.seen(event.originator_id, event.originator_version, digest and bytes(digest))
+        return [row["event_position"] for row in rows]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """The library's read of one aggregate's events, remembering the hashes it reads."""
+        statement, params = self.select_events_statement, list[object]([originator_id])
+        for bound, condition in (
+            (gt, " AND originator_version > %s"),
+            (lte, " AND originator_version <= %s"),
+        ):
+            if bound is not None:
+                statement, params = statement + SQL(condition), [*params, bound]
+        statement += SQL(" ORDER BY originator_version DESC" if desc else " ORDER BY originator_version ASC")
+        if limit is not None:
+            statement, params = statement + SQL(" LIMIT %s"), [*params, limit]
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(statement, params, prepare=True)
+            rows = cursor.fetchall()
+        self.stream_hashes.seen_rows(rows)
+        return [_stored_event(row) for row in rows]
 
     def existing_ids(self, aggregate_ids: Iterable[UUID]) -> set[UUID]:
         """Which of these aggregates have events: one query on the primary key, however many ids are asked."""
@@ -77,19 +138,35 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
             return []
         versions = [(after or {}).get(each, 0) for each in ids]
         statement = SQL(
-            "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state, e.event_hash "
             "FROM unnest(%s::uuid[], %s::bigint[]) AS k(id, after) "
             "JOIN {schema}.{table} e ON e.originator_id = k.id AND e.originator_version > k.after "
             "ORDER BY e.originator_id, e.originator_version"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(statement, (ids, versions), prepare=True)
+            rows = cursor.fetchall()
+        self.stream_hashes.seen_rows(rows)
+        return [_stored_event(row) for row in rows]
+
+    def select_hashed_events(self, aggregate_id: UUID) -> list[tuple[StoredEvent, bytes | None]]:
+        """The aggregate's events in version order, each with its hash (None: not hashed yet)."""
+        statement = SQL(
+            "SELECT originator_id, originator_version, topic, state, event_hash FROM {schema}.{table} "
+            "WHERE originator_id = %s ORDER BY originator_version"
+        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(statement, (aggregate_id,), prepare=True)
             return [
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
+                (_stored_event(row), bytes(row["event_hash"]) if row["event_hash"] is not None else None)
                 for row in cursor.fetchall()
             ]
+
+
+def _stored_event(row: Mapping[str, Any]) -> StoredEvent:
+    return StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
+    )

@@ -16,6 +16,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.application import Ledger
 from ledger.change_retention import ChangeRetention
+from ledger.checkpointer import Checkpointer, load_checkpoint_key
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
@@ -71,6 +72,7 @@ class Runtime:
     """The keys that seal and open webhook secrets."""
     delivery_log: DeliveryLog | None = None
     delivery_worker: DeliveryWorker | None = None
+    checkpointer: Checkpointer | None = None
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -159,7 +161,8 @@ def open_runtime(
             view.create_table()
             views[view_class.name] = view
         setup_lock.release()
-        token_hash, token_file = resolve_admin_token(settings, announce or announcer(settings))
+        announce = announce or announcer(settings)
+        token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
         runtime.webhook_keys = keys = resolve_webhook_secret_keys(settings)
@@ -186,6 +189,16 @@ def open_runtime(
             )
             runtime.delivery_worker.start()
             stack.callback(runtime.delivery_worker.stop)
+            # Checkpoints are signed where the views are kept, with a key from outside the database.
+            runtime.checkpointer = Checkpointer(
+                ledger,
+                load_checkpoint_key(settings, announce),
+                clock,
+                settings.checkpoint_interval_seconds,
+                settings.checkpoint_max_events,
+            )
+            runtime.checkpointer.start()
+            stack.callback(runtime.checkpointer.stop)
             # Unpaid bookings expire where the views are kept; only a provider makes bookings that can.
             if payments is not None:
                 runtime.payment_expiry = PaymentExpiry(

@@ -186,6 +186,17 @@ class Settings(BaseSettings):
         description="Keys of webhook secrets, `kid:secret` separated by commas: the first encrypts, "
         "all decrypt. Unset: derived from the OAuth signing keys.",
     )
+    checkpoint_key_file: Path | None = Field(
+        default=None,
+        description="PEM file of the Ed25519 key that signs checkpoints, kept outside the database. "
+        "Unset: generated on first start into data_dir/checkpoint-signing-key.pem.",
+    )
+    checkpoint_interval_seconds: float = Field(
+        default=60.0, gt=0, le=86400, description="How often `serve` takes signed checkpoints of new events."
+    )
+    checkpoint_max_events: int = Field(
+        default=100_000, ge=1, le=10_000_000, description="Events one checkpoint covers at most."
+    )
 
     @model_validator(mode="after")
     def _stripe_keys_together(self) -> Settings:

@@ -14,6 +14,7 @@ from ledger import idempotency_store
 from ledger.numbers import create_number_sequences
 from ledger.settings import Settings
 from ledger.webhooks import store as webhook_store
+from replay import checkpoint_store
 
 # Any constant shared by every process of the ledger: the key of the lock that serialises schema setup.
 SCHEMA_SETUP_LOCK = 0x1ED6E5
@@ -56,7 +57,11 @@ def ensure_schema(database_url: str, schema: str) -> None:
         if schema:
             conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         create_number_sequences(conn, schema)
-        for statement in [*idempotency_store.table_ddl(schema), *webhook_store.table_ddl(schema)]:
+        for statement in [
+            *idempotency_store.table_ddl(schema),
+            *webhook_store.table_ddl(schema),
+            *checkpoint_store.table_ddl(schema),
+        ]:
             conn.execute(statement)
 
 

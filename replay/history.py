@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
+
+from eventsourcing.persistence import StoredEvent
 
 from domain.application import Ledger
 from domain.context import format_instant
 from domain.court_booking import CourtBookingNotFoundError
 from domain.ids import court_booking_id
+from replay.chain import hex_or_none
 
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "meta"}
 
@@ -24,6 +27,25 @@ class HistoryEntry:
     recorded_at: str
     meta: dict[str, str]
     data: dict[str, Any]
+    hash: str | None = None
+    """The event's hash in its stream's chain (replay/chain.py), hex; None while not yet hashed."""
+
+
+@runtime_checkable
+class HashedEvents(Protocol):
+    """A recorder that reads an aggregate's events with their hashes (PostgreSQL's does)."""
+
+    def select_hashed_events(self, aggregate_id: UUID) -> list[tuple[StoredEvent, bytes | None]]: ...
+
+
+def _events_with_hashes(ledger: Ledger, aggregate_id: UUID) -> list[tuple[Any, bytes | None]]:
+    recorder = ledger.recorder
+    if isinstance(recorder, HashedEvents):
+        return [
+            (ledger.mapper.to_domain_event(stored), digest)
+            for stored, digest in recorder.select_hashed_events(aggregate_id)
+        ]
+    return [(event, None) for event in ledger.events.get(aggregate_id)]
 
 
 def plain(value: Any) -> Any:
@@ -41,8 +63,7 @@ def plain(value: Any) -> Any:
 
 def aggregate_history(ledger: Ledger, aggregate_id: UUID) -> list[HistoryEntry]:
     entries = []
-    event: Any
-    for event in ledger.events.get(aggregate_id):
+    for event, digest in _events_with_hashes(ledger, aggregate_id):
         names = [f.name for f in fields(event)]
         meta = dict(getattr(event, "meta", {}))
         entries.append(
@@ -52,6 +73,7 @@ def aggregate_history(ledger: Ledger, aggregate_id: UUID) -> list[HistoryEntry]:
                 recorded_at=meta.get("recordedAt", format_instant(event.timestamp)),
                 meta=meta,
                 data={name: plain(getattr(event, name)) for name in names if name not in _ENVELOPE},
+                hash=hex_or_none(digest),
             )
         )
     return entries

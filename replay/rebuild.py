@@ -20,6 +20,7 @@ from projections.rows import Statement, execute_in_order
 from projections.tables import Targets, TrackedView
 
 REBUILD_SUFFIX = "__rebuild"
+LAST_POSITION = 2**63 - 1
 Progress = Callable[[int, int], None]
 
 
@@ -76,15 +77,16 @@ def _write(view: TrackedView, page: Page) -> None:
 
 
 def _notifications_after(
-    curs: Cursor[DictRow], recorder: PostgresApplicationRecorder, start: int
+    curs: Cursor[DictRow], recorder: PostgresApplicationRecorder, start: int, upto: int | None
 ) -> list[Notification]:
-    """Every event after `start`, read on the cursor's own connection (inside its transaction)."""
+    """Every event after `start` (up to `upto`), read on the cursor's own connection (inside its
+    transaction)."""
     curs.execute(
         sql.SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
-            "WHERE notification_id > %s ORDER BY notification_id"
+            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
         ).format(sql.Identifier(recorder.datastore.schema, recorder.events_table_name)),
-        (start,),
+        (start, LAST_POSITION if upto is None else upto),
     )
     return [
         Notification(
@@ -105,8 +107,10 @@ def rebuild_view(
     swap: bool = True,
     batch_size: int = 5000,
     progress: Progress | None = None,
+    upto: int | None = None,
 ) -> RebuildReport:
-    """Replay the whole log into fresh tables; with `swap`, replace the live tables and the position."""
+    """Replay the whole log (up to position `upto`) into fresh tables; with `swap`, replace the live tables
+    and the position."""
     recorder = ledger.recorder
     if not isinstance(recorder, PostgresApplicationRecorder):
         raise TypeError("A rebuild reads the log from PostgreSQL.")
@@ -118,6 +122,8 @@ def rebuild_view(
             # Secondary indexes are built once at the end, which is cheaper than maintaining them row by row.
             curs.execute(table.create_ddl(view.table(fresh[table.name])))
     head = recorder.max_notification_id() or 0
+    if upto is not None:
+        head = min(head, upto)
     position, total = 0, 0
 
     def apply_pages(stop: int | None) -> None:
@@ -139,11 +145,12 @@ def rebuild_view(
     if not swap:
         return RebuildReport(total, position, tuple(fresh.values()))
     # What arrived during the index build is applied before the lock, so that little is left under it.
-    apply_pages(None)
+    apply_pages(upto)
     with view.datastore.transaction(commit=True) as curs:
         # Holding the tracking row makes the live runner wait, then skip what the fresh tables already have.
         view.lock_position(curs)
-        tail = _decoded(ledger, view, _notifications_after(curs, recorder, position), position, targets)
+        arrived = _notifications_after(curs, recorder, position, upto)
+        tail = _decoded(ledger, view, arrived, position, targets)
         execute_in_order(curs, tail.statements)
         position, total = tail.last, total + tail.events
         for table in view.tables:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from replay.history import HistoryEntry
 
@@ -15,6 +15,10 @@ class HistoryEventOut(BaseModel):
     recordedAt: str
     meta: dict[str, str]
     data: dict[str, object]
+    hash: str | None = Field(
+        description="SHA-256 of the previous event's hash and this event's stored bytes, hex "
+        "(`ledger audit verify` checks it); null for an event not yet hashed."
+    )
 
 
 class HistoryOut(BaseModel):
@@ -27,7 +31,12 @@ class HistoryOut(BaseModel):
             aggregateId=aggregate_id,
             events=[
                 HistoryEventOut(
-                    version=e.version, type=e.type, recordedAt=e.recorded_at, meta=e.meta, data=e.data
+                    version=e.version,
+                    type=e.type,
+                    recordedAt=e.recorded_at,
+                    meta=e.meta,
+                    data=e.data,
+                    hash=e.hash,
                 )
                 for e in entries
             ],

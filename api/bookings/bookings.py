@@ -12,7 +12,7 @@ from api.bookings.responses import booking_etag, booking_views
 from api.bookings.schemas import BookingOut
 from api.bookings.surface import SURFACE
 from api.shared.deps import RuntimeDep
-from api.shared.schemas import Instant
+from api.shared.schemas import AsOf, Instant
 from domain.booking_errors import BookingNotFoundError
 from domain.coach_event import CoachEventNotFoundError
 
@@ -47,8 +47,12 @@ def bookings_by_event(
 
 
 @router.get("/{bookingId}", responses=SURFACE.responses(BookingNotFoundError))
-def get_booking(bookingId: UUID, caller: Reader, runtime: RuntimeDep, response: Response) -> BookingOut:
-    booking = runtime.ledger.get_booking(caller.ctx, bookingId)
-    [view] = booking_views(runtime, caller, [booking], None)
+def get_booking(
+    bookingId: UUID, caller: Reader, runtime: RuntimeDep, response: Response, asOf: AsOf = None
+) -> BookingOut:
+    """The booking now, or as recorded by the instant `asOf` (then without serviceCardinality, which is
+    counted over the user's bookings as they are now)."""
+    booking = runtime.ledger.get_booking(caller.ctx, bookingId, asOf)
+    [view] = booking_views(runtime, caller, [booking], None, asOf)
     response.headers["ETag"] = booking_etag(booking, view)
     return view

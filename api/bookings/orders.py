@@ -24,7 +24,7 @@ from api.bookings.surface import SURFACE
 from api.shared.deps import RuntimeDep, body_openapi, json_body
 from api.shared.idempotency import IdempotencyInProgressError, IdempotencyKeyReusedError
 from api.shared.problems import PayloadTooLargeError
-from api.shared.schemas import Instant
+from api.shared.schemas import AsOf, Instant
 from domain.coach_event import (
     CoachEventNotFoundError,
     EventAlreadyBookedError,
@@ -85,9 +85,10 @@ def list_orders(
 
 
 @router.get("/{orderId}", responses=SURFACE.responses(OrderNotFoundError))
-def get_order(orderId: UUID, caller: Reader, runtime: RuntimeDep) -> OrderOut:
-    found = runtime.ledger.get_order(caller.ctx, orderId)
-    return OrderOut.of(found.order, booking_views(runtime, caller, found.bookings, None))
+def get_order(orderId: UUID, caller: Reader, runtime: RuntimeDep, asOf: AsOf = None) -> OrderOut:
+    """The order now, or with its bookings as recorded by the instant `asOf`."""
+    found = runtime.ledger.get_order(caller.ctx, orderId, asOf)
+    return OrderOut.of(found.order, booking_views(runtime, caller, found.bookings, None, asOf))
 
 
 @router.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from fastapi.responses import JSONResponse
@@ -17,15 +18,22 @@ VIEW_WAIT_SECONDS = 2.0
 
 
 def booking_views(
-    runtime: Runtime, caller: Caller, bookings: list[Booking], position: int | None
+    runtime: Runtime,
+    caller: Caller,
+    bookings: list[Booking],
+    position: int | None,
+    as_of: datetime | None = None,
 ) -> list[BookingOut]:
-    """Bookings in the response shape; event status from the aggregates, cardinality from the view."""
+    """Bookings in the response shape; event status from the aggregates, cardinality from the view. With
+    `as_of`, event statuses as recorded by then, and no cardinality (the view counts bookings as they are)."""
     if position is not None:
         runtime.bookings.wait_for(position, VIEW_WAIT_SECONDS)
-    found = runtime.bookings.bookings_by_ids(caller.visible_client(), [b.id for b in bookings])
+    found = (
+        [] if as_of else runtime.bookings.bookings_by_ids(caller.visible_client(), [b.id for b in bookings])
+    )
     rows = {row["booking_id"]: row for row in found}
     statuses = {
-        event_id: runtime.ledger.get_coach_event(event_id).status
+        event_id: runtime.ledger.get_coach_event(event_id, as_of).status
         for event_id in {b.event_id for b in bookings}
     }
     return [

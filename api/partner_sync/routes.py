@@ -13,7 +13,7 @@ from api.partner_sync.surface import SURFACE
 from api.shared.cursor import decode_cursor, encode_cursor
 from api.shared.deps import RuntimeDep, body_openapi
 from api.shared.problems import PayloadTooLargeError, PositionBeyondHeadError
-from api.shared.schemas import ExternalIdPath, Instant
+from api.shared.schemas import AsOf, ExternalIdPath, Instant
 from domain.app_base import Saved
 from domain.court_booking import (
     CourtBooking,
@@ -23,7 +23,7 @@ from domain.court_booking import (
     UserAccessDeniedError,
     VersionConflictError,
 )
-from domain.court_booking_commands import CourtBookingVersionNotFoundError
+from domain.court_booking_commands import CourtBookingVersionNotFoundError, TimeTravelConflictError
 from domain.court_booking_terms import (
     DuplicateEntriesError,
     InvalidTimeRangeError,
@@ -98,7 +98,9 @@ def upsert_court_booking(
 @router.get(
     BY_EXTERNAL_ID,
     summary="Get court booking",
-    responses=SURFACE.responses(CourtBookingNotFoundError, CourtBookingVersionNotFoundError),
+    responses=SURFACE.responses(
+        CourtBookingNotFoundError, CourtBookingVersionNotFoundError, TimeTravelConflictError
+    ),
 )
 def get_court_booking(
     externalServiceId: ServiceId,
@@ -109,9 +111,11 @@ def get_court_booking(
     version: Annotated[
         int | None, Query(ge=1, le=2**31, description="The booking as it was at this version.")
     ] = None,
+    asOf: AsOf = None,
 ) -> CourtBookingOut:
-    """The booking now, or as it was at `version` (its history lists each event's version)."""
-    booking = runtime.ledger.get_court_booking(externalServiceId, externalCourtBookingId, version)
+    """The booking now, as it was at `version` (its history lists each event's version), or as recorded by
+    the instant `asOf`."""
+    booking = runtime.ledger.get_court_booking(externalServiceId, externalCourtBookingId, version, asOf)
     return _single(response, booking)
 
 

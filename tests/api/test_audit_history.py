@@ -290,3 +290,21 @@ def test_time_travel_reads_every_version_around_the_snapshots_of_a_long_booking(
         assert booking["participants"] == written["participants"], version
         assert datetime.fromisoformat(booking["startDate"]) == datetime.fromisoformat(written["startDate"])
         assert booking["externalUpdatedAt"] == written["externalUpdatedAt"], version
+
+
+def test_history_shows_each_events_hash_as_stored_in_its_streams_chain(
+    runtime: Runtime, tenant: Tenant
+) -> None:
+    day = random_day()
+    external_id = uuid.uuid4().hex
+    tenant.put(external_id, booking_body(tenant.court_id, day, updated=UPDATED[0]))
+    tenant.put(external_id, booking_body(tenant.court_id, day + timedelta(hours=1), updated=UPDATED[1]))
+    booking_id = court_booking_id(uuid.UUID(tenant.client_id), external_id)
+
+    events = history(tenant, external_id)
+
+    recorder: Any = runtime.ledger.recorder
+    stored = [digest.hex() for _, digest in recorder.select_hashed_events(booking_id)]
+    assert [event["hash"] for event in events] == stored
+    assert all(re.fullmatch(r"[0-9a-f]{64}", event["hash"]) for event in events)
+    assert events[0]["hash"] != events[1]["hash"]

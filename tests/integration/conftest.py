@@ -9,6 +9,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 
 
@@ -33,4 +34,22 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LEDGER_DB_SCHEMA", settings.db_schema)
     monkeypatch.setenv("LEDGER_ADMIN_TOKEN", settings.admin_token.get_secret_value())
+    monkeypatch.setenv("LEDGER_POOL_SIZE", "2")
+
+
+@pytest.fixture
+def own_runtime(own_settings: Settings) -> Iterator[Runtime]:
+    """The ledger on the test's own schema, without projection runners or background work."""
+    with open_runtime(own_settings, run_projections=False, announce=lambda _: None) as opened:
+        yield opened
+
+
+@pytest.fixture
+def own_cli_env(own_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The `ledger` command's environment, on the test's own schema and data directory."""
+    assert own_settings.database_url is not None
+    monkeypatch.setenv("LEDGER_DATABASE_URL", own_settings.database_url)
+    monkeypatch.setenv("LEDGER_DB_SCHEMA", own_settings.db_schema)
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(own_settings.data_dir))
+    monkeypatch.setenv("LEDGER_ADMIN_TOKEN", "not-used-by-the-audit-commands")
     monkeypatch.setenv("LEDGER_POOL_SIZE", "2")

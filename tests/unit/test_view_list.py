@@ -11,17 +11,30 @@ from projections.registry import VIEWS, command_names, view_of_command
 from projections.runner import projection_of
 
 
+def subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    found: argparse.ArgumentParser = commands.choices[name]
+    return found
+
+
+def view_choices(*path: str) -> list[str]:
+    """The view names that `ledger <path...>` accepts."""
+    parser = build_parser()
+    for name in path:
+        parser = subcommand(parser, name)
+    view = next(action for action in parser._actions if action.dest == "view")
+    return list(view.choices or [])
+
+
 def rebuild_choices() -> list[str]:
     """The view names that `ledger replay rebuild` accepts."""
-    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
-    replay = commands.choices["replay"]
-    view = next(action for action in replay._actions if action.dest == "view")
-    return list(view.choices or [])
+    return view_choices("replay", "rebuild")
 
 
 def test_the_rebuild_command_offers_exactly_the_views_of_the_list() -> None:
     assert rebuild_choices() == [view.name.replace("_", "-") for view in VIEWS]
     assert rebuild_choices() == command_names()
+    assert view_choices("replay", "as-of") == command_names()
 
 
 def test_every_view_of_the_list_is_found_by_the_name_the_rebuild_command_takes() -> None:
