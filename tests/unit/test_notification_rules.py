@@ -1,4 +1,4 @@
-"""Notification rules: the terms a rule may have, adding, changing and removing rules, and a cron run's pairs."""
+"""Notification rules: the terms a rule may have; adding, changing, removing rules; a cron run's pairs."""
 
 from __future__ import annotations
 
