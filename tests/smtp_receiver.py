@@ -57,7 +57,7 @@ class SmtpReceiver:
             writer.write(line.encode() + b"\r\n")
 
         reply("220 localhost test receiver")
-        sender, recipients = "", []
+        sender, recipients = "", list[str]()
         with contextlib.suppress(ConnectionError):
             while line := (await reader.readline()).decode().rstrip("\r\n"):
                 verb = line[:4].upper()
