@@ -15,7 +15,7 @@ from typing import Any
 from psycopg import sql
 
 from domain.booking import Booking
-from domain.notification_rules import EMAIL, NotificationRules
+from domain.notification_rules import EMAIL, TRIGGERS, NotificationRules
 from domain.notification_runs import NotificationRun
 from projections.changes.kinds import instant
 from projections.changes.outbox import DESTINATIONS, OUTBOX, destination, drop_destination
@@ -32,7 +32,8 @@ RULES, BOOKINGS, MOMENTS, CLAIMS = (
 EMAIL_DESTINATION = "notification_email"
 """The kind of destination that an email rule is: its deliveries are sent by SMTP, not posted."""
 NOTIFICATION = "notification"
-"""The entity a webhook subscription names to take notifications (or `notification.<trigger>`)."""
+NOTIFICATION_TYPES = (NOTIFICATION, *(f"{NOTIFICATION}.{trigger.replace('.', '_')}" for trigger in TRIGGERS))
+"""What a webhook subscription names to take notifications: all, or those of one trigger."""
 NOTIFICATION_TABLES = (
     Table(
         RULES,
@@ -100,8 +101,8 @@ MOMENT = (
 CLAIM = (
     "WITH claimed AS (INSERT INTO {claims} (claim_id, rule_id, booking_id, position, claimed_at) "
     "SELECT md5(r.rule_id::text || '/' || b.booking_id::text)::uuid, r.rule_id, b.booking_id, "
-    "%(position)s, %(at)s FROM {rules} r JOIN {bookings} b ON b.booking_id = %(booking)s "
-    "AND b.client_id = r.client_id WHERE r.rule_id = %(rule)s "
+    "%(position)s::bigint, %(at)s::timestamptz FROM {rules} r JOIN {bookings} b "
+    "ON b.booking_id = %(booking)s::uuid AND b.client_id = r.client_id WHERE r.rule_id = %(rule)s::uuid "
     "AND (r.trigger <> 'before_start' OR b.active) "
     "ON CONFLICT (claim_id) DO NOTHING RETURNING claim_id, rule_id, booking_id), "
     "notice AS (SELECT c.claim_id, r.rule_id, r.client_id, r.channel, b.booking_id, "
@@ -111,14 +112,14 @@ CLAIM = (
     "'bookingId', b.booking_id, 'recipients', json_strip_nulls(json_build_object("
     "'athlete', CASE WHEN r.audience IN ('athlete', 'both') THEN b.user_id END, "
     "'coach', CASE WHEN r.audience IN ('coach', 'both') THEN b.coach_id END)), "
-    "'channel', r.channel, 'booking', e.state, 'position', %(position)s, 'recordedAt', %(at_text)s"
-    ")::text AS body FROM claimed c JOIN {rules} r ON r.rule_id = c.rule_id "
+    "'channel', r.channel, 'booking', e.state, 'position', %(position)s::bigint, "
+    "'recordedAt', %(at_text)s::text)::text AS body FROM claimed c JOIN {rules} r ON r.rule_id = c.rule_id "
     "JOIN {bookings} b ON b.booking_id = c.booking_id LEFT JOIN {entities} e ON e.entity_id = b.booking_id) "
     "INSERT INTO {outbox} (destination_id, position, part, delivery_id, entity_id, event_type, body, "
-    "created_at, redelivery) SELECT d.destination_id, %(position)s, %(part)s, "
-    "md5(d.destination_id::text || '/' || %(position)s || '/' || %(part)s)::uuid, n.booking_id, n.type, "
-    "n.body, %(at)s, false FROM notice n JOIN {destinations} d ON d.active AND ("
-    "(n.channel = 'webhook' AND d.kind = 'subscription' AND d.client_id = n.client_id "
+    "created_at, redelivery) SELECT d.destination_id, %(position)s::bigint, %(part)s::integer, "
+    "md5(d.destination_id::text || '/' || %(position)s::bigint || '/' || %(part)s::integer)::uuid, "
+    "n.booking_id, n.type, n.body, %(at)s::timestamptz, false FROM notice n JOIN {destinations} d "
+    "ON d.active AND ((n.channel = 'webhook' AND d.kind = 'subscription' AND d.client_id = n.client_id "
     "AND (cardinality(d.types) = 0 OR n.type = ANY(d.types) OR 'notification' = ANY(d.types))) "
     "OR (n.channel = 'email' AND d.kind = 'notification_email' AND d.destination_id = n.rule_id))"
 )
