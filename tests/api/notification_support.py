@@ -10,9 +10,21 @@ from psycopg import sql
 from ledger.runtime import Runtime
 from projections.changes.notifications import CLAIMS
 from projections.changes.outbox import OUTBOX
+from tests.api.orders_support import BOOKING_SCOPES, BookingTenant, make_booking_tenant
 from tests.support import Tenant, expect
 
 SEND = "/api/v1/notifications/send"
+NOTIFYING = [*BOOKING_SCOPES, "changes:read", "notifications:send"]
+NOTHING = {"due": 0, "enqueued": 0, "alreadySent": 0, "skipped": 0, "pending": 0, "hasMore": False}
+
+
+def shop_of(http: httpx.Client, admin_headers: dict[str, str]) -> BookingTenant:
+    """A client that books, reads its changes and runs the notifications cron, with a coach and an athlete."""
+    return make_booking_tenant(http, admin_headers, scopes=NOTIFYING)
+
+
+def accept(shop: BookingTenant, booking_id: str) -> None:
+    expect(shop.http.post(f"/api/v1/bookings/{booking_id}/accept", headers=shop.acting(shop.coach_id)), 200)
 
 
 def rules_path(client_id: str) -> str:

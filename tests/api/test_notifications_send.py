@@ -9,22 +9,20 @@ from datetime import timedelta
 import httpx
 
 from ledger.runtime import Runtime
-from tests.api.notification_support import SEND, add_rule, claims_of, queued_notifications, send
-from tests.api.orders_support import BOOKING_SCOPES, BookingTenant, book, make_booking_tenant, schedule_event
+from tests.api.notification_support import (
+    NOTHING,
+    SEND,
+    accept,
+    add_rule,
+    claims_of,
+    queued_notifications,
+    send,
+    shop_of,
+)
+from tests.api.orders_support import book, make_booking_tenant, schedule_event
 from tests.api.webhook_support import subscribe
 from tests.support import expect
 from tests.webhook_receiver import receiving
-
-NOTIFYING = [*BOOKING_SCOPES, "changes:read", "notifications:send"]
-NOTHING = {"due": 0, "enqueued": 0, "alreadySent": 0, "skipped": 0, "pending": 0, "hasMore": False}
-
-
-def shop_of(http: httpx.Client, admin_headers: dict[str, str]) -> BookingTenant:
-    return make_booking_tenant(http, admin_headers, scopes=NOTIFYING)
-
-
-def accept(shop: BookingTenant, booking_id: str) -> None:
-    expect(shop.http.post(f"/api/v1/bookings/{booking_id}/accept", headers=shop.acting(shop.coach_id)), 200)
 
 
 def test_an_accepted_booking_is_notified_to_the_clients_webhook_once_however_often_the_cron_runs(
