@@ -1,4 +1,4 @@
-"""Cron calls at once, and runs naming the same pairs at once: each (rule, booking) is queued and sent once."""
+"""Cron calls at once, and runs naming the same pairs at once: each (rule, booking) is queued, sent once."""
 
 from __future__ import annotations
 
