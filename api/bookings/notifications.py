@@ -32,7 +32,7 @@ class NotificationsSentOut(BaseModel):
     hasMore: bool = Field(description="More pairs are due than one call takes; call again.")
 
 
-@router.post("/send", responses=SURFACE.responses())
+@router.post("/send", response_model=NotificationsSentOut, responses=SURFACE.responses())
 def send_notifications(caller: NotificationSender, runtime: RuntimeDep) -> JSONResponse:
     """Send booking notifications according to the defined rules; meant to be called periodically.
 

@@ -83,12 +83,15 @@ NOTIFICATION_TABLES = (
     ),
 )
 
+# A rule whose trigger changes notifies the moments after the change only; one whose other terms change keeps
+# the moments it was waiting to notify.
 UPSERT_RULE = (
-    "INSERT INTO {} (rule_id, client_id, trigger, minutes_before, audience, channel, since_position) "
+    "INSERT INTO {} AS kept (rule_id, client_id, trigger, minutes_before, audience, channel, since_position) "
     "VALUES (%(rule_id)s, %(client_id)s, %(trigger)s, %(minutes_before)s, %(audience)s, %(channel)s, "
     "%(since_position)s) ON CONFLICT (rule_id) DO UPDATE SET trigger = EXCLUDED.trigger, "
     "minutes_before = EXCLUDED.minutes_before, audience = EXCLUDED.audience, channel = EXCLUDED.channel, "
-    "since_position = EXCLUDED.since_position"
+    "since_position = CASE WHEN kept.trigger = EXCLUDED.trigger THEN kept.since_position "
+    "ELSE EXCLUDED.since_position END"
 )
 DROP_RULE = "DELETE FROM {} WHERE rule_id = %(rule_id)s"
 BOOKING_ENDED = "UPDATE {} SET active = false WHERE booking_id = %(booking_id)s"

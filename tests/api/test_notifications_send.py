@@ -16,6 +16,7 @@ from tests.api.notification_support import (
     add_rule,
     claims_of,
     queued_notifications,
+    rules_path,
     send,
     shop_of,
 )
@@ -116,3 +117,24 @@ def test_the_cron_needs_its_scope_and_a_well_formed_traceparent(
     assert unknown["errors"][0]["code"] == "unauthorized"
     assert expect(traced, 200) == NOTHING
     assert traced.headers["traceparent"].split("-")[1] == trace_id
+
+
+def test_a_rule_whose_audience_changes_still_notifies_what_it_was_waiting_for_and_a_new_trigger_does_not(
+    http: httpx.Client, admin_headers: dict[str, str], runtime: Runtime
+) -> None:
+    shop = shop_of(http, admin_headers)
+    kept, moved = (
+        add_rule(shop.tenant, "booking.accepted", "both"),
+        add_rule(shop.tenant, "booking.accepted", "both"),
+    )
+    booking = book(shop, [schedule_event(shop)])[0]
+    accept(shop, booking)
+    admin = shop.tenant.admin_headers
+    audience = {"trigger": "booking.accepted", "audience": "coach", "channel": "webhook"}
+    trigger = {"trigger": "booking.requested", "audience": "both", "channel": "webhook"}
+    expect(http.put(f"{rules_path(shop.tenant.client_id)}/{kept['id']}", json=audience, headers=admin), 200)
+    expect(http.put(f"{rules_path(shop.tenant.client_id)}/{moved['id']}", json=trigger, headers=admin), 200)
+
+    assert send(http, shop.tenant.headers) == {**NOTHING, "due": 1, "enqueued": 1}
+    assert [str(row["booking_id"]) for row in claims_of(runtime, kept["id"])] == [booking]
+    assert claims_of(runtime, moved["id"]) == []
