@@ -21,9 +21,14 @@ class Mail:
 
 
 class SmtpReceiver:
-    """Speaks enough SMTP (RFC 5321) for `smtplib`: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT."""
+    """Speaks enough SMTP (RFC 5321) for `smtplib`: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
+
+    While `refusals` is above zero, a message's data is answered `451` (try again later) and counted down.
+    """
 
     def __init__(self) -> None:
+        self.refusals = 0
+        self.refused = 0
         self.mails: list[Mail] = []
         self._arrived = threading.Condition()
         self._loop = asyncio.new_event_loop()
@@ -78,9 +83,13 @@ class SmtpReceiver:
                 elif verb == "DATA":
                     reply("354 End data with <CR><LF>.<CR><LF>")
                     await writer.drain()
-                    self._record(sender, recipients, await self._data(reader))
+                    data = await self._data(reader)
+                    if self._refuse():
+                        reply("451 Try again later")
+                    else:
+                        self._record(sender, recipients, data)
+                        reply("250 OK queued")
                     sender, recipients = "", []
-                    reply("250 OK queued")
                 elif verb == "QUIT":
                     reply("221 Bye")
                     await writer.drain()
@@ -96,6 +105,14 @@ class SmtpReceiver:
         while (line := await reader.readline()) not in (b".\r\n", b""):
             lines.append(line[1:] if line.startswith(b"..") else line)
         return b"".join(lines)
+
+    def _refuse(self) -> bool:
+        with self._arrived:
+            if self.refusals <= 0:
+                return False
+            self.refusals -= 1
+            self.refused += 1
+            return True
 
     def _record(self, sender: str, recipients: list[str], data: bytes) -> None:
         message = message_from_bytes(data, policy=policy.default)

@@ -50,12 +50,13 @@ def email_of(mailing: Mailing, user_id: str) -> str:
 def test_an_accepted_booking_is_emailed_once_to_athlete_and_coach(mailing: Mailing) -> None:
     shop = shop_of(mailing.http, mailing.admin_headers)
     rule = add_rule(shop.tenant, "booking.accepted", "both", "email")
+    already = len(mailing.receiver.mails)
     booking = book(shop, [schedule_event(shop)])[0]
     accept(shop, booking)
 
     first = send(mailing.http, shop.tenant.headers)
     again = send(mailing.http, shop.tenant.headers)
-    mails = mailing.receiver.wait_for(1)
+    mails = mailing.receiver.wait_for(already + 1)
 
     assert rule["channel"] == "email"
     assert first == {**NOTHING, "due": 1, "enqueued": 1}
@@ -67,3 +68,19 @@ def test_an_accepted_booking_is_emailed_once_to_athlete_and_coach(mailing: Maili
     )
     assert mail.message["Subject"] == "A booking was accepted"
     assert booking in mail.message.get_content()
+
+
+def test_an_email_the_server_refuses_for_now_is_sent_again_until_it_is_taken(mailing: Mailing) -> None:
+    shop = shop_of(mailing.http, mailing.admin_headers)
+    add_rule(shop.tenant, "booking.requested", "athlete", "email")
+    mailing.receiver.refusals = 2
+    already = len(mailing.receiver.mails)
+    booking = book(shop, [schedule_event(shop)])[0]
+
+    assert send(mailing.http, shop.tenant.headers) == {**NOTHING, "due": 1, "enqueued": 1}
+    mails = mailing.receiver.wait_for(already + 1)
+
+    assert mailing.receiver.refused == 2
+    assert mails[-1].recipients == [email_of(mailing, shop.athlete_id)]
+    assert mails[-1].message["Subject"] == "A booking was requested"
+    assert booking in mails[-1].message.get_content()
