@@ -10,7 +10,7 @@ from domain.application import Ledger
 from domain.context import Principal, RequestContext
 from domain.user import User
 from ledger.settings import Settings
-from ledger.webhooks.email import EmailTransport, SmtpServer
+from ledger.webhooks.email import EmailTransport, SmtpServer, no_smtp_server
 from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Transport
 from ledger.webhooks.secrets import WebhookSecretKeys
 from ledger.webhooks.store import Destination, Tables
@@ -57,10 +57,11 @@ def delivery_worker(
 
 
 def email_transports(settings: Settings, ledger: Ledger) -> dict[str, Transport]:
-    """Email rules' deliveries go by SMTP, to the addresses the ledger holds now; none without a server."""
+    """Email rules' deliveries go by SMTP, to the addresses the ledger holds now; without a server they wait,
+    retried, for a process that has one (the rules were made where one was configured)."""
     server = SmtpServer.of(settings)
     if server is None:
-        return {}
+        return {EMAIL_DESTINATION: no_smtp_server}
 
     def address(user_id: UUID) -> str | None:
         user = ledger.find(user_id, User)

@@ -78,6 +78,11 @@ def compose(notice: dict[str, Any], sender: str, to: list[str], message_id: UUID
     return message
 
 
+async def no_smtp_server(item: Queued, attempt: int) -> Outcome:
+    """The attempt of an email where this process has no SMTP server configured: failed, to be retried."""
+    return Outcome(None, "no SMTP server is configured in the delivering process")
+
+
 class EmailTransport:
     """Sends an email rule's deliveries; an SMTP refusal or a lost connection is a failed attempt."""
 
