@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow reliability lint clean
+.PHONY: run test test-slow test-browser reliability lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,15 @@ run: $(STAMP)
 	$(BIN)/ledger serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# The console in headless Chromium: Debian's package, installed here when it is missing and root may.
+test-browser: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }; } || \
+		echo "Chromium is missing and cannot be installed here: the browser tests will skip."
+	$(BIN)/python -m pytest -m browser tests/browser
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow

@@ -32,6 +32,7 @@ class Sizes:
     feed_changes: int
     concurrency: int = 32
     courts: int = 200
+    console_requests: int = 50
 
     @property
     def mode(self) -> str:
@@ -79,4 +80,5 @@ QUICK = Sizes(
     availability_requests=30,
     webhook_writes=200,
     feed_changes=10_000,
+    console_requests=10,
 )

@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from bench import availability, webhooks
+from bench import availability, console, webhooks
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -70,6 +70,7 @@ EXPECTED = [
     "webhook_delivery_delay_p50_ms",
     "webhook_delivery_delay_p99_ms",
     "feed_changes_per_s",
+    *(f"console_{page}_{stat}_ms" for page in console.PAGES for stat in ("p50", "p99")),
 ]
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
 CEILING_HOW = {
@@ -458,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
             lambda: webhooks.measure(
                 db.url, sizes.webhook_writes, sizes.feed_changes, bench.add, bench.problems
             ),
+        )
+        bench.phase(
+            "console", lambda: console.measure(db.url, sizes.console_requests, bench.add, bench.problems)
         )
         with _restored(db, large):
             bench.phase("rebuild", lambda: bench.rebuild(large))

@@ -17,6 +17,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from domain.application import Ledger
 from ledger.change_retention import ChangeRetention
 from ledger.checkpointer import Checkpointer, load_checkpoint_key
+from ledger.console_sessions import ConsoleSessions
 from ledger.database_monitor import DatabaseMonitor
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
@@ -99,6 +100,11 @@ class Runtime:
             self.settings.idempotency_wait_seconds,
             self.settings.idempotency_lease_seconds,
         )
+
+    def console_sessions(self) -> ConsoleSessions:
+        """The console's sign-in sessions, on the ledger's own connection pool."""
+        lifetime = timedelta(hours=self.settings.console_session_hours)
+        return ConsoleSessions(self.court_bookings.datastore, self.settings.db_schema, lifetime)
 
     def reported_position(self, written: int | None) -> int:
         """The X-Ledger-Position of a write: its last event's, or the log head when it wrote nothing."""

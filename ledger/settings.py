@@ -176,6 +176,16 @@ class Settings(BaseSettings):
     feed_max_waiters: int = Field(
         default=1000, ge=1, description="Feed requests that may long-poll at once; more answer 503."
     )
+    console_session_hours: float = Field(
+        default=8.0,
+        gt=0,
+        le=168,
+        description="How long a console sign-in lasts before it asks for the key again.",
+    )
+    console_secure_cookie: bool = Field(
+        default=True,
+        description="Mark the console's cookies Secure; browsers keep them on https and on localhost.",
+    )
 
     webhook_allow_loopback: bool = Field(
         default=False,

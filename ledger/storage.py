@@ -10,11 +10,11 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from ledger import idempotency_store
+from ledger import console_sessions, idempotency_store
 from ledger.numbers import create_number_sequences
 from ledger.settings import Settings
 from ledger.webhooks import store as webhook_store
-from replay import checkpoint_store
+from replay import checkpoint_store, rebuild_log
 
 # Any constant shared by every process of the ledger: the key of the lock that serialises schema setup.
 SCHEMA_SETUP_LOCK = 0x1ED6E5
@@ -61,6 +61,8 @@ def ensure_schema(database_url: str, schema: str) -> None:
             *idempotency_store.table_ddl(schema),
             *webhook_store.table_ddl(schema),
             *checkpoint_store.table_ddl(schema),
+            *console_sessions.table_ddl(schema),
+            *rebuild_log.table_ddl(schema),
         ]:
             conn.execute(statement)
 
