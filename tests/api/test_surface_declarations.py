@@ -82,9 +82,7 @@ def test_every_documented_operation_but_the_probes_belongs_to_a_surface(app: Fas
         if method in {"get", "put", "post", "delete", "patch"}
     }
     of_surfaces = {
-        (method.lower(), route.path)
-        for _, route in operations(app)
-        for method in route.methods or ()
+        (method.lower(), route.path) for _, route in operations(app) for method in route.methods or ()
     }
 
     assert documented == of_surfaces | {("get", "/health"), ("get", "/ready")}
