@@ -11,6 +11,7 @@ from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
 from domain.mapping_lists import MappingPage
 from domain.module_commands import ModuleCommands
+from domain.notification_commands import NotificationCommands
 from domain.oauth_commands import OAuthCommands
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
@@ -42,6 +43,7 @@ class Ledger(
     ResourceBookingCommands,
     OAuthCommands,
     WebhookCommands,
+    NotificationCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -17,6 +17,7 @@ from ledger.cli_admin_oauth import OAUTH_OPERATIONS, add_oauth_parsers
 from ledger.cli_admin_venue_mappings import VENUE_MAPPING_OPERATIONS, add_venue_mapping_parsers
 from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
 from ledger.cli_booking_templates import TEMPLATE_OPERATIONS, add_template_parsers
+from ledger.cli_notification_rules import NOTIFICATION_OPERATIONS, add_notification_parsers
 from ledger.cli_payments import PAYMENT_OPERATIONS, add_payment_parsers
 from ledger.settings import Settings
 
@@ -84,6 +85,7 @@ OPERATIONS: dict[str, Operation] = {
     **TEMPLATE_OPERATIONS,
     **OAUTH_OPERATIONS,
     **PAYMENT_OPERATIONS,
+    **NOTIFICATION_OPERATIONS,
 }
 
 
@@ -158,4 +160,5 @@ def add_admin_parser(commands: Any) -> None:
     add_venue_mapping_parsers(ops)
     add_template_parsers(ops)
     add_payment_parsers(ops)
+    add_notification_parsers(ops)
     admin.set_defaults(handler=run_admin)

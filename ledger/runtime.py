@@ -157,6 +157,7 @@ def open_runtime(
         ledger.payments = payments = configured_provider(settings)
         ledger.payment_hold = timedelta(minutes=settings.payment_hold_minutes)
         ledger.webhook_loopback_allowed = settings.webhook_allow_loopback
+        ledger.email_configured = settings.smtp_host is not None
         stack.callback(ledger.close)
         recorder = ledger.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
