@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from bench import availability, webhooks
+from bench import availability, batch, round_trips, webhooks
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -30,6 +30,7 @@ from bench.server import RssSampler, Server, bare_server, ledger_server
 from bench.slots import GROWTH_DAY_BASE, MIXED_DAY_BASE, UPSERT_DAY_BASE
 from bench.stats import lags_ms, percentile
 from bench.travel import travel_cases
+from domain.court_booking_upserts import MAX_BATCH
 
 EXPECTED = [
     "framework_ceiling_rps",
@@ -70,6 +71,12 @@ EXPECTED = [
     "webhook_delivery_delay_p50_ms",
     "webhook_delivery_delay_p99_ms",
     "feed_changes_per_s",
+    "batch_upsert_bookings_per_s",
+    "round_trips_upsert_create",
+    "round_trips_upsert_update",
+    "round_trips_upsert_replay",
+    "round_trips_order",
+    "seed_bookings_per_s",
 ]
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
 CEILING_HOW = {
@@ -193,6 +200,7 @@ class Bench:
         with ledger_server("ledger-small", self.db.url, seed.schema, secrets.token_urlsafe(24)) as server:
             self._upsert(server, seed)
             self._mixed(server, seed)
+            batch.measure(server, seed, self.sizes.batches, self.add, self.problems)
 
     def _upsert(self, server: Server, seed: Seed) -> None:
         probe = LagProbe(self.db.url, seed.schema)
@@ -446,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
             db.url, sizes.large_schema, sizes.large_events, sizes.history_events, sizes.courts, log
         )
         small = seed_schema(db.url, sizes.small_schema, sizes.small_events, 0, sizes.courts, log)
+        bench.phase("round trips", lambda: round_trips.measure(db.url, bench.add, bench.problems))
         bench.phase("database ceiling", bench.db_ceiling)
         bench.phase("framework ceiling", lambda: bench.framework_ceiling(small))
         bench.phase("upsert and mixed load", lambda: bench.upsert_and_mixed(small))
@@ -467,6 +476,13 @@ def main(argv: list[str] | None = None) -> int:
         bench.phase("query", bench.query)
         if not reused:
             bench.add("seed_events_per_s", large.seed_events_per_second, "events/s", events=large.events)
+        bench.add(
+            "seed_bookings_per_s",
+            small.seed_bookings_per_second,
+            "bookings/s",
+            bookings=small.bulk_bookings,
+            how=f"the batch upsert command in-process, {MAX_BATCH} a call (the small seed)",
+        )
         common = common_conditions(sizes, db)
     duration = time.monotonic() - started
     header = [
