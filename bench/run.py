@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from bench import availability, batch, round_trips, webhooks
+from bench import availability, batch, round_trips, webhooks, wrk
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -72,6 +72,9 @@ EXPECTED = [
     "webhook_delivery_delay_p99_ms",
     "feed_changes_per_s",
     "batch_upsert_bookings_per_s",
+    "framework_ceiling_wrk_rps",
+    "upsert_wrk_rps",
+    "upsert_vs_framework_ratio_wrk",
     "round_trips_upsert_create",
     "round_trips_upsert_update",
     "round_trips_upsert_replay",
@@ -181,6 +184,15 @@ class Bench:
             spec["seconds"] = self.sizes.ceiling_seconds
             result = run_load(spec)
             cpu, machine_cores = server.cpu_seconds() - cpu, busy_cores(machine)
+            self.results["framework_wrk"] = wrk.measure(
+                server.url,
+                seed,
+                "framework",
+                self.sizes.ceiling_seconds,
+                self.sizes.concurrency,
+                self.add,
+                self.problems,
+            )
         self.results["framework"] = result
         self.expect_clean("framework ceiling", result)
         self.add(
@@ -199,6 +211,17 @@ class Bench:
     def upsert_and_mixed(self, seed: Seed) -> None:
         with ledger_server("ledger-small", self.db.url, seed.schema, secrets.token_urlsafe(24)) as server:
             self._upsert(server, seed)
+            upsert_wrk = wrk.measure(
+                server.url,
+                seed,
+                "upsert",
+                self.sizes.load_seconds,
+                self.sizes.concurrency,
+                self.add,
+                self.problems,
+            )
+            framework_wrk = self.results.get("framework_wrk", float("nan"))
+            self.add("upsert_vs_framework_ratio_wrk", upsert_wrk / framework_wrk, "ratio", target=(">=", 0.4))
             self._mixed(server, seed)
             batch.measure(server, seed, self.sizes.batches, self.add, self.problems)
 
