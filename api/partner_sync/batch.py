@@ -52,11 +52,10 @@ def parse_item(item: CourtBookingBatchItemIn | Any) -> UpsertItem | Problem:
     if not isinstance(item, CourtBookingBatchItemIn):
         try:
             # Read again as JSON, for the issues the single upsert's body would have had.
-            CourtBookingBatchItemIn.model_validate_json(json.dumps(item))
+            item = CourtBookingBatchItemIn.model_validate_json(json.dumps(item))
         except ValidationError as error:
             issues = validation_issues(RequestValidationError(error.errors(include_url=False)))
             return Problem(400, SURFACE.format.validation_type, "Request validation failed.", issues)
-        raise AssertionError("an item refused once is refused again")
     return UpsertItem(
         item.externalCourtBookingId,
         item.courtId,
