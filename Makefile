@@ -44,10 +44,14 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # Benchmarks (bench/README.md): one table of figures, also written to bench/results/latest.json.
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick profile
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The same code at small sizes, under 3 minutes; fails only when a figure is missing or a request erred.
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
+
+# The upsert load (wrk) against `ledger serve` under py-spy: bench/results/profile-upsert.svg and .top.txt.
+profile: $(STAMP)
+	$(BIN)/python -m bench.profile

@@ -9,6 +9,7 @@ from domain.booking_lifecycle_commands import BookingLifecycleCommands
 from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
+from domain.court_booking_upserts import CourtBookingUpserts
 from domain.mapping_lists import MappingPage
 from domain.module_commands import ModuleCommands
 from domain.notification_commands import NotificationCommands
@@ -30,6 +31,7 @@ class Ledger(
     RegistryCommands,
     CalendarCommands,
     CourtBookingCommands,
+    CourtBookingUpserts,
     BookingCommands,
     BookingLifecycleCommands,
     UserMappingCommands,

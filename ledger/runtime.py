@@ -25,6 +25,7 @@ from ledger.logs import announcer
 from ledger.numbers import PostgresNumbers
 from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
+from ledger.pool_check import use_check_if_signalled
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
 from ledger.webhooks.delivery import delivery_worker
@@ -162,6 +163,8 @@ def open_runtime(
         recorder = ledger.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
             raise TypeError("The ledger runs on PostgreSQL only.")
+        if not settings.pool_ping_on_checkout:
+            use_check_if_signalled(recorder.datastore.pool)
         views = {}
         for view_class in VIEWS:
             view = view_class(datastore=recorder.datastore, tracking_table_name=f"{view_class.name}_tracking")

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     db_schema: str = Field(default="", description="PostgreSQL schema for all tables; empty means public.")
     pool_size: int = Field(default=16, ge=1, le=512, description="Connections kept for requests.")
     pool_max_overflow: int = Field(default=16, ge=0, le=512)
+    pool_ping_on_checkout: bool = Field(
+        default=False,
+        description="Ping every pooled connection before use (a round trip each); otherwise only one whose "
+        "server sent something while it idled.",
+    )
     connect_timeout: int = Field(default=3, ge=1, le=60, description="Seconds to wait for a connection.")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_header_bytes: int = Field(
