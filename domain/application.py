@@ -9,6 +9,7 @@ from domain.booking_lifecycle_commands import BookingLifecycleCommands
 from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
+from domain.erasure_commands import ErasureCommands
 from domain.mapping_lists import MappingPage
 from domain.module_commands import ModuleCommands
 from domain.oauth_commands import OAuthCommands
@@ -42,6 +43,7 @@ class Ledger(
     ResourceBookingCommands,
     OAuthCommands,
     WebhookCommands,
+    ErasureCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

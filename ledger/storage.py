@@ -12,6 +12,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 from ledger import idempotency_store
 from ledger.numbers import create_number_sequences
+from ledger.personal_data import keys as personal_data_keys
 from ledger.settings import Settings
 from ledger.webhooks import store as webhook_store
 from replay import checkpoint_store
@@ -43,6 +44,8 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
         "APPLICATION_RECORDER_TOPIC": "ledger.recorder:LockedFunctionRecorder",
         "POSTGRES_SINGLE_ROW_TRACKING": "y",
         "CREATE_TABLE": "y",
+        # Personal values are sealed per person (ledger/personal_data); the vault is this process's.
+        "MAPPER_TOPIC": "ledger.personal_data.mapper:PersonalDataMapper",
     }
 
 
@@ -61,6 +64,7 @@ def ensure_schema(database_url: str, schema: str) -> None:
             *idempotency_store.table_ddl(schema),
             *webhook_store.table_ddl(schema),
             *checkpoint_store.table_ddl(schema),
+            *personal_data_keys.table_ddl(schema),
         ]:
             conn.execute(statement)
 
