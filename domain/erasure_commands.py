@@ -28,13 +28,19 @@ class ErasureCommands(LedgerBase):
         return self.load(user_id, User, UserNotFoundError, "User")
 
     def record_erasure(
-        self, ctx: RequestContext, user_id: UUID, requested_by: UUID | None, key_ids: list[UUID]
+        self,
+        ctx: RequestContext,
+        user_id: UUID,
+        requested_by: UUID | None,
+        key_ids: list[UUID],
+        plaintext_events: int = 0,
     ) -> Saved[User]:
         """Record that the user's personal data was erased with these keys; the user must exist."""
 
         def attempt() -> Saved[User]:
             user = self.user(user_id)
-            user.record_erasure(requested_by, personal_data_kinds(), sorted(key_ids), ctx.meta())
+            kinds = personal_data_kinds()
+            user.record_erasure(requested_by, kinds, sorted(key_ids), plaintext_events, ctx.meta())
             return Saved(user, position=self.save_all(user))
 
         return self.with_retry(attempt)

@@ -66,21 +66,33 @@ class User(LedgerAggregate):
         """The user's personal data was erased: their data keys destroyed, every event's copy unreadable.
 
         `requested_by` is the user who asked (None when an operator did; the actor is in the metadata),
-        `kinds` the kinds of personal data erased, `key_ids` the data keys destroyed.
+        `kinds` the kinds of personal data erased, `key_ids` the data keys destroyed, `plaintext_events` how
+        many events from before encryption hold their data in plaintext (masked on reads, not shredded).
         """
 
         requested_by: UUID | None
         kinds: list[str]
         key_ids: list[UUID]
+        plaintext_events: int
 
         def apply(self, aggregate: User) -> None:
             aggregate.erased_at = self.recorded_at
 
     def record_erasure(
-        self, requested_by: UUID | None, kinds: list[str], key_ids: list[UUID], meta: dict[str, str]
+        self,
+        requested_by: UUID | None,
+        kinds: list[str],
+        key_ids: list[UUID],
+        plaintext_events: int,
+        meta: dict[str, str],
     ) -> None:
         self.trigger_event(
-            self.PersonalDataErased, requested_by=requested_by, kinds=kinds, key_ids=key_ids, meta=meta
+            self.PersonalDataErased,
+            requested_by=requested_by,
+            kinds=kinds,
+            key_ids=key_ids,
+            plaintext_events=plaintext_events,
+            meta=meta,
         )
 
 

@@ -13,6 +13,7 @@ from psycopg.conninfo import conninfo_to_dict
 from ledger import idempotency_store
 from ledger.numbers import create_number_sequences
 from ledger.personal_data import keys as personal_data_keys
+from ledger.personal_data import migration as personal_data_migration
 from ledger.settings import Settings
 from ledger.webhooks import store as webhook_store
 from replay import checkpoint_store
@@ -65,6 +66,7 @@ def ensure_schema(database_url: str, schema: str) -> None:
             *webhook_store.table_ddl(schema),
             *checkpoint_store.table_ddl(schema),
             *personal_data_keys.table_ddl(schema),
+            *personal_data_migration.table_ddl(schema),
         ]:
             conn.execute(statement)
 

@@ -27,12 +27,14 @@ class ErasureNotPermittedError(AccessDeniedError):
 
 
 class ErasureOut(BaseModel):
-    """What was erased: whose data, when, which kinds of personal data, and how many keys were destroyed."""
+    """What was erased: whose data, when, which kinds of personal data, how many keys were destroyed, and how
+    many events from before encryption hold the data in plaintext (masked on every read, not shredded)."""
 
     userId: UUID
     erasedAt: Instant
     kinds: list[str]
     keysDestroyed: int
+    plaintextEvents: int
 
 
 @router.delete(
@@ -63,5 +65,6 @@ def delete_user_data(
         erasedAt=erasure.erased_at,
         kinds=erasure.kinds,
         keysDestroyed=len(erasure.key_ids),
+        plaintextEvents=erasure.plaintext_events,
     )
     return as_json(runtime, body, 200, erasure.position)

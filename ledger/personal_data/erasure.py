@@ -9,6 +9,7 @@ from uuid import UUID
 from domain.application import Ledger
 from domain.context import RequestContext
 from domain.erasure_commands import personal_data_kinds
+from ledger.personal_data.migration import plaintext_events_of
 from ledger.personal_data.subjects import email_subject, user_subject
 from ledger.personal_data.vault import Vault
 from projections.personal_data import ERASED_TEXT
@@ -22,6 +23,7 @@ class Erasure:
     erased_at: datetime
     kinds: list[str]
     key_ids: list[UUID]
+    plaintext_events: int
     position: int | None
 
     def as_json(self) -> dict[str, object]:
@@ -30,6 +32,7 @@ class Erasure:
             "erasedAt": self.erased_at.isoformat(),
             "kinds": self.kinds,
             "keysDestroyed": len(self.key_ids),
+            "plaintextEvents": self.plaintext_events,
             "position": self.position,
         }
 
@@ -48,6 +51,7 @@ def erase_user(
     if user.email and user.email != ERASED_TEXT:
         subjects.append(email_subject(user.email))
     destroyed = vault.erase(subjects)
-    saved = ledger.record_erasure(ctx, user_id, requested_by, destroyed)
+    plaintext = plaintext_events_of(vault, [vault.digest(subject) for subject in subjects])
+    saved = ledger.record_erasure(ctx, user_id, requested_by, destroyed, plaintext)
     erased_at = saved.value.erased_at or ctx.now
-    return Erasure(user_id, erased_at, personal_data_kinds(), destroyed, saved.position)
+    return Erasure(user_id, erased_at, personal_data_kinds(), destroyed, plaintext, saved.position)
