@@ -111,8 +111,8 @@ def _payment_settled(event: Order.PaymentSettled, position: int, targets: Target
     return [update_rows(targets["orders"], "order_id", event.originator_id, values)]
 
 
-_ERASE_TEXTS = """UPDATE {} SET note = CASE WHEN note IS NULL THEN NULL ELSE %(erased)s END,
-    cancellation_reason_text = CASE WHEN cancellation_reason_text IS NULL THEN NULL ELSE %(erased)s END
+_ERASE_TEXTS = """UPDATE {} SET note = CASE WHEN note IS NULL THEN NULL ELSE %(erased)s::text END,
+    cancellation_reason_text = CASE WHEN cancellation_reason_text IS NULL THEN NULL ELSE %(erased)s::text END
 WHERE user_id = %(user)s AND (note IS NOT NULL OR cancellation_reason_text IS NOT NULL)"""
 
 

@@ -12,7 +12,7 @@ from psycopg import sql
 
 from domain.court_booking import CourtBooking
 from domain.user import User
-from projections.personal_data import key_probes, tagged_people
+from projections.personal_data import ERASED_TEXT, key_probes, tagged_people
 from projections.rows import Statement, insert_row, query_text, update_rows
 from projections.tables import Handler, Table, Targets, TrackedView, changes_of
 
@@ -93,17 +93,20 @@ def _canceled(event: CourtBooking.Canceled, position: int, targets: Targets) -> 
 
 
 _ERASE_PARTICIPANTS = """UPDATE {} SET participants = (
-    SELECT jsonb_agg(CASE WHEN e->>'key' = %(key)s THEN jsonb_build_object() ELSE e END ORDER BY i)
+    SELECT jsonb_agg(
+        CASE WHEN e->>'key' = %(key)s::text THEN jsonb_build_object('email', %(erased)s::text, 'key', e->'key')
+        ELSE e END ORDER BY i
+    )
     FROM jsonb_array_elements(participants) WITH ORDINALITY AS x(e, i)
 ) WHERE participants @> %(probe)s"""
 
 
 def _erased(event: User.PersonalDataErased, position: int, targets: Targets) -> list[Statement]:
-    """Each participant whose key was destroyed reads as `{}`, as the booking's events now do."""
+    """Each participant whose key was destroyed (one named by email) reads as erased, as the events now do."""
     probes = key_probes(event.key_ids, [{"key": "KEY"}])
     text = query_text(_ERASE_PARTICIPANTS, targets[TABLE])
     pairs = zip(event.key_ids, probes, strict=True)
-    return [(text, {"key": str(key), "probe": probe}) for key, probe in pairs]
+    return [(text, {"key": str(key), "probe": probe, "erased": ERASED_TEXT}) for key, probe in pairs]
 
 
 HANDLERS: dict[type, Handler] = {

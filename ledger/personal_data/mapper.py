@@ -9,6 +9,7 @@ reads as erased once its person is. The domain sees plain values only.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,8 +65,10 @@ def places(
         if value is None:
             continue
         if is_list_of_people(value):
+            # A user named by id alone is a reference, as a booking's user id is; their data is in their User.
             for index, element in enumerate(value):
-                found.append(Place(name, index, element, cast(str, element_subject(element))))
+                if set(element) != {"userId"}:
+                    found.append(Place(name, index, element, cast(str, element_subject(element))))
         else:
             found.append(Place(name, None, value, value_subject(owner, state, originator_id, value, first)))
     return found
@@ -163,7 +166,7 @@ class PersonalDataMapper(Mapper[UUID]):
             key_id, data_key = keys[place.subject]
             where = cipher.place(originator_id, version, place.field, place.element)
             plaintext = self.transcoder.encode(place.value)
-            envelope = cipher.seal_value(data_key, key_id, where, plaintext, cipher.kind_of(place.value))
+            envelope = cipher.seal_value(data_key, key_id, where, plaintext, cipher.erased_shape(place.value))
             if place.element is None:
                 sealed[place.field] = envelope
             else:
@@ -187,7 +190,7 @@ class PersonalDataMapper(Mapper[UUID]):
     ) -> dict[str, Any]:
         """Open the sealed values in place; the key id of each (a list of them for a list of people)."""
         vault = cast(Vault, self.vault)
-        sealed: list[tuple[str, int | None, tuple[UUID, str, str]]] = []
+        sealed: list[tuple[str, int | None, tuple[UUID, Any, str]]] = []
         for name in fields:
             value = container.get(name)
             if (parts := cipher.sealed_parts(value)) is not None:
@@ -201,15 +204,15 @@ class PersonalDataMapper(Mapper[UUID]):
         key_ids: dict[str, Any] = {}
         if sealed:
             data_keys = vault.data_keys(parts[0] for _, _, parts in sealed)
-            for name, element, (key_id, kind, text) in sealed:
+            for name, element, (key_id, erased, text) in sealed:
                 data_key = data_keys.get(key_id)
-                value = cipher.erased(kind)
+                value = copy.deepcopy(erased)
                 if data_key is not None:
                     where = cipher.place(stream, version, name, element)
                     try:
                         value = self.transcoder.decode(cipher.open_value(data_key, where, text))
                     except cipher.ValueUnreadableError:
-                        value = cipher.erased(kind)
+                        value = copy.deepcopy(erased)
                 if element is None:
                     container[name] = value
                     key_ids[name] = key_id
@@ -237,7 +240,7 @@ class PersonalDataMapper(Mapper[UUID]):
         for place in plain:
             if place.subject not in erased:
                 continue
-            blank = cipher.erased(cipher.kind_of(place.value))
+            blank = cipher.erased_shape(place.value)
             if place.element is None:
                 container[place.field] = blank
             else:
