@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from api.bookings.deps import Caller, caller_with
+from api.bookings.errors import ActingUserRequiredError
 from api.bookings.responses import as_json
 from api.bookings.surface import SURFACE
 from api.shared.deps import RuntimeDep
@@ -55,7 +56,7 @@ def delete_user_data(
     acting = caller.acting_user_id
     target = userId or acting
     if target is None:
-        raise ErasureNotPermittedError("userId or x-current-user-id names the user to erase.")
+        raise ActingUserRequiredError("userId or the x-current-user-id header names the user to erase.")
     if target != acting and not caller.is_system:
         raise ErasureNotPermittedError("Only a caller with the admin scope erases another user's data.")
     assert runtime.vault is not None

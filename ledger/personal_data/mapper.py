@@ -136,6 +136,10 @@ class PersonalDataMapper(Mapper[UUID]):
         event_state.pop(PERSONAL_KEYS, None)
         originator_id = event_state.pop("originator_id")
         originator_version = event_state.pop("originator_version")
+        if originator_version == 1 and topic != SNAPSHOT_TOPIC and hasattr(self, "_first_users"):
+            # A stream's later events of the same save find their user here, before the first is stored.
+            user_id = event_state.get("user_id")
+            self._first_users.put(originator_id, (user_id if isinstance(user_id, UUID) else None,))
         if topic == SNAPSHOT_TOPIC:
             event_state["state"] = container = dict(event_state["state"])
             container.pop(PERSONAL_KEYS, None)

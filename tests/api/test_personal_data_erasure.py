@@ -8,10 +8,7 @@ from uuid import UUID
 import httpx
 
 from domain.ids import court_booking_id
-from domain.user import User
 from ledger.runtime import Runtime
-from projections.court_bookings import CourtBookingsView
-from replay.rebuild import differing_rows
 from tests.api.erasure_support import (
     ERASED,
     email_of,
@@ -19,14 +16,6 @@ from tests.api.erasure_support import (
     make_erasing_tenant,
     position_of,
     stored_states,
-)
-from tests.api.orders_support import (
-    book,
-    bookings_of,
-    errors_of,
-    link_new_user,
-    read_booking,
-    schedule_event,
 )
 from tests.support import booking_body, expect, instant, random_day
 
