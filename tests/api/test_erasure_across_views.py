@@ -83,14 +83,17 @@ def test_an_erasure_reaches_bookings_orders_profiles_and_the_query_surface(shop:
     order = expect(shop.http.get(f"/api/v1/orders/{booking['orderId']}", headers=shop.partner.acting()), 200)
     assert [each["cancellationReasonText"] for each in order["bookings"]] == [ERASED]
     profile = shop.runtime.ledger.member_profile(uuid.UUID(shop.organisation_id), uuid.UUID(athlete))
-    assert profile is not None and profile.values == {"Full Name": ERASED, "Phone": ERASED}
+    assert profile is not None
+    assert profile.values == {"Full Name": ERASED, "Phone": ERASED}
     emailed = shop.by_external_id(by_email)
     assert emailed["userEmail"] == ERASED
     named = shop.by_external_id(by_id)
-    assert named["userEmail"] == ERASED and named["memberId"] == athlete
+    assert named["userEmail"] == ERASED
+    assert named["memberId"] == athlete
     [coach_booking] = [row for row in shop.bookings() if row.get("orderId") == booking["orderId"]]
     fields = {field["key"]: field["value"] for field in coach_booking["profile"]["fields"]}
-    assert fields["Full Name"] == ERASED and fields["Phone"] == ERASED
+    assert fields["Full Name"] == ERASED
+    assert fields["Phone"] == ERASED
     partner_read = expect(
         shop.http.get(shop.partner.tenant.booking_path(by_email), headers=shop.partner.tenant.headers), 200
     )

@@ -62,7 +62,8 @@ def test_a_user_erases_their_own_data_and_every_court_booking_read_shows_it_eras
     body = expect(erased, 200)
     assert body["userId"] == tenant.user_id
     assert body["keysDestroyed"] == 2
-    assert "CourtBooking.participants" in body["kinds"] and "User.email" in body["kinds"]
+    assert "CourtBooking.participants" in body["kinds"]
+    assert "User.email" in body["kinds"]
     read = expect(http.get(path, headers=tenant.headers), 200)
     # A participant named by user id alone is a reference, kept as a booking's user id is.
     assert read["participants"] == [
