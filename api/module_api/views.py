@@ -130,7 +130,9 @@ def customer_out(recorded: Mapping[str, Any]) -> ModuleCustomerOut:
         mobile=str(recorded.get("mobile", "")),
         address=None
         if not isinstance(address, Mapping)
-        else ModuleCustomerAddressOut(**{part: str(address.get(part, "")) for part in ADDRESS_PARTS}),
+        else ModuleCustomerAddressOut.model_validate(
+            {part: str(address.get(part, "")) for part in ADDRESS_PARTS}
+        ),
     )
 
 

@@ -117,7 +117,10 @@ class PlaintextMigration:
         stream = UUID(str(stored.originator_id))
         found = []
         for place in places(owner, container, fields, stream, self.mapper.first_user):
-            if sealed_parts(place.value) is None:
+            value = place.value
+            # A sealed list of people holds sealed elements (and user ids, which are references).
+            sealed_list = isinstance(value, list) and any(sealed_parts(each) for each in value)
+            if sealed_parts(value) is None and not sealed_list:
                 found.append((self.vault.digest(place.subject), place.subject))
         return found
 
