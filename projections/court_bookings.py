@@ -94,8 +94,9 @@ def _canceled(event: CourtBooking.Canceled, position: int, targets: Targets) -> 
 
 _ERASE_PARTICIPANTS = """UPDATE {} SET participants = (
     SELECT jsonb_agg(
-        CASE WHEN e->>'key' = %(key)s::text THEN jsonb_build_object('email', %(erased)s::text, 'key', e->'key')
-        ELSE e END ORDER BY i
+        CASE WHEN e->>'key' = %(key)s::text
+            THEN jsonb_build_object('email', %(erased)s::text, 'key', e->'key') ELSE e END
+        ORDER BY i
     )
     FROM jsonb_array_elements(participants) WITH ORDINALITY AS x(e, i)
 ) WHERE participants @> %(probe)s"""
