@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 from uuid import UUID
@@ -23,14 +22,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from domain.base import LedgerAggregate
 from domain.caches import BoundedCache
 from ledger.personal_data import cipher
-from ledger.personal_data.subjects import (
-    FirstUser,
-    aggregate_class,
-    element_subject,
-    is_list_of_people,
-    personal_fields,
-    value_subject,
-)
+from ledger.personal_data.subjects import Place, aggregate_class, personal_fields, places
 from ledger.personal_data.vault import VAULT_ENV, Vault, registered_vault
 from projections.personal_data import PERSONAL_KEYS
 
@@ -39,39 +31,11 @@ class PersonalDataUnprotectedError(Exception):
     """Raised when an event with personal data is stored by a ledger that has no personal data keys."""
 
 
-@dataclass(frozen=True)
-class Place:
-    """One personal value in a state: its field, its element in a list of people (or None), its person."""
-
-    field: str
-    element: int | None
-    value: Any
-    subject: str
-
-
 @lru_cache(maxsize=512)
 def _owner_and_fields(topic: str) -> tuple[type[LedgerAggregate] | None, tuple[str, ...]]:
     cls = resolve_topic(topic)
     owner = aggregate_class(cls)
     return owner, personal_fields(cls)
-
-
-def places(
-    owner: type, state: dict[str, Any], fields: tuple[str, ...], originator_id: UUID, first: FirstUser
-) -> list[Place]:
-    found = []
-    for name in fields:
-        value = state.get(name)
-        if value is None:
-            continue
-        if is_list_of_people(value):
-            # A user named by id alone is a reference, as a booking's user id is; their data is in their User.
-            for index, element in enumerate(value):
-                if set(element) != {"userId"}:
-                    found.append(Place(name, index, element, cast(str, element_subject(element))))
-        else:
-            found.append(Place(name, None, value, value_subject(owner, state, originator_id, value, first)))
-    return found
 
 
 @lru_cache(maxsize=128)

@@ -30,7 +30,8 @@ from psycopg import sql
 from domain.application import Ledger
 from domain.base import LedgerAggregate
 from ledger.personal_data.cipher import sealed_parts
-from ledger.personal_data.mapper import PersonalDataMapper, places
+from ledger.personal_data.mapper import PersonalDataMapper
+from ledger.personal_data.subjects import places
 from ledger.personal_data.vault import Vault
 from ledger.progress import Progress
 

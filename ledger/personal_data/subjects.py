@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 from uuid import UUID
 
 from domain.base import LedgerAggregate
@@ -68,3 +69,31 @@ def value_subject(
 
 def is_list_of_people(value: object) -> bool:
     return isinstance(value, list) and all(element_subject(each) is not None for each in value)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One personal value in a state: its field, its element in a list of people (or None), its person."""
+
+    field: str
+    element: int | None
+    value: Any
+    subject: str
+
+
+def places(
+    owner: type, state: dict[str, Any], fields: tuple[str, ...], originator_id: UUID, first: FirstUser
+) -> list[Place]:
+    found = []
+    for name in fields:
+        value = state.get(name)
+        if value is None:
+            continue
+        if is_list_of_people(value):
+            # A user named by id alone is a reference, as a booking's user id is; their data is in their User.
+            for index, element in enumerate(value):
+                if set(element) != {"userId"}:
+                    found.append(Place(name, index, element, cast(str, element_subject(element))))
+        else:
+            found.append(Place(name, None, value, value_subject(owner, state, originator_id, value, first)))
+    return found
