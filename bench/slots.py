@@ -11,6 +11,8 @@ SEED_DAY_BASE = 0
 UPSERT_DAY_BASE = 20_000
 MIXED_DAY_BASE = 22_000
 GROWTH_DAY_BASE = 24_000
+# The encryption-cost phase's runs, each on days of its own from here.
+ENCRYPTION_DAY_BASE = 26_000
 
 
 def slot(n: int, courts: int, day_base: int) -> tuple[int, datetime]:
