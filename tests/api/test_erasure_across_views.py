@@ -77,6 +77,12 @@ def test_an_erasure_reaches_bookings_orders_profiles_and_the_query_surface(shop:
     assert erased["keysDestroyed"] == 2
     booking = read_booking(shop.partner, booking_id)
     assert booking["cancellationReasonText"] == ERASED
+    past = shop.http.get(
+        f"/api/v1/bookings/{booking_id}",
+        params={"asOf": booking["canceledAt"]},
+        headers=shop.partner.acting(),
+    )
+    assert expect(past, 200)["cancellationReasonText"] == ERASED
     assert (booking["bookingStatus"], booking["cancellationReasonCode"]) == ("Canceled", "NotFeelingWell")
     listed = bookings_of(shop.partner, athlete, done=lambda rows: rows[0]["cancellationReasonText"] == ERASED)
     assert [row["cancellationReasonText"] for row in listed] == [ERASED]

@@ -98,9 +98,11 @@ def test_a_user_erases_their_own_data_and_every_court_booking_read_shows_it_eras
         {"email": "stays@example.com"},
     ]
     versioned = expect(http.get(path, params={"version": 1}, headers=tenant.headers), 200)
-    assert versioned["participants"] == [
-        {"userId": tenant.user_id},
-        {"email": ERASED},
-        {"email": "stays@example.com"},
-    ]
+    as_of = expect(http.get(path, params={"asOf": read["updatedAt"]}, headers=tenant.headers), 200)
+    for past in (versioned, as_of):
+        assert past["participants"] == [
+            {"userId": tenant.user_id},
+            {"email": ERASED},
+            {"email": "stays@example.com"},
+        ]
     assert runtime.ledger.user(UUID(tenant.user_id)).email == ERASED
