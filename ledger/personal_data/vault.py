@@ -5,7 +5,9 @@ open) or, unset, are derived from the OAuth signing keys, which never enter the 
 by a keyed digest under a key derived from the last-listed master key, which rotation keeps listed.
 
 Opened data keys and erasures are cached for `cache_seconds`: the process that erases forgets the keys at
-once; another process may read with a key it opened before for at most that long.
+once; another process may read with a key it opened before for at most that long. The key that seals a
+person's new values is kept longer (SEALING_CACHE_SECONDS): sealing under a key destroyed meanwhile by another
+process loses only those values (they read as erased at once), it reveals nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 SEALING_CONTEXT = b"ledger personal data keys v1"
 DIGEST_CONTEXT = b"ledger personal data subjects v1"
 VAULT_ENV = "LEDGER_PERSONAL_DATA_VAULT"
+SEALING_CACHE_SECONDS = 60.0
 _VAULTS: dict[str, Vault] = {}
 _VAULTS_LOCK = threading.Lock()
 
@@ -46,6 +49,7 @@ class Vault:
         oldest = list(ring.secrets.values())[-1]
         self._digest_key = hmac.new(oldest, DIGEST_CONTEXT, hashlib.sha256).digest()
         self.cache_seconds = cache_seconds
+        self.sealing_seconds = max(cache_seconds, SEALING_CACHE_SECONDS)
         self._by_subject: BoundedCache[tuple[float, UUID, bytes]] = BoundedCache(50_000)
         self._by_id: BoundedCache[tuple[float, bytes | None]] = BoundedCache(50_000)
         self._erased: BoundedCache[tuple[float, bool]] = BoundedCache(50_000)
@@ -62,7 +66,7 @@ class Vault:
         wanted: dict[bytes, str] = {}
         for subject in dict.fromkeys(subjects):
             cached = self._by_subject.get(subject)
-            if cached is not None and self._fresh(cached[0]):
+            if cached is not None and time.monotonic() - cached[0] < self.sealing_seconds:
                 result[subject] = (cached[1], cached[2])
             else:
                 wanted[self.digest(subject)] = subject
