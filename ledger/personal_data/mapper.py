@@ -132,6 +132,11 @@ class PersonalDataMapper(Mapper[UUID]):
                 "This ledger has no personal data keys to seal personal data with."
             )
         keys = vault.keys_for(place.subject for place in found)
+        if any(place.subject not in keys for place in found):
+            raise PersonalDataUnprotectedError(
+                "A person's data key does not open with the configured master keys; every process of one "
+                "database needs the same LEDGER_PERSONAL_DATA_KEYS (or OAuth signing keys)."
+            )
         sealed: dict[str, Any] = {}
         for place in found:
             key_id, data_key = keys[place.subject]
