@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from bench import availability, batch, console, round_trips, webhooks, wrk
+from bench import availability, batch, console, encryption, round_trips, webhooks, wrk
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -45,6 +45,9 @@ EXPECTED = [
     "upsert_vs_framework_ratio",
     "upsert_vs_db_ratio",
     "upsert_vs_append_ceiling_ratio",
+    "upsert_plain_rps",
+    "upsert_personal_rps",
+    "encryption_cost_ratio",
     "mixed_rps",
     "mixed_p50_ms",
     "mixed_p95_ms",
@@ -210,7 +213,8 @@ class Bench:
         )
 
     def upsert_and_mixed(self, seed: Seed) -> None:
-        with ledger_server("ledger-small", self.db.url, seed.schema, secrets.token_urlsafe(24)) as server:
+        token = secrets.token_urlsafe(24)
+        with ledger_server("ledger-small", self.db.url, seed.schema, token) as server:
             self._upsert(server, seed)
             upsert_wrk = wrk.measure(
                 server.url,
@@ -225,6 +229,14 @@ class Bench:
             self.add("upsert_vs_framework_ratio_wrk", upsert_wrk / framework_wrk, "ratio", target=(">=", 0.4))
             self._mixed(server, seed)
             batch.measure(server, seed, self.sizes.batches, self.add, self.problems)
+            encryption.measure(
+                lambda mode, day_base, **extra: self.spec(mode, server, seed, day_base, **extra),
+                server.url,
+                token,
+                seed.client_id,
+                self.add,
+                self.problems,
+            )
 
     def _upsert(self, server: Server, seed: Seed) -> None:
         probe = LagProbe(self.db.url, seed.schema)

@@ -68,6 +68,10 @@ class LedgerBase(Application[UUID]):
 
     def __init__(self, env: EnvType | None = None, numbers: NumbersFactory | None = None) -> None:
         super().__init__(env=env)
+        # A mapper configured from outside the domain (MAPPER_TOPIC) may need the application it serves.
+        bind = getattr(self.mapper, "bind", None)
+        if callable(bind):
+            bind(self)
         self.retries = RetryCounts()
         self.numbers: NumberAllocator | None = numbers(self.recorder) if numbers is not None else None
 

@@ -10,6 +10,7 @@ from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
 from domain.court_booking_upserts import CourtBookingUpserts
+from domain.erasure_commands import ErasureCommands
 from domain.mapping_lists import MappingPage
 from domain.module_commands import ModuleCommands
 from domain.notification_commands import NotificationCommands
@@ -46,6 +47,7 @@ class Ledger(
     OAuthCommands,
     WebhookCommands,
     NotificationCommands,
+    ErasureCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -19,6 +19,8 @@ from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
 from ledger.cli_booking_templates import TEMPLATE_OPERATIONS, add_template_parsers
 from ledger.cli_notification_rules import NOTIFICATION_OPERATIONS, add_notification_parsers
 from ledger.cli_payments import PAYMENT_OPERATIONS, add_payment_parsers
+from ledger.cli_personal_data import COMMANDS as PERSONAL_DATA_COMMANDS
+from ledger.cli_personal_data import add_personal_data_parsers, run_personal_data
 from ledger.settings import Settings
 
 
@@ -92,6 +94,8 @@ OPERATIONS: dict[str, Operation] = {
 def run_admin(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
 
+    if args.operation in PERSONAL_DATA_COMMANDS:
+        return run_personal_data(args, settings)
     with open_runtime(settings, run_projections=False) as runtime:
         ctx = RequestContext(ADMIN, runtime.clock(), f"cli-{uuid.uuid4().hex}")
         result = OPERATIONS[args.operation](args, runtime.ledger, ctx)
@@ -161,4 +165,5 @@ def add_admin_parser(commands: Any) -> None:
     add_template_parsers(ops)
     add_payment_parsers(ops)
     add_notification_parsers(ops)
+    add_personal_data_parsers(ops)
     admin.set_defaults(handler=run_admin)

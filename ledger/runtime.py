@@ -25,6 +25,14 @@ from ledger.logs import announcer
 from ledger.numbers import PostgresNumbers
 from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
+from ledger.personal_data.vault import (
+    VAULT_ENV,
+    Vault,
+    new_vault_token,
+    register_vault,
+    resolve_master_keys,
+    unregister_vault,
+)
 from ledger.pool_check import use_check_if_signalled
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
@@ -75,6 +83,8 @@ class Runtime:
     delivery_log: DeliveryLog | None = None
     delivery_worker: DeliveryWorker | None = None
     checkpointer: Checkpointer | None = None
+    vault: Vault | None = None
+    """The personal data keys (ledger/personal_data)."""
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -151,7 +161,8 @@ def open_runtime(
         if database_url is None:
             database_url = stack.enter_context(embedded_postgres(settings.data_dir))
         ensure_schema(database_url, settings.db_schema)
-        env = eventsourcing_env(database_url, settings)
+        vault_token = new_vault_token()
+        env = {**eventsourcing_env(database_url, settings), VAULT_ENV: vault_token}
         setup_lock = stack.enter_context(tables_setup_lock(database_url))
         ledger = Ledger(env=env, numbers=PostgresNumbers)
         ledger.command_attempts = settings.command_retries
@@ -165,6 +176,11 @@ def open_runtime(
             raise TypeError("The ledger runs on PostgreSQL only.")
         if not settings.pool_ping_on_checkout:
             use_check_if_signalled(recorder.datastore.pool)
+        runtime_vault = Vault(
+            recorder.datastore, resolve_master_keys(settings), settings.personal_data_cache_seconds
+        )
+        register_vault(vault_token, runtime_vault)
+        stack.callback(unregister_vault, vault_token)
         views = {}
         for view_class in VIEWS:
             view = view_class(datastore=recorder.datastore, tracking_table_name=f"{view_class.name}_tracking")
@@ -175,6 +191,7 @@ def open_runtime(
         token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
+        runtime.vault = runtime_vault
         runtime.webhook_keys = keys = resolve_webhook_secret_keys(settings)
         runtime.delivery_log = DeliveryLog(runtime.changes)
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])

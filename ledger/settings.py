@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         description="OAuth token keys, `kid:secret` separated by commas: the first signs, all verify. "
         "Unset: one is generated into data_dir.",
     )
+    personal_data_keys: SecretStr | None = Field(
+        default=None,
+        description="Master keys of the personal data keys, `kid:secret` separated by commas: the first "
+        "seals, all open. Unset: derived from the OAuth signing keys.",
+    )
+    personal_data_cache_seconds: float = Field(
+        default=5, ge=0, le=300, description="How long a process keeps a person's opened data key."
+    )
     slot_signing_keys: SecretStr | None = Field(
         default=None,
         description="Booking slot id keys, secrets separated by commas: the first signs, all verify. "
@@ -138,7 +146,7 @@ class Settings(BaseSettings):
         default=100, ge=1, le=10000, description="Destinations delivered to at once, one request each."
     )
 
-    @field_validator("oauth_signing_keys", "webhook_secret_keys")
+    @field_validator("oauth_signing_keys", "webhook_secret_keys", "personal_data_keys")
     @classmethod
     def _signing_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:

@@ -70,5 +70,7 @@ PROFILES_TABLE = Table(
         "user_id": "uuid NOT NULL",
         "field_values": "jsonb NOT NULL",
     },
+    # Erasure clears a user's values in every organisation.
+    indexes={"by_user": "(user_id)"},
 )
 TABLES = (ANALYTICS_BOOKINGS, BOOKING_COUNTS, PLACES_TABLE, TENANCY_TABLE, USERS_TABLE, PROFILES_TABLE)

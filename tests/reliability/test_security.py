@@ -44,7 +44,7 @@ from tests.support import (
 PUBLIC_PATHS = {"/health", "/ready", "/docs", "/openapi.json", "/oauth/token"}
 # Opened by the admin token alone: the admin API and the metrics.
 ADMIN_TOKEN_PATHS = ("/api/v1/admin", "/metrics")
-BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/", "/api/v1/notifications")
+BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/", "/api/v1/notifications", "/api/v1/users/")
 CLIENT_API_PREFIX = "/matchengine/"
 # The query surface answers `{"error": "<message>"}`, as its seed does.
 QUERY_PATHS = ("/api/v1/bookings", "/api/v1/schemas/", "/api/v1/analytics/")
