@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -9,9 +11,11 @@ import httpx
 import pytest
 
 from api.console.history_view import HIDDEN
+from domain.ids import court_booking_id
 from ledger.runtime import Runtime
 from tests.api.analytics_support import UTILISATION, Club
 from tests.api.console_support import Visitor, expect_page, key_of, signed_in
+from tests.api.erasure_support import ERASED, email_of, erase, make_erasing_tenant
 from tests.api.query_support import analyst_key, make_shop
 from tests.support import booking_body, expect, random_day
 from tests.unit.availability_support import berlin
@@ -192,3 +196,32 @@ def test_a_malformed_version_or_instant_of_a_history_answers_a_400_page(club_day
     assert "asOf must be" in expect_page(visitor.get(path, asOf="yesterday"), 400)
     assert "not been recorded yet" in expect_page(visitor.get(path, asOf="2001-01-01T00:00:00Z"), 400)
     expect_page(visitor.get("/console/bookings/not-a-booking/history"), 400)
+
+
+def test_after_an_erasure_the_history_shows_the_persons_data_as_erased(
+    http: httpx.Client, admin_headers: dict[str, str], runtime: Runtime
+) -> None:
+    scene = make_erasing_tenant(http, admin_headers)
+    tenant = scene.tenant
+    email = email_of(runtime, tenant.user_id)
+    external_id = f"console-{uuid.uuid4().hex[:8]}"
+    body = booking_body(tenant.court_id, random_day(), participants=[{"email": email}])
+    expect(tenant.put(external_id, body), 201)
+    path = f"/console/bookings/{court_booking_id(uuid.UUID(tenant.client_id), external_id)}/history"
+    visitor = signed_in(http, key_of(admin_headers))
+    before = page_once_in_view(visitor, path)
+    assert email in before
+
+    expect(erase(scene), 200)
+
+    after = expect_page(visitor.get(path), 200)
+    assert email not in after
+    assert ERASED in after
+
+
+def page_once_in_view(visitor: Visitor, path: str, seconds: float = 30) -> str:
+    """The page of a booking once the bookings view has it (its runner works in the background)."""
+    deadline = time.monotonic() + seconds
+    while (response := visitor.get(path)).status_code == 404 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return expect_page(response, 200)
