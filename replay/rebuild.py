@@ -17,6 +17,7 @@ from psycopg.rows import DictRow
 
 from domain.application import Ledger
 from projections.rows import Statement, execute_in_order
+from projections.safe_log import safe_log
 from projections.tables import Targets, TrackedView
 
 REBUILD_SUFFIX = "__rebuild"
@@ -64,9 +65,9 @@ def _read_page(
     ledger: Ledger, view: TrackedView, start: int, stop: int | None, targets: Targets, limit: int
 ) -> Page:
     """The events after `start` (up to `stop`), read and decoded outside any transaction."""
-    notifications = ledger.recorder.select_notifications(
-        start=start, limit=limit, stop=stop, inclusive_of_start=False
-    )
+    # `stop` is at or below the safe position (rebuild_view reads no further), so it is known safe.
+    log = safe_log(ledger.recorder)
+    notifications = log.safe_notifications(start, limit, stop=stop, known=stop or 0)
     return _decoded(ledger, view, notifications, start, targets)
 
 
@@ -121,7 +122,9 @@ def rebuild_view(
             curs.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(view.table(fresh[table.name])))
             # Secondary indexes are built once at the end, which is cheaper than maintaining them row by row.
             curs.execute(table.create_ddl(view.table(fresh[table.name])))
-    head = recorder.max_notification_id() or 0
+    # Up to the safe position: the live runner resumes from where this stops, so nothing before it may
+    # still be in flight.
+    head = safe_log(recorder).safe_position()
     if upto is not None:
         head = min(head, upto)
     position, total = 0, 0
