@@ -157,7 +157,7 @@ def test_a_reader_tailing_32_concurrent_writers_sees_each_event_once_in_its_stre
     assert positions == sorted(positions)
     assert len(set(positions)) == len(positions) == total
     assert {n.id: (n.originator_id, n.originator_version) for n in seen} == written
-    last_version: dict[uuid.UUID, int] = {}
+    last_version: dict[uuid.UUID | str, int] = {}
     for notification in seen:
         assert notification.originator_version == last_version.get(notification.originator_id, 0) + 1
         last_version[notification.originator_id] = notification.originator_version
