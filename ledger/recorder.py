@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, Notification, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 
 from ledger import recorder_sql
+from ledger.safe_reads import SafeReads
 from ledger.stream_hashes import StreamHashes
-from ledger.tailing import FIRST_PAUSE, LAST_POSITION, LONGEST_PAUSE, Barrier, SafeSubscription, Snapshot
 
 
-class LedgerRecorder(PostgresApplicationRecorder):
+class LedgerRecorder(SafeReads):
     """Appends through a PL/pgSQL function that hash-chains each stream, and reads the log only as far as
     its safe position.
 
@@ -42,26 +41,9 @@ class LedgerRecorder(PostgresApplicationRecorder):
         self.pg_function_name_insert_events = f"ledger_insert_events_{self.datastore.originator_id_type}"
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         function = Identifier(self.pg_function_name_insert_events)
-        safe = Identifier(f"{self.events_table_name}_safe_position")
         self.sql_invoke_pg_function_insert_events = SQL(
             "SELECT event_position, stored_hash FROM {schema}.{function}(%s, %s)"
         ).format(schema=schema, function=function)
-        self.sql_safe_position = SQL("SELECT {schema}.{safe}() AS safe").format(schema=schema, safe=safe)
-        self.sql_safe_notifications = SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state FROM {schema}.{table} "
-            "WHERE notification_id > %(start)s "
-            "AND notification_id <= least(%(stop)s, greatest({schema}.{safe}(), %(known)s)) "
-            "AND (%(topics)s::text[] IS NULL OR topic = ANY(%(topics)s)) "
-            "ORDER BY notification_id LIMIT %(limit)s"
-        ).format(schema=schema, table=table, safe=safe)
-        self.sql_snapshot = SQL(
-            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin, "
-            "coalesce(pg_sequence_last_value({sequence}::regclass), 0) AS issued, {schema}.{safe}() AS safe"
-        ).format(schema=schema, safe=safe, sequence=Literal(self._qualified(self.sequence_name)))
-        barrier = Identifier(f"{self.events_table_name}_barrier")
-        self.sql_barrier = SQL("SELECT issued, transaction_id FROM {schema}.{barrier}()").format(
-            schema=schema, barrier=barrier
-        )
         names = {
             "schema": schema,
             "function": function,
@@ -71,7 +53,7 @@ class LedgerRecorder(PostgresApplicationRecorder):
         self.sql_create_pg_function_insert_events = SQL(recorder_sql.INSERT_FUNCTION).format(
             **names,
             channel=Identifier(self.channel_name),
-            sequence=Literal(self._qualified(self.sequence_name)),
+            sequence=self.sequence_literal,
         )
         relation = Literal(self._qualified(self.events_table_name))
         id_type = self.datastore.originator_id_type
@@ -88,23 +70,12 @@ class LedgerRecorder(PostgresApplicationRecorder):
                 for drop in recorder_sql.DROP_OLD_FUNCTIONS
             ),
             self.sql_create_pg_function_insert_events,
-            SQL(recorder_sql.SAFE_POSITION_FUNCTION).format(**{**names, "function": safe}),
-            SQL(recorder_sql.BARRIER_FUNCTION).format(
-                **{**names, "function": barrier}, sequence=Literal(self._qualified(self.sequence_name))
-            ),
+            *self.safe_reads_ddl(names),
         ]
         index = self.create_insert_function_statement_index
         self.sql_create_statements[index : index + 1] = []
         self.sql_create_statements.extend(upgrades)
         self.stream_hashes = StreamHashes()
-
-    @property
-    def sequence_name(self) -> str:
-        """The sequence of positions, as PostgreSQL names a bigserial's."""
-        return f"{self.events_table_name}_notification_id_seq"
-
-    def _qualified(self, name: str) -> str:
-        return ".".join('"' + part.replace('"', '""') + '"' for part in (self.datastore.schema, name))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
@@ -151,91 +122,6 @@ class LedgerRecorder(PostgresApplicationRecorder):
             rows = cursor.fetchall()
         self.stream_hashes.seen_rows(rows)
         return [_stored_event(row) for row in rows]
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def select_notifications(
-        self,
-        start: int | None,
-        limit: int,
-        stop: int | None = None,
-        topics: Sequence[str] = (),
-        *,
-        inclusive_of_start: bool = True,
-    ) -> Sequence[Notification]:
-        """The events after `start` (from it when inclusive) in position order, up to `stop` and never past
-        the safe position: what a reader may pass over will never gain an event."""
-        return self.safe_notifications(
-            (start or 0) - (1 if start is not None and inclusive_of_start else 0), limit, stop, topics
-        )
-
-    def safe_notifications(
-        self, after: int, limit: int, stop: int | None = None, topics: Sequence[str] = (), known: int = 0
-    ) -> list[Notification]:
-        """The events after position `after`, up to `stop` and to the safe position (or `known`, a position
-        the caller has shown safe already), in position order; one query, in one snapshot."""
-        params = {
-            "start": after,
-            "stop": LAST_POSITION if stop is None else stop,
-            "known": known,
-            "topics": list(topics) or None,
-            "limit": limit,
-        }
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.sql_safe_notifications, params, prepare=True)
-            return [
-                Notification(
-                    id=row["notification_id"],
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in curs.fetchall()
-            ]
-
-    def safe_position(self, wait: float = 2.0) -> int:
-        """The log's head for readers: the highest position up to which every event is committed and no
-        transaction in flight can still add one (`max_notification_id()` is the highest committed).
-
-        The recorder's own bound leaves out the last appends of a quiet moment; to cover those, this takes a
-        barrier and waits (at most `wait` seconds, polling) for the transactions older than it to finish.
-        """
-        first: Snapshot = self.log_snapshot()
-        if first.safe >= first.issued or wait <= 0:
-            return first.safe
-        barrier: Barrier = self.barrier()
-        deadline, pause = time.monotonic() + wait, FIRST_PAUSE
-        while True:
-            time.sleep(pause)
-            now: Snapshot = self.log_snapshot()
-            if barrier.passed(now):
-                return max(now.safe, barrier.issued)
-            if now.safe >= barrier.issued or time.monotonic() >= deadline:
-                return now.safe
-            pause = min(pause * 2, LONGEST_PAUSE)
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def log_snapshot(self) -> Snapshot:
-        """The oldest transaction running, the last position issued and the safe position, as one snapshot
-        sees them."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.sql_snapshot, prepare=True)
-            row = curs.fetchone()
-        assert row is not None
-        return Snapshot(int(row["xmin"]), int(row["issued"]), int(row["safe"]))
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def barrier(self) -> Barrier:
-        """The last position issued, and a transaction id given after it was read (its own transaction's)."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.sql_barrier, prepare=True)
-            row = curs.fetchone()
-        assert row is not None
-        return Barrier(int(row["issued"]), int(row["transaction_id"]))
-
-    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> SafeSubscription:
-        """Follow the log from position `gt` on, never past a position that could still appear."""
-        return SafeSubscription(recorder=self, gt=gt, topics=topics)
 
     def existing_ids(self, aggregate_ids: Iterable[UUID]) -> set[UUID]:
         """Which of these aggregates have events: one query on the primary key, however many ids are asked."""

@@ -11,7 +11,7 @@ from eventsourcing.postgres import PostgresSubscription
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ledger.recorder import LedgerRecorder
+    from ledger.safe_reads import SafeReads
 
 LAST_POSITION = 2**63 - 1
 FIRST_PAUSE = 0.002
@@ -51,7 +51,7 @@ class SafeSubscription(PostgresSubscription):
     instead of waiting for the next NOTIFY.
     """
 
-    def __init__(self, recorder: LedgerRecorder, gt: int | None = None, topics: Sequence[str] = ()) -> None:
+    def __init__(self, recorder: SafeReads, gt: int | None = None, topics: Sequence[str] = ()) -> None:
         # Set before the library's constructor starts the pulling thread.
         self._ledger_recorder = recorder
         self._known_safe = 0

@@ -9,12 +9,13 @@ from typing import Any
 
 import psycopg
 from eventsourcing.persistence import Notification, StoredEvent
+from psycopg import sql
 
 from domain.application import Ledger
 from domain.context import ADMIN, RequestContext
 from domain.organization import Organization
 from ledger.recorder import LedgerRecorder
-from ledger.runtime import Runtime
+from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from ledger.storage import eventsourcing_env
 from replay.checkpoint_check import verify_ledger
@@ -163,3 +164,62 @@ def test_a_reader_tailing_32_concurrent_writers_sees_each_event_once_in_its_stre
         last_version[notification.originator_id] = notification.originator_version
     assert report.ok, report.broken
     assert report.events == total
+
+
+def test_an_events_table_from_the_table_lock_days_is_upgraded_and_its_events_count_as_committed(
+    own_settings: Settings,
+) -> None:
+    url, schema = own_settings.database_url, own_settings.db_schema
+    assert url is not None
+    old_streams = [uuid.uuid4() for _ in range(3)]
+    with psycopg.connect(url) as conn:
+        for statement in OLD_SHAPE:
+            conn.execute(sql.SQL(statement).format(schema=sql.Identifier(schema)))
+        for stream in old_streams:
+            conn.execute(
+                sql.SQL(
+                    "INSERT INTO {}.ledger_events (originator_id, originator_version, topic, state) "
+                    "VALUES (%s, 1, %s, %s)"
+                ).format(sql.Identifier(schema)),
+                (stream, TOPIC, b"old"),
+            )
+
+    with open_runtime(own_settings, run_projections=False, announce=lambda _: None) as runtime:
+        recorder = recorder_of(runtime)
+        safe_before_new = recorder.safe_position(wait=0)
+        [recording] = runtime.ledger.save(Organization.register("New", "UTC", meta()))
+        with recorder.subscribe(gt=0) as subscription:
+            seen = [next(subscription) for _ in range(4)]
+        with psycopg.connect(url) as conn:
+            rows = conn.execute(
+                sql.SQL(
+                    "SELECT transaction_id::text, position_floor FROM {}.ledger_events "
+                    "ORDER BY notification_id"
+                ).format(sql.Identifier(schema))
+            ).fetchall()
+            old_function = conn.execute(
+                "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = %s AND p.proname = 'ledger_insert_events_locked_uuid'",
+                (schema,),
+            ).fetchone()
+
+    assert safe_before_new == 3
+    assert [n.originator_id for n in seen] == [*old_streams, recording.notification.originator_id]
+    assert [n.id for n in seen] == [1, 2, 3, recording.notification.id]
+    assert rows[:3] == [("0", None)] * 3
+    assert rows[3][0] != "0"
+    assert rows[3][1] == 3
+    assert old_function == (0,)
+
+
+OLD_SHAPE = [
+    "CREATE SCHEMA {schema}",
+    "CREATE TABLE {schema}.ledger_events (originator_id uuid NOT NULL, originator_version bigint NOT NULL, "
+    "topic text, state bytea, notification_id bigserial, event_hash bytea, "
+    "PRIMARY KEY (originator_id, originator_version))",
+    "CREATE UNIQUE INDEX ledger_events_notification_id_idx ON {schema}.ledger_events (notification_id)",
+    "CREATE TYPE {schema}.stored_event_uuid AS (originator_id uuid, originator_version bigint, topic text, "
+    "state bytea)",
+    "CREATE FUNCTION {schema}.ledger_insert_events_locked_uuid(events {schema}.stored_event_uuid[], "
+    "hashes bytea[]) RETURNS void LANGUAGE sql AS 'SELECT NULL'",
+]
