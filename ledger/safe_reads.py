@@ -12,7 +12,8 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
 from ledger import recorder_sql
-from ledger.tailing import FIRST_PAUSE, LAST_POSITION, LONGEST_PAUSE, Barrier, SafeSubscription, Snapshot
+from ledger.tailing import FIRST_PAUSE, LONGEST_PAUSE, Barrier, SafeSubscription, Snapshot
+from projections.safe_log import read_safe
 
 
 class SafeReads(PostgresApplicationRecorder):
@@ -78,25 +79,8 @@ class SafeReads(PostgresApplicationRecorder):
     ) -> list[Notification]:
         """The events after position `after`, up to `stop` and to the safe position (or `known`, a position
         the caller has shown safe already), in position order; one query, in one snapshot."""
-        params = {
-            "start": after,
-            "stop": LAST_POSITION if stop is None else stop,
-            "known": known,
-            "topics": list(topics) or None,
-            "limit": limit,
-        }
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.sql_safe_notifications, params, prepare=True)
-            return [
-                Notification(
-                    id=row["notification_id"],
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in curs.fetchall()
-            ]
+            return read_safe(curs, self, after, limit, stop, topics, known)
 
     def safe_position(self, wait: float = 2.0) -> int:
         """The log's head for readers: the highest position up to which every event is committed and no

@@ -13,7 +13,6 @@ if TYPE_CHECKING:
 
     from ledger.safe_reads import SafeReads
 
-LAST_POSITION = 2**63 - 1
 FIRST_PAUSE = 0.002
 LONGEST_PAUSE = 0.1
 

@@ -15,7 +15,6 @@ from psycopg import sql
 
 from domain.application import Ledger
 from projections.library_adapter import HookedProjectionRunner, SubscriptionEvents
-from projections.safe_log import safe_log
 from projections.tables import TrackedView
 
 log = logging.getLogger("ledger.projections")
@@ -123,7 +122,8 @@ class ProjectionSupervisor:
         position = runner.view.position()
         if not isinstance(recorder, PostgresApplicationRecorder):
             return position
-        head = safe_log(recorder).safe_position(wait=0)
+        # Behind what is committed, not what is safe: a pull then waits for the appends in flight itself.
+        head = recorder.max_notification_id() or 0
         if position < head and position == last_position:
             with recorder.datastore.transaction(commit=True) as curs:
                 curs.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(recorder.channel_name)))

@@ -17,11 +17,10 @@ from psycopg.rows import DictRow
 
 from domain.application import Ledger
 from projections.rows import Statement, execute_in_order
-from projections.safe_log import safe_log
+from projections.safe_log import LAST_POSITION, read_safe, safe_log
 from projections.tables import Targets, TrackedView
 
 REBUILD_SUFFIX = "__rebuild"
-LAST_POSITION = 2**63 - 1
 Progress = Callable[[int, int], None]
 
 
@@ -77,30 +76,6 @@ def _write(view: TrackedView, page: Page) -> None:
             execute_in_order(curs, page.statements)
 
 
-def _notifications_after(
-    curs: Cursor[DictRow], recorder: PostgresApplicationRecorder, start: int, upto: int | None
-) -> list[Notification]:
-    """Every event after `start` (up to `upto`), read on the cursor's own connection (inside its
-    transaction)."""
-    curs.execute(
-        sql.SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
-            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
-        ).format(sql.Identifier(recorder.datastore.schema, recorder.events_table_name)),
-        (start, LAST_POSITION if upto is None else upto),
-    )
-    return [
-        Notification(
-            id=row["notification_id"],
-            originator_id=row["originator_id"],
-            originator_version=row["originator_version"],
-            topic=row["topic"],
-            state=bytes(row["state"]),
-        )
-        for row in curs.fetchall()
-    ]
-
-
 def rebuild_view(
     ledger: Ledger,
     view: TrackedView,
@@ -147,12 +122,16 @@ def rebuild_view(
                 curs.execute(statement)
     if not swap:
         return RebuildReport(total, position, tuple(fresh.values()))
-    # What arrived during the index build is applied before the lock, so that little is left under it.
-    apply_pages(upto)
+    # What arrived during the index build is applied before the lock, so that little is left under it: up
+    # to a safe position taken now, so nothing before it is still in flight.
+    settled = safe_log(recorder).safe_position()
+    apply_pages(settled if upto is None else min(upto, settled))
     with view.datastore.transaction(commit=True) as curs:
         # Holding the tracking row makes the live runner wait, then skip what the fresh tables already have.
         view.lock_position(curs)
-        arrived = _notifications_after(curs, recorder, position, upto)
+        # Up to the safe position too: the live runner resumes after what this reads, and applies the rest
+        # (appends later than this transaction's own id are not safe in its snapshot).
+        arrived = read_safe(curs, safe_log(recorder), position, LAST_POSITION, stop=upto)
         tail = _decoded(ledger, view, arrived, position, targets)
         execute_in_order(curs, tail.statements)
         position, total = tail.last, total + tail.events
