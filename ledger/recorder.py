@@ -12,6 +12,7 @@ from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 
 from ledger import recorder_sql
+from ledger.notifier import Notifier
 from ledger.safe_reads import SafeReads
 from ledger.stream_hashes import StreamHashes
 
@@ -52,7 +53,6 @@ class LedgerRecorder(SafeReads):
         }
         self.sql_create_pg_function_insert_events = SQL(recorder_sql.INSERT_FUNCTION).format(
             **names,
-            channel=Identifier(self.channel_name),
             sequence=self.sequence_literal,
         )
         relation = Literal(self._qualified(self.events_table_name))
@@ -76,6 +76,7 @@ class LedgerRecorder(SafeReads):
         self.sql_create_statements[index : index + 1] = []
         self.sql_create_statements.extend(upgrades)
         self.stream_hashes = StreamHashes()
+        self.notifier = Notifier(self.datastore, self.channel_name)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
@@ -94,6 +95,7 @@ class LedgerRecorder(SafeReads):
             digest = row["stored_hash"]
             assert isinstance(event.originator_id, UUID)
             self.stream_hashes.seen(event.originator_id, event.originator_version, digest and bytes(digest))
+        self.notifier.poke()
         return [row["event_position"] for row in rows]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

@@ -67,7 +67,6 @@ BEGIN
             last_version := e.originator_version;
         END LOOP;
     END IF;
-    NOTIFY {channel};
     RETURN QUERY INSERT INTO {schema}.{table} AS t
         (originator_id, originator_version, topic, state, event_hash, transaction_id, position_floor)
         SELECT u.originator_id, u.originator_version, u.topic, u.state, hashes[u.n::int],
