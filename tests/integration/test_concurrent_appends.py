@@ -223,3 +223,28 @@ OLD_SHAPE = [
     "CREATE FUNCTION {schema}.ledger_insert_events_locked_uuid(events {schema}.stored_event_uuid[], "
     "hashes bytea[]) RETURNS void LANGUAGE sql AS 'SELECT NULL'",
 ]
+
+
+def test_the_safe_position_and_the_readers_query_use_indexes(runtime: Runtime) -> None:
+    recorder = recorder_of(runtime)
+    schema = sql.Identifier(runtime.settings.db_schema)
+    floor_query = sql.SQL(
+        "SELECT position_floor FROM {}.ledger_events "
+        "WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) AND position_floor IS NOT NULL "
+        "ORDER BY transaction_id DESC LIMIT 1"
+    ).format(schema)
+    with psycopg.connect(runtime.database_url, autocommit=True) as conn:
+        conn.execute("SET enable_seqscan = off")
+        plans = [
+            "\n".join(row[0] for row in conn.execute(sql.SQL("EXPLAIN ") + query, params))
+            for query, params in (
+                (floor_query, None),
+                (
+                    recorder.sql_safe_notifications,
+                    {"start": 0, "stop": 10, "known": 0, "topics": None, "limit": 5},
+                ),
+            )
+        ]
+
+    assert "ledger_events_transaction_idx" in plans[0]
+    assert "ledger_events_notification_id_idx" in plans[1]
