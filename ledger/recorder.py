@@ -26,7 +26,8 @@ class LedgerRecorder(SafeReads):
     issued before its transaction had an id (ledger/recorder_sql.py); from these the safe position is the
     highest one below which no transaction is still in flight. Every read of the log in position order
     (select_notifications, subscriptions, `safe_position()` for the head) stops there, so a tailing reader
-    never passes a position that could still appear (README "How it works").
+    never passes a position that could still appear (README "How it works"). Listeners are woken after the
+    commit (ledger/notifier.py), since a NOTIFY inside it would serialise the commits again.
 
     The same statement writes each event's hash (replay/chain.py), chained to the previous version of its
     stream: computed here where this process has seen that previous hash (ledger/stream_hashes.py: every
