@@ -2,8 +2,8 @@
 
 `--path raw`: one row per INSERT + COMMIT into an events-shaped table, no lock: what PostgreSQL takes.
 `--path ledger`: the ledger's own recorder (`ledger.recorder.LedgerRecorder.insert_events`), whose function
-notes the position floor and the transaction id, hashes, queues a NOTIFY and inserts, with no table lock:
-what the append path takes.
+notes the position floor and the transaction id, hashes and inserts, with no table lock (a NOTIFY follows
+the commit): what the append path takes.
 """
 
 from __future__ import annotations

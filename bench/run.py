@@ -85,7 +85,7 @@ LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection
 CEILING_HOW = {
     "raw": "raw psycopg, 1 row per INSERT+COMMIT, events-shaped table, no lock",
     "ledger": "the ledger's recorder, 1 event per insert_events(): its function (floor, transaction id, "
-    "hash, NOTIFY, INSERT), COMMIT; no table lock",
+    "hash, INSERT), COMMIT, NOTIFY after it; no table lock",
 }
 SERVER = (
     "`ledger serve` subprocess (uvicorn defaults, 1 process, access log on; projection runners in-process)"
