@@ -25,7 +25,7 @@ class LedgerRecorder(SafeReads):
     commit before an earlier one. Each event records its transaction's id, and each append the last position
     issued before its transaction had an id (ledger/recorder_sql.py); from these the safe position is the
     highest one below which no transaction is still in flight. Every read of the log in position order
-    (select_notifications, subscriptions, `safe_position()` for the head) stops there, so a tailing reader
+    (subscriptions, `safe_notifications`, `safe_position()` for the head) stops there, so a tailing reader
     never passes a position that could still appear (README "How it works"). Listeners are woken after the
     commit (ledger/notifier.py), since a NOTIFY inside it would serialise the commits again.
 

@@ -17,8 +17,10 @@ from projections.safe_log import read_safe
 
 
 class SafeReads(PostgresApplicationRecorder):
-    """The library's application recorder, whose reads in position order stop at the safe position
-    (ledger/recorder_sql.py, README "How it works")."""
+    """The library's application recorder, with reads in position order that stop at the safe position
+    (ledger/recorder_sql.py, README "How it works"): subscriptions, `safe_notifications` and
+    `safe_position`. `select_notifications` stays the library's, everything committed, for one-off scans:
+    a reader that remembers how far it got must use the safe reads."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -57,22 +59,6 @@ class SafeReads(PostgresApplicationRecorder):
 
     def _qualified(self, name: str) -> str:
         return ".".join('"' + part.replace('"', '""') + '"' for part in (self.datastore.schema, name))
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def select_notifications(
-        self,
-        start: int | None,
-        limit: int,
-        stop: int | None = None,
-        topics: Sequence[str] = (),
-        *,
-        inclusive_of_start: bool = True,
-    ) -> Sequence[Notification]:
-        """The events after `start` (from it when inclusive) in position order, up to `stop` and never past
-        the safe position: what a reader may pass over will never gain an event."""
-        return self.safe_notifications(
-            (start or 0) - (1 if start is not None and inclusive_of_start else 0), limit, stop, topics
-        )
 
     def safe_notifications(
         self, after: int, limit: int, stop: int | None = None, topics: Sequence[str] = (), known: int = 0

@@ -74,9 +74,7 @@ def test_a_reader_waits_for_an_earlier_position_held_by_a_long_open_transaction(
             [recording] = runtime.ledger.save(later)
             later_position = recording.notification.id
             safe_while_held = recorder.safe_position(wait=0.5)
-            read_while_held = [
-                n.id for n in recorder.select_notifications(start, 100, inclusive_of_start=False)
-            ]
+            read_while_held = [n.id for n in recorder.safe_notifications(start, 100)]
         seen: list[int] = []
         for notification in subscription:
             seen.append(notification.id)
