@@ -1,8 +1,9 @@
 """The database ceilings, in their own process: N threads each committing one event at a time.
 
 `--path raw`: one row per INSERT + COMMIT into an events-shaped table, no lock: what PostgreSQL takes.
-`--path ledger`: the ledger's own recorder (`ledger.recorder.LockedFunctionRecorder.insert_events`), whose
-function takes the events table's EXCLUSIVE lock, queues a NOTIFY and inserts: what the append path takes.
+`--path ledger`: the ledger's own recorder (`ledger.recorder.LedgerRecorder.insert_events`), whose function
+notes the position floor and the transaction id, hashes and inserts, with no table lock (a NOTIFY follows
+the commit): what the append path takes.
 """
 
 from __future__ import annotations

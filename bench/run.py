@@ -37,6 +37,15 @@ EXPECTED = [
     "db_ceiling_commits_per_s",
     "append_ceiling_commits_per_s",
     "append_vs_db_ceiling_ratio",
+    *(
+        f"{name}_{writers}{unit}"
+        for writers in (1, 8)
+        for name, unit in (
+            ("db_ceiling", "_commits_per_s"),
+            ("append_ceiling", "_commits_per_s"),
+            ("append_vs_db_ceiling_ratio", ""),
+        )
+    ),
     "upsert_rps",
     "upsert_p50_ms",
     "upsert_p95_ms",
@@ -85,10 +94,12 @@ EXPECTED = [
     "round_trips_order",
     "seed_bookings_per_s",
 ]
+APPEND_WRITERS = (1, 8, 32)
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
 CEILING_HOW = {
     "raw": "raw psycopg, 1 row per INSERT+COMMIT, events-shaped table, no lock",
-    "ledger": "the ledger's recorder, 1 event per insert_events(): table lock, NOTIFY, INSERT, COMMIT",
+    "ledger": "the ledger's recorder, 1 event per insert_events(): its function (floor, transaction id, "
+    "hash, INSERT), COMMIT, NOTIFY after it; no table lock",
 }
 SERVER = (
     "`ledger serve` subprocess (uvicorn defaults, 1 process, access log on; projection runners in-process)"
@@ -151,35 +162,40 @@ class Bench:
     # --- phases -----------------------------------------------------------------------------------------
 
     def db_ceiling(self) -> None:
+        """The raw ceiling and the append path at 1, 8 and 32 writers, alternating, in this run."""
+        for writers in APPEND_WRITERS:
+            suffix = "" if writers == APPEND_WRITERS[-1] else f"_{writers}"
+            for path, name in (("raw", "db_ceiling"), ("ledger", "append_ceiling")):
+                result = self.ceiling(path, writers)
+                if not suffix:
+                    self.results[path] = result
+                self.results[f"{path}_{writers}"] = result
+                conditions = {
+                    "threads": result["threads"],
+                    "seconds": self.sizes.ceiling_seconds,
+                    "p50_ms": round(result["p50_ms"], 2),
+                    "p99_ms": round(result["p99_ms"], 2),
+                    "how": CEILING_HOW[path],
+                }
+                figure = f"{name}{suffix}_commits_per_s"
+                self.add(figure, result["commits_per_second"], "commits/s", **conditions)
+            raw, ledger = self.results[f"raw_{writers}"], self.results[f"ledger_{writers}"]
+            self.add(
+                f"append_vs_db_ceiling_ratio{suffix}",
+                ledger["commits_per_second"] / raw["commits_per_second"],
+                "ratio",
+                target=(">=", 0.5) if not suffix else None,
+                writers=writers,
+                what="the append path's commits over the raw ceiling's, same number of writers, same run",
+            )
+
+    def ceiling(self, path: str, writers: int) -> dict[str, Any]:
         seconds = self.sizes.ceiling_seconds
-        for path, name in (("raw", "db_ceiling_commits_per_s"), ("ledger", "append_ceiling_commits_per_s")):
-            args = [
-                "bench.dbceiling",
-                "--url",
-                self.db.url,
-                "--schema",
-                f"bench_ceiling_{path}",
-                "--path",
-                path,
-            ]
-            args += ["--threads", str(self.sizes.concurrency), "--seconds", str(seconds)]
-            args += ["--warmup", str(self.sizes.warmup_seconds)]
-            result, _ = run_json(args, timeout=seconds + 120)
-            self.results[path] = result
-            conditions = {
-                "threads": result["threads"],
-                "seconds": seconds,
-                "p50_ms": round(result["p50_ms"], 2),
-                "p99_ms": round(result["p99_ms"], 2),
-                "how": CEILING_HOW[path],
-            }
-            self.add(name, result["commits_per_second"], "commits/s", **conditions)
-        self.add(
-            "append_vs_db_ceiling_ratio",
-            self.results["ledger"]["commits_per_second"] / self.results["raw"]["commits_per_second"],
-            "ratio",
-            what="the append path's ceiling over the raw one: what the table lock and NOTIFY cost",
-        )
+        args = ["bench.dbceiling", "--url", self.db.url, "--schema", f"bench_ceiling_{path}", "--path", path]
+        args += ["--threads", str(writers), "--seconds", str(seconds)]
+        args += ["--warmup", str(self.sizes.warmup_seconds)]
+        result, _ = run_json(args, timeout=seconds + 120)
+        return result
 
     def framework_ceiling(self, seed: Seed) -> None:
         with bare_server() as server:

@@ -32,6 +32,7 @@ from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from projections.court_bookings import TABLE as VIEW_TABLE
 from projections.registry import VIEWS
+from projections.safe_log import safe_log
 from replay import checkpoint_store
 from replay.rebuild import REBUILD_SUFFIX, rebuild_view
 
@@ -184,7 +185,7 @@ def _rowless_views_to_head(runtime: Runtime) -> None:
     derive; their runners would only record each position one transaction at a time, which this does at once.
     A view added after a seed was cached gets its tables here too (opening the runtime creates them).
     """
-    head = runtime.ledger.recorder.max_notification_id() or 0
+    head = safe_log(runtime.ledger.recorder).safe_position()
     for view in runtime.views.values():
         if view is runtime.court_bookings:
             continue

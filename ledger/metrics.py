@@ -11,6 +11,7 @@ from prometheus_client.registry import Collector
 
 from ledger.runtime import Runtime
 from ledger.storage_errors import DATABASE_UNAVAILABLE_ERRORS
+from projections.safe_log import safe_log
 
 log = logging.getLogger("ledger.metrics")
 
@@ -30,12 +31,17 @@ POOL_COUNTERS = {
     "connections_lost": ("ledger_db_pool_connections_lost", "Connections found broken and discarded."),
 }
 
+LAG_WAIT_SECONDS = 0.5
+
 
 def view_lags(runtime: Runtime) -> dict[str, int]:
-    """Each view's distance behind the log's head, in events; raises the storage's error when it is down."""
+    """Each view's distance behind the log's safe head, in positions; raises the storage's error when it is
+    down."""
     # Positions first, then the head: a view moving meanwhile is seen at most a little behind, never ahead.
+    # The head is the safe position: what a view can have read by now. It waits up to LAG_WAIT_SECONDS for the
+    # last appends of a quiet moment to count, else counts to the older appends' floor.
     positions = {name: view.position() for name, view in runtime.views.items()}
-    head = runtime.ledger.recorder.max_notification_id() or 0
+    head = safe_log(runtime.ledger.recorder).safe_position(wait=LAG_WAIT_SECONDS)
     return {name: max(head - position, 0) for name, position in positions.items()}
 
 

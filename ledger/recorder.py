@@ -1,4 +1,4 @@
-"""The events table's writer: one database function hashes, locks the table, notifies and inserts."""
+"""The events table's writer and reader: appends without a table lock, reads up to the safe position."""
 
 from __future__ import annotations
 
@@ -7,68 +7,77 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier, Literal
 
 from ledger import recorder_sql
+from ledger.notifier import Notifier
+from ledger.safe_reads import SafeReads
 from ledger.stream_hashes import StreamHashes
 
 
-class LockedFunctionRecorder(PostgresApplicationRecorder):
-    """Appends through a PL/pgSQL function that takes the table lock itself and hash-chains each stream.
+class LedgerRecorder(SafeReads):
+    """Appends through a PL/pgSQL function that hash-chains each stream, and reads the log only as far as
+    its safe position.
 
-    eventsourcing's own database function skips the EXCLUSIVE table lock, so concurrent appends could commit
-    out of notification-id order and a tailing reader could pass over a gap that is filled later. Its default
-    path keeps the lock but holds it across several client round trips. This function does both: the lock is
-    taken, NOTIFY queued and the rows inserted in a single statement, so ids are still issued in commit order
-    while the lock is held for one round trip instead of five.
+    Appends take no table lock, so writers of different streams commit together and a later position can
+    commit before an earlier one. Each event records its transaction's id, and each append the last position
+    issued before its transaction had an id (ledger/recorder_sql.py); from these the safe position is the
+    highest one below which no transaction is still in flight. Every read of the log in position order
+    (subscriptions, `safe_notifications`, `safe_position()` for the head) stops there, so a tailing reader
+    never passes a position that could still appear (README "How it works"). Listeners are woken after the
+    commit (ledger/notifier.py), since a NOTIFY inside it would serialise the commits again.
 
     The same statement writes each event's hash (replay/chain.py), chained to the previous version of its
     stream: computed here where this process has seen that previous hash (ledger/stream_hashes.py: every
-    read and write of the events table tells it), else by the function before it takes the lock. An event
-    whose previous version is missing or not yet hashed (a database from before the chain) is written without
-    a hash; `ledger audit backfill` (or the checkpointer) fills those in stream order.
+    read and write of the events table tells it), else by the function. An event whose previous version is
+    missing or not yet hashed (a database from before the chain) is written without a hash; `ledger audit
+    backfill` (or the checkpointer) fills those in stream order.
     """
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         if self.datastore.originator_id_type != "uuid":
             raise TypeError("The hash chain encodes originator ids as UUIDs.")
-        self.pg_function_name_insert_events = (
-            f"ledger_insert_events_locked_{self.datastore.originator_id_type}"
-        )
+        self.pg_function_name_insert_events = f"ledger_insert_events_{self.datastore.originator_id_type}"
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         function = Identifier(self.pg_function_name_insert_events)
         self.sql_invoke_pg_function_insert_events = SQL(
             "SELECT event_position, stored_hash FROM {schema}.{function}(%s, %s)"
         ).format(schema=schema, function=function)
-        names = {"schema": schema, "function": function, "event": Identifier(self.stored_event_type_name)}
+        names = {
+            "schema": schema,
+            "function": function,
+            "event": Identifier(self.stored_event_type_name),
+            "table": table,
+        }
         self.sql_create_pg_function_insert_events = SQL(recorder_sql.INSERT_FUNCTION).format(
             **names,
-            lock_timeout=self.datastore.lock_timeout,
-            table=table,
-            channel=Identifier(self.channel_name),
+            sequence=self.sequence_literal,
         )
-        self.sql_create_statements[self.create_insert_function_statement_index] = (
-            self.sql_create_pg_function_insert_events
-        )
-        self.sql_create_statements.insert(
-            self.create_insert_function_statement_index,
-            SQL(recorder_sql.DROP_UNHASHED_FUNCTION).format(**names),
-        )
-        qualified = ".".join(
-            '"' + name.replace('"', '""') + '"' for name in (datastore.schema, self.events_table_name)
-        )
-        self.sql_create_statements.append(
+        relation = Literal(self._qualified(self.events_table_name))
+        id_type = self.datastore.originator_id_type
+        # The columns first (a table from before them), then the functions that use them.
+        upgrades = [
             SQL(recorder_sql.ADD_HASH_COLUMN).format(
-                relation=Literal(qualified),
-                schema=schema,
-                table=table,
-                unhashed=Identifier(f"{self.events_table_name}_unhashed_idx"),
-            )
-        )
+                **names, relation=relation, unhashed=Identifier(f"{self.events_table_name}_unhashed_idx")
+            ),
+            SQL(recorder_sql.ADD_TRANSACTION_COLUMNS).format(
+                **names, relation=relation, index=Identifier(f"{self.events_table_name}_transaction_idx")
+            ),
+            *(
+                SQL(drop).format(**names, locked=Identifier(f"ledger_insert_events_locked_{id_type}"))
+                for drop in recorder_sql.DROP_OLD_FUNCTIONS
+            ),
+            self.sql_create_pg_function_insert_events,
+            *self.safe_reads_ddl(names),
+        ]
+        index = self.create_insert_function_statement_index
+        self.sql_create_statements[index : index + 1] = []
+        self.sql_create_statements.extend(upgrades)
         self.stream_hashes = StreamHashes()
+        self.notifier = Notifier(self.datastore, self.channel_name)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
@@ -87,6 +96,7 @@ class LockedFunctionRecorder(PostgresApplicationRecorder):
             digest = row["stored_hash"]
             assert isinstance(event.originator_id, UUID)
             self.stream_hashes.seen(event.originator_id, event.originator_version, digest and bytes(digest))
+        self.notifier.poke()
         return [row["event_position"] for row in rows]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

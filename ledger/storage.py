@@ -39,10 +39,10 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(settings.pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.pool_max_overflow),
         "POSTGRES_PRE_PING": "y",
-        # eventsourcing's own insert function skips the table lock, and tailing readers then miss events;
-        # the ledger's recorder keeps the lock inside its own function (see ledger/recorder.py).
+        # eventsourcing's own insert function lets tailing readers miss events; the ledger's recorder
+        # appends through its own function and reads only up to the safe position (ledger/recorder.py).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
-        "APPLICATION_RECORDER_TOPIC": "ledger.recorder:LockedFunctionRecorder",
+        "APPLICATION_RECORDER_TOPIC": "ledger.recorder:LedgerRecorder",
         "POSTGRES_SINGLE_ROW_TRACKING": "y",
         "CREATE_TABLE": "y",
         # Personal values are sealed per person (ledger/personal_data); the vault is this process's.

@@ -122,6 +122,7 @@ class ProjectionSupervisor:
         position = runner.view.position()
         if not isinstance(recorder, PostgresApplicationRecorder):
             return position
+        # Behind what is committed, not what is safe: a pull then waits for the appends in flight itself.
         head = recorder.max_notification_id() or 0
         if position < head and position == last_position:
             with recorder.datastore.transaction(commit=True) as curs:

@@ -17,6 +17,7 @@ from psycopg import sql
 from domain.app_base import recorded_at
 from domain.application import Ledger
 from domain.errors import InvalidInputError
+from projections.safe_log import safe_log
 from projections.tables import TrackedView
 from replay.rebuild import Progress, rebuild_view
 
@@ -38,11 +39,10 @@ class AsOfReport:
 
 def position_as_of(ledger: Ledger, instant: datetime, batch_size: int = 5000) -> int:
     """The last position of the longest start of the log recorded at or before `instant` (0: none)."""
-    position = 0
+    log = safe_log(ledger.recorder)
+    position, head = 0, log.safe_position()
     while True:
-        page = ledger.recorder.select_notifications(
-            start=position, limit=batch_size, inclusive_of_start=False
-        )
+        page = log.safe_notifications(position, batch_size, stop=head, known=head)
         prefetch = getattr(ledger.mapper, "prefetch", None)
         if callable(prefetch):
             prefetch(page)

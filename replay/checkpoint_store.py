@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg import sql
 
 from domain.application import Ledger
+from projections.safe_log import safe_log
 from replay.chain import events_recorder
 from replay.checkpoints import FIELDS, Checkpoint, signed_checkpoint
 
@@ -69,10 +70,13 @@ def take_checkpoint(
     """Sign the next checkpoint, over at most `max_events` events after the last one; None when no hashed
     event follows it.
 
-    Appends take the table lock and so commit in position order: the events visible here are every event
-    that will ever hold these positions. An unhashed event ends the range, until a backfill hashes it.
+    The range ends at the safe position, read first: appends commit concurrently, so a later position can be
+    visible while an earlier one is still in flight, but up to the safe position every event that will ever
+    hold a position is committed, and visible to this later transaction. An unhashed event ends the range,
+    until a backfill hashes it.
     """
     recorder = events_recorder(ledger)
+    safe = safe_log(recorder).safe_position()
     events = sql.Identifier(recorder.datastore.schema, recorder.events_table_name)
     table = _table(ledger)
     with recorder.datastore.transaction(commit=True) as curs:
@@ -83,9 +87,9 @@ def take_checkpoint(
         curs.execute(
             sql.SQL(
                 "SELECT notification_id, event_hash FROM {} WHERE notification_id > %s "
-                "ORDER BY notification_id LIMIT %s"
+                "AND notification_id <= %s ORDER BY notification_id LIMIT %s"
             ).format(events),
-            (previous.last_position if previous else 0, max_events),
+            (previous.last_position if previous else 0, safe, max_events),
         )
         rows = list(takewhile(lambda r: r["event_hash"] is not None, curs.fetchall()))
         if not rows:

@@ -17,10 +17,10 @@ from psycopg.rows import DictRow
 
 from domain.application import Ledger
 from projections.rows import Statement, execute_in_order
+from projections.safe_log import LAST_POSITION, read_safe, safe_log
 from projections.tables import Targets, TrackedView
 
 REBUILD_SUFFIX = "__rebuild"
-LAST_POSITION = 2**63 - 1
 Progress = Callable[[int, int], None]
 
 
@@ -67,9 +67,9 @@ def _read_page(
     ledger: Ledger, view: TrackedView, start: int, stop: int | None, targets: Targets, limit: int
 ) -> Page:
     """The events after `start` (up to `stop`), read and decoded outside any transaction."""
-    notifications = ledger.recorder.select_notifications(
-        start=start, limit=limit, stop=stop, inclusive_of_start=False
-    )
+    # `stop` is at or below the safe position (rebuild_view reads no further), so it is known safe.
+    log = safe_log(ledger.recorder)
+    notifications = log.safe_notifications(start, limit, stop=stop, known=stop or 0)
     return _decoded(ledger, view, notifications, start, targets)
 
 
@@ -77,30 +77,6 @@ def _write(view: TrackedView, page: Page) -> None:
     if page.statements:
         with view.datastore.transaction(commit=True) as curs:
             execute_in_order(curs, page.statements)
-
-
-def _notifications_after(
-    curs: Cursor[DictRow], recorder: PostgresApplicationRecorder, start: int, upto: int | None
-) -> list[Notification]:
-    """Every event after `start` (up to `upto`), read on the cursor's own connection (inside its
-    transaction)."""
-    curs.execute(
-        sql.SQL(
-            "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
-            "WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id"
-        ).format(sql.Identifier(recorder.datastore.schema, recorder.events_table_name)),
-        (start, LAST_POSITION if upto is None else upto),
-    )
-    return [
-        Notification(
-            id=row["notification_id"],
-            originator_id=row["originator_id"],
-            originator_version=row["originator_version"],
-            topic=row["topic"],
-            state=bytes(row["state"]),
-        )
-        for row in curs.fetchall()
-    ]
 
 
 def rebuild_view(
@@ -124,7 +100,9 @@ def rebuild_view(
             curs.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(view.table(fresh[table.name])))
             # Secondary indexes are built once at the end, which is cheaper than maintaining them row by row.
             curs.execute(table.create_ddl(view.table(fresh[table.name])))
-    head = recorder.max_notification_id() or 0
+    # Up to the safe position: the live runner resumes from where this stops, so nothing before it may
+    # still be in flight.
+    head = safe_log(recorder).safe_position()
     if upto is not None:
         head = min(head, upto)
     position, total = 0, 0
@@ -147,12 +125,16 @@ def rebuild_view(
                 curs.execute(statement)
     if not swap:
         return RebuildReport(total, position, tuple(fresh.values()))
-    # What arrived during the index build is applied before the lock, so that little is left under it.
-    apply_pages(upto)
+    # What arrived during the index build is applied before the lock, so that little is left under it: up
+    # to a safe position taken now, so nothing before it is still in flight.
+    settled = safe_log(recorder).safe_position()
+    apply_pages(settled if upto is None else min(upto, settled))
     with view.datastore.transaction(commit=True) as curs:
         # Holding the tracking row makes the live runner wait, then skip what the fresh tables already have.
         view.lock_position(curs)
-        arrived = _notifications_after(curs, recorder, position, upto)
+        # Up to the safe position too: the live runner resumes after what this reads, and applies the rest
+        # (appends later than this transaction's own id are not safe in its snapshot).
+        arrived = read_safe(curs, safe_log(recorder), position, LAST_POSITION, stop=upto)
         tail = _decoded(ledger, view, arrived, position, targets)
         execute_in_order(curs, tail.statements)
         position, total = tail.last, total + tail.events

@@ -21,6 +21,7 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 
 from domain.application import Ledger
+from projections.safe_log import safe_log
 from replay.chain import GENESIS, LENGTH, VERSION, events_recorder, stored_event_hash, topic_field
 
 Progress = Callable[[int, int], None]
@@ -172,7 +173,8 @@ class _Reader:
 
 
 def log_head(ledger: Ledger) -> int:
-    return ledger.recorder.max_notification_id() or 0
+    """The safe position: positions past it may still gain events from transactions in flight."""
+    return safe_log(ledger.recorder).safe_position()
 
 
 def verify_log(

@@ -1,4 +1,4 @@
-"""Holding back the ledger's appends from a test: an uncommitted writer of the events table, and its queue."""
+"""Holding back the ledger's appends from a test: a transaction that keeps inserts out, and their queue."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import httpx
 import psycopg
 from psycopg import sql
 
+from ledger.recorder import LedgerRecorder
 from ledger.runtime import Runtime
 from tests.support import Tenant, booking_body, expect, random_day
 
@@ -25,14 +26,13 @@ APPENDS_WAITING = (
 
 @contextmanager
 def uncommitted_writer(database_url: str, schema: str) -> Iterator[None]:
-    """Hold the events table as an uncommitted INSERT does (ROW EXCLUSIVE) until the block ends.
+    """Hold the events table in SHARE mode, which no INSERT passes, until the block ends.
 
-    Reads pass; every append waits, having read what it decides on, for the table lock its function takes.
+    Appends take no table lock of their own; reads pass this one, and every append waits, having read what
+    it decides on, for the ROW EXCLUSIVE lock of its INSERT.
     """
     with psycopg.connect(database_url) as conn:
-        conn.execute(
-            sql.SQL("LOCK TABLE {} IN ROW EXCLUSIVE MODE").format(sql.Identifier(schema, "ledger_events"))
-        )
+        conn.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(sql.Identifier(schema, "ledger_events")))
         try:
             yield
         finally:
@@ -40,11 +40,11 @@ def uncommitted_writer(database_url: str, schema: str) -> Iterator[None]:
 
 
 def wait_for_waiting_appends(database_url: str, count: int, timeout: float = 30.0) -> bool:
-    """Whether `count` sessions of this database are seen waiting for the append lock within `timeout`."""
+    """Whether `count` sessions of this database are seen waiting to append within `timeout`."""
     deadline = time.monotonic() + timeout
     with psycopg.connect(database_url, autocommit=True) as probe:
         while time.monotonic() < deadline:
-            row = probe.execute(APPENDS_WAITING, ("%ledger_insert_events_locked%",)).fetchone()
+            row = probe.execute(APPENDS_WAITING, ("%ledger_insert_events_%",)).fetchone()
             if row and row[0] >= count:
                 return True
             time.sleep(0.02)
@@ -74,3 +74,19 @@ def colliding_revisions(
         return lambda: tenant.put(external_id, body)
 
     return revisions, collide(runtime, [revise(body) for body in revisions])
+
+
+@contextmanager
+def open_append(runtime: Runtime, *aggregates: Any) -> Iterator[list[int]]:
+    """Append the aggregates' pending events in a transaction that stays open (uncommitted) until the block
+    ends, then commits; yields the positions it took."""
+    recorder = runtime.ledger.recorder
+    assert isinstance(recorder, LedgerRecorder)
+    stored = [runtime.ledger.mapper.to_stored_event(e) for a in aggregates for e in a.collect_events()]
+    events = [
+        recorder.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+        for e in stored
+    ]
+    with recorder.datastore.get_connection() as conn, conn.transaction():
+        rows = conn.execute(recorder.sql_invoke_pg_function_insert_events, (events, [None] * len(events)))
+        yield [row["event_position"] for row in rows.fetchall()]

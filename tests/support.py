@@ -188,10 +188,12 @@ def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None
 
 @contextmanager
 def view_held(database_url: str, schema: str, view: str) -> Iterator[None]:
-    """The view's runner stands still while the block runs: its tracking row is locked, as by a slow batch."""
+    """The view's runner stands still while the block runs: its tracking row cannot be locked, as under a
+    slow batch. A table lock, not a row lock: a row lock gives the holder a transaction id, and an open
+    transaction with one holds back every view's safe position."""
     tracking = sql.Identifier(schema, f"{view}_tracking") if schema else sql.Identifier(f"{view}_tracking")
     with psycopg.connect(database_url) as holder:
-        holder.execute(sql.SQL("SELECT 1 FROM {} FOR UPDATE").format(tracking))
+        holder.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(tracking))
         try:
             yield
         finally:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from domain.ids import resource_day_id
-from ledger.recorder import LockedFunctionRecorder
+from ledger.recorder import LedgerRecorder
 from ledger.runtime import Runtime
 from tests.api.client_api_support import make_partner
 from tests.api.client_booking_support import (
@@ -227,7 +227,7 @@ def test_thirty_one_dates_read_the_calendar_in_one_query_and_no_day_on_its_own(
     court = uuid.UUID(bookable.partner.court_id)
     day_ids = {resource_day_id(court, first + timedelta(days=n)) for n in range(-1, 33)}
     recorder = runtime.ledger.recorder
-    assert isinstance(recorder, LockedFunctionRecorder)
+    assert isinstance(recorder, LedgerRecorder)
     batches: list[Any] = []
     singles: list[Any] = []
     monkeypatch.setattr(recorder, "select_events_of", counting(batches, recorder.select_events_of))

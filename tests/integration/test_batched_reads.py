@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from domain.caches import BoundedCache
 from domain.context import ADMIN, RequestContext
 from domain.resource_day import ResourceDay
-from ledger.recorder import LockedFunctionRecorder
+from ledger.recorder import LedgerRecorder
 from ledger.runtime import Runtime
 
 DAY = date(2041, 3, 4)
@@ -32,7 +32,7 @@ def test_the_events_of_many_aggregates_come_in_one_query_each_in_version_order_a
     runtime: Runtime,
 ) -> None:
     recorder = runtime.ledger.recorder
-    assert isinstance(recorder, LockedFunctionRecorder)
+    assert isinstance(recorder, LedgerRecorder)
     first, second = saved_day(runtime, 3), saved_day(runtime, 2)
 
     every = recorder.select_events_of([first.id, second.id, uuid.uuid4()])

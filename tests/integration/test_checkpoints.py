@@ -13,6 +13,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from psycopg import sql
 
+from domain.context import ADMIN, RequestContext
+from domain.organization import Organization
 from ledger.checkpointer import Checkpointer, CheckpointKeyError, checkpoint_key_path, load_checkpoint_key
 from ledger.cli import main
 from ledger.runtime import Runtime
@@ -22,6 +24,7 @@ from replay.checkpoint_check import verify_ledger
 from replay.checkpoint_store import all_checkpoints, take_checkpoint
 from replay.checkpoints import Checkpoint, raw_public_key
 from replay.verify import BrokenLink
+from tests.append_lock import open_append
 from tests.integration.test_hash_chain import a_booking, append_to_a_booking, forget_hashes
 from tests.integration.test_projection_and_rebuild import write_history
 from tests.integration.test_tamper_evidence import a_stream, tamper
@@ -224,3 +227,22 @@ def test_the_signing_key_is_generated_owner_only_once_and_a_configured_missing_o
         load_checkpoint_key(
             settings.model_copy(update={"checkpoint_key_file": tmp_path / "absent.pem"}), print
         )
+
+
+def test_a_checkpoint_never_covers_a_position_whose_append_is_in_flight(own_runtime: Runtime) -> None:
+    write_history(own_runtime, 2)
+    held = Organization.register("Held", "UTC", RequestContext(ADMIN, datetime.now(UTC), "r").meta())
+    later = Organization.register("Later", "UTC", RequestContext(ADMIN, datetime.now(UTC), "r").meta())
+
+    with open_append(own_runtime, held) as [held_position]:
+        [recording] = own_runtime.ledger.save(later)
+        while_held = checkpointer(own_runtime).run_once()
+    after = checkpointer(own_runtime).run_once()
+    report = verify_ledger(own_runtime.ledger, trusted_keys=TRUSTED)
+
+    assert held_position < recording.notification.id
+    assert while_held
+    assert all(c.last_position < held_position for c in while_held)
+    assert after[-1].last_position == recording.notification.id
+    assert report.ok, report.broken
+    assert report.uncheckpointed == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from domain.context import ADMIN, RequestContext
-from ledger.recorder import LockedFunctionRecorder
+from ledger.recorder import LedgerRecorder
 from ledger.runtime import Runtime
 
 
@@ -15,7 +15,7 @@ def test_existing_ids_names_exactly_the_aggregates_that_have_events(runtime: Run
     organization = ledger.create_organization(ctx, f"Org {uuid.uuid4().hex[:8]}", "Europe/Berlin").value
     unknown = [uuid.uuid4() for _ in range(50)]
 
-    assert isinstance(ledger.recorder, LockedFunctionRecorder)
+    assert isinstance(ledger.recorder, LedgerRecorder)
     assert ledger.existing_ids([*unknown, organization.id, organization.id]) == {organization.id}
     assert ledger.existing_ids(unknown) == set()
     assert ledger.existing_ids([]) == set()

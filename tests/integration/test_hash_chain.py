@@ -14,7 +14,7 @@ from psycopg import sql
 from domain.court_booking import CourtBooking
 from domain.errors import NotFoundError
 from ledger.cli import main
-from ledger.recorder import LockedFunctionRecorder
+from ledger.recorder import LedgerRecorder
 from ledger.runtime import Runtime
 from ledger.stream_hashes import StreamHashes
 from replay.backfill import backfill_hashes, unhashed_count
@@ -89,7 +89,7 @@ def test_events_whose_previous_hash_the_process_has_not_seen_are_chained_by_the_
 ) -> None:
     write_history(own_runtime, 2)
     recorder = own_runtime.ledger.recorder
-    assert isinstance(recorder, LockedFunctionRecorder)
+    assert isinstance(recorder, LedgerRecorder)
     booking_id = a_booking(own_runtime)
     before = len([r for r in stored(own_runtime) if r["originator_id"] == booking_id])
 
@@ -115,7 +115,7 @@ def forget_hashes(runtime: Runtime) -> None:
             )
         )
     recorder = runtime.ledger.recorder
-    assert isinstance(recorder, LockedFunctionRecorder)
+    assert isinstance(recorder, LedgerRecorder)
     recorder.stream_hashes = StreamHashes()
 
 

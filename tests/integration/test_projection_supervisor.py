@@ -66,11 +66,11 @@ def wait_until(condition: Callable[[], bool], timeout: float = VIEW_WAIT_SECONDS
 
 
 def append_without_notify(runtime: Runtime, organization: Organization) -> int:
-    """Commit the aggregate's events as the append path does, lock included, but send no NOTIFY."""
+    """Commit the aggregate's events in one transaction (recording its id, as the append path does), but
+    send no NOTIFY."""
     table = sql.Identifier(runtime.settings.db_schema, "ledger_events")
     positions = []
     with psycopg.connect(runtime.database_url) as conn:
-        conn.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(table))
         for event in organization.collect_events():
             stored = runtime.ledger.mapper.to_stored_event(event)
             row = conn.execute(
