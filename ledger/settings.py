@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from ledger.oauth_keys import parse_signing_keys
+from ledger.settings_smtp import SmtpSettings
 from ledger.slot_keys import parse_slot_keys
 
 
-class Settings(BaseSettings):
+class Settings(SmtpSettings):
     """Configuration read from `LEDGER_*` environment variables."""
 
     # Inputs stay out of validation errors: some of them are secrets.
@@ -208,25 +209,6 @@ class Settings(BaseSettings):
         default=None,
         description="Keys of webhook secrets, `kid:secret` separated by commas: the first encrypts, "
         "all decrypt. Unset: derived from the OAuth signing keys.",
-    )
-    smtp_host: str | None = Field(
-        default=None,
-        max_length=255,
-        description="SMTP server that notification emails go through; unset: no rule may send email.",
-    )
-    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server.")
-    smtp_starttls: bool = Field(
-        default=True, description="Upgrade the SMTP connection with STARTTLS before anything is sent."
-    )
-    smtp_username: str | None = Field(
-        default=None, max_length=255, description="SMTP login, if it needs one."
-    )
-    smtp_password: SecretStr | None = Field(default=None, description="SMTP password, with the login.")
-    smtp_from: str = Field(
-        default="ledger@localhost", max_length=320, description="The sender address of notification emails."
-    )
-    smtp_timeout_seconds: float = Field(
-        default=10, gt=0, le=120, description="How long one SMTP exchange may take."
     )
     checkpoint_key_file: Path | None = Field(
         default=None,
