@@ -14,7 +14,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -56,8 +56,11 @@ class LedgerServer:
         admin_token: str,
         data_dir: Path,
         env: Mapping[str, str] | None = None,
+        args: Sequence[str] = (),
     ) -> None:
         self.port = free_port()
+        self.args = list(args)
+        """More arguments of `ledger serve`, e.g. `--workers 2`."""
         data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = data_dir / "serve.log"
         self.env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
@@ -89,7 +92,7 @@ class LedgerServer:
             log.write(f"--- start {self.starts + 1}\n".encode())
             log.flush()
             self.process = subprocess.Popen(
-                [ledger_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [ledger_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
                 env=self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -241,15 +244,19 @@ class Served:
 
 @contextmanager
 def ledger_served(
-    database_url: str, prefix: str, data_dir: Path, env: Mapping[str, str] | None = None
+    database_url: str,
+    prefix: str,
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[Served]:
-    """`ledger serve` on a fresh schema with a new admin token (and `env` besides); stopped, and the schema
-    dropped, at exit."""
+    """`ledger serve` on a fresh schema with a new admin token (and `env` and `args` besides); stopped, and
+    the schema dropped, at exit."""
     token = secrets.token_urlsafe(24)
     with (
         fresh_schema(database_url, prefix) as schema,
         LedgerServer(
-            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir, env=env
+            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir, env=env, args=args
         ) as server,
     ):
         server.env.update(env or {})

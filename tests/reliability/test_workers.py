@@ -1,0 +1,90 @@
+"""`ledger serve --workers 2`: one elected runner per view among the workers; a killed holder is replaced."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from ledger.background import CHECKPOINTER, RETENTION, projection_role
+from ledger.election import holder_pid
+from projections.registry import VIEWS
+from tests.reliability.processes import ledger_served, wait_caught_up
+from tests.support import instant, make_tenant, random_day, wait_until
+
+ROLES = [projection_role(view.name) for view in VIEWS] + [RETENTION, CHECKPOINTER]
+WAIT_SECONDS = 60.0
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (uvicorn's workers of a `ledger serve --workers N`)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def holders(database_url: str, schema: str) -> dict[str, int | None]:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        return {role: holder_pid(conn, schema, role) for role in ROLES}
+
+
+def upsert(http: httpx.Client, tenant_headers: dict[str, str], path: str, body: Mapping[str, object]) -> int:
+    """PUT until a worker answers (one of them may be restarting); the write's X-Ledger-Position."""
+    while True:
+        try:
+            response = http.put(path, json=body, headers=tenant_headers)
+        except httpx.TransportError:
+            continue
+        assert response.status_code == 201, response.text
+        return int(response.headers["X-Ledger-Position"])
+
+
+def test_each_view_has_one_runner_among_two_workers_and_another_worker_takes_over_when_it_is_killed(
+    database_url: str, tmp_path: Path
+) -> None:
+    with ledger_served(database_url, "workers", tmp_path / "data", args=("--workers", "2")) as served:
+        server, schema = served.server, served.schema
+        assert server.process is not None
+        pid = server.process.pid
+        wait_until(lambda: all(holders(database_url, schema).values()), WAIT_SECONDS, "every role elected")
+        elected = holders(database_url, schema)
+        assert set(elected.values()) <= children(pid)
+        victim = elected[projection_role("court_bookings")]
+        assert victim is not None
+
+        os.kill(victim, signal.SIGKILL)
+        wait_until(
+            lambda: holders(database_url, schema)[projection_role("court_bookings")] not in (None, victim),
+            WAIT_SECONDS,
+            "another worker elected",
+        )
+
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            tenant = make_tenant(http, served.admin_headers)
+            start = random_day() + timedelta(hours=10)
+            body = {
+                "courtId": tenant.court_id,
+                "startDate": instant(start),
+                "endDate": instant(start + timedelta(hours=1)),
+                "externalUpdatedAt": "2030-01-01T00:00:00Z",
+                "participants": [{"email": "ana@example.com"}],
+            }
+            upsert(http, tenant.headers, tenant.booking_path("after-kill"), body)
+            assert wait_caught_up(database_url, schema, WAIT_SECONDS) is not None
+            listed = http.get(tenant.list_path, params={"courtId": tenant.court_id}, headers=tenant.headers)
+        assert [item["externalCourtBookingId"] for item in listed.json()["data"]] == ["after-kill"]
+        now_elected = holders(database_url, schema)
+        assert victim not in now_elected.values()
+        assert set(now_elected.values()) <= children(pid)
