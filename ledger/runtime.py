@@ -17,6 +17,7 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from domain.application import Ledger
 from ledger.background import start_background
 from ledger.checkpointer import Checkpointer
+from ledger.client_budget import ClientBudget
 from ledger.database_monitor import DatabaseMonitor
 from ledger.election import Elector
 from ledger.embedded import embedded_postgres
@@ -101,6 +102,10 @@ class Runtime:
             self.settings.idempotency_wait_seconds,
             self.settings.idempotency_lease_seconds,
         )
+
+    def client_budget(self, rate: float, burst: int) -> ClientBudget:
+        """Clients' request budgets, in the database so that every API process and host shares them."""
+        return ClientBudget(self.court_bookings.datastore, self.settings.db_schema, rate, burst)
 
     def reported_position(self, written: int | None) -> int:
         """The X-Ledger-Position of a write: its last event's, or the log head when it wrote nothing."""

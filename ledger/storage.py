@@ -10,7 +10,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from ledger import idempotency_store
+from ledger import client_budget, idempotency_store
 from ledger.numbers import create_number_sequences
 from ledger.settings import Settings
 from ledger.webhooks import store as webhook_store
@@ -61,6 +61,7 @@ def ensure_schema(database_url: str, schema: str) -> None:
             *idempotency_store.table_ddl(schema),
             *webhook_store.table_ddl(schema),
             *checkpoint_store.table_ddl(schema),
+            *client_budget.table_ddl(schema),
         ]:
             conn.execute(statement)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -123,3 +124,31 @@ def test_projections_run_beside_servers_without_runners_elects_one_of_its_proces
                 tenant = make_tenant(http, served.admin_headers)
                 upsert(http, tenant.headers, tenant.booking_path("after-kill"), booking_body(tenant.court_id))
                 assert wait_caught_up(database_url, schema, WAIT_SECONDS) is not None
+
+
+def test_a_clients_budget_holds_across_two_workers(database_url: str, tmp_path: Path) -> None:
+    burst, senders, each = 30, 8, 10
+    env = {"LEDGER_RATE_LIMIT_PER_SECOND": "0.001", "LEDGER_RATE_LIMIT_BURST": str(burst)}
+    args = ("--workers", "2")
+    with ledger_served(database_url, "budget", tmp_path / "data", env=env, args=args) as served:
+        with httpx.Client(base_url=served.server.url, timeout=30) as http:
+            tenant = make_tenant(http, served.admin_headers)
+        statuses: list[int] = []
+        guard = threading.Lock()
+
+        def sender() -> None:
+            # A connection per request: the workers take turns accepting them.
+            for _ in range(each):
+                with httpx.Client(base_url=served.server.url, timeout=30) as own:
+                    status = own.get(tenant.list_path, headers=tenant.headers).status_code
+                with guard:
+                    statuses.append(status)
+
+        threads = [threading.Thread(target=sender) for _ in range(senders)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    assert statuses.count(200) == burst
+    assert statuses.count(429) == senders * each - burst
