@@ -11,6 +11,7 @@ SEED_DAY_BASE = 0
 UPSERT_DAY_BASE = 20_000
 MIXED_DAY_BASE = 22_000
 GROWTH_DAY_BASE = 24_000
+SCALING_DAY_BASE = 26_000
 
 
 def slot(n: int, courts: int, day_base: int) -> tuple[int, datetime]:
