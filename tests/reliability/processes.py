@@ -144,6 +144,22 @@ class LedgerServer:
         self.stop()
 
 
+def child_pids(pid: int, marker: bytes = b"") -> list[int]:
+    """The processes whose parent is `pid` and whose command line holds `marker` (e.g. uvicorn's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == pid and marker in command:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
 class ProjectionProcess:
     """`ledger projections run` as a subprocess, with a server's environment; killed and restarted at will."""
 

@@ -15,26 +15,12 @@ import psycopg
 from ledger.background import CHECKPOINTER, RETENTION, projection_role
 from ledger.election import holder_pid
 from projections.registry import VIEWS
-from tests.reliability.processes import ProjectionProcess, ledger_served, wait_caught_up
+from tests.reliability.processes import ProjectionProcess, child_pids, ledger_served, wait_caught_up
 from tests.support import instant, make_tenant, random_day, wait_until
 
 ROLES = [projection_role(view.name) for view in VIEWS] + [RETENTION, CHECKPOINTER]
 WAIT_SECONDS = 60.0
 COURT_BOOKINGS = projection_role("court_bookings")
-
-
-def children(pid: int) -> set[int]:
-    """The processes whose parent is `pid` (uvicorn's workers of a `ledger serve --workers N`)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rpartition(")")[2].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
 
 
 def holders(database_url: str, schema: str) -> dict[str, int | None]:
@@ -73,7 +59,7 @@ def test_each_view_has_one_runner_among_two_workers_and_another_worker_takes_ove
         pid = server.process.pid
         wait_until(lambda: all(holders(database_url, schema).values()), WAIT_SECONDS, "every role elected")
         elected = holders(database_url, schema)
-        assert set(elected.values()) <= children(pid)
+        assert set(elected.values()) <= set(child_pids(pid))
         victim = elected[COURT_BOOKINGS]
         assert victim is not None
 
@@ -92,7 +78,7 @@ def test_each_view_has_one_runner_among_two_workers_and_another_worker_takes_ove
         assert [item["externalCourtBookingId"] for item in listed.json()["data"]] == ["after-kill"]
         now_elected = holders(database_url, schema)
         assert victim not in now_elected.values()
-        assert set(now_elected.values()) <= children(pid)
+        assert set(now_elected.values()) <= set(child_pids(pid))
 
 
 def test_projections_run_beside_servers_without_runners_elects_one_of_its_processes_per_view(
