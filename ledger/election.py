@@ -122,11 +122,15 @@ class Elector:
                     keepalives_count=3,
                     tcp_user_timeout=int(self.connect_timeout * 1000),
                 ) as connection:
-                    self._hold(connection)
+                    try:
+                        self._hold(connection)
+                    finally:
+                        # Stopping: the workers end before the connection, and the locks with it, goes.
+                        self._stop_all()
             except Exception as error:  # the database is away: retry after the workers stopped
                 log.warning("election paused: %s", type(error).__name__)
             finally:
-                # The locks went with the connection: no worker may run on without one.
+                # The locks went with a lost connection: no worker may run on without one.
                 self._stop_all()
             self._stopping.wait(self.heartbeat_seconds)
 

@@ -217,11 +217,15 @@ def run_soak(seconds: float, seed: int, work_dir: Path) -> SoakReport:
                 findings.notes.extend(problems)
                 result.invariant_violations += len(problems)
             judge_answers(load, orders, injector.outages, result, findings)
-            with in_process_runtime(cluster.url, SCHEMA, token, work_dir / "runtime") as runtime:
-                check_writes(http, load, runtime, result, findings)
+            # A client of its own: the setup's kept connections may lead to workers killed since.
+            with (
+                httpx.Client(base_url=server.url, timeout=30) as checks,
+                in_process_runtime(cluster.url, SCHEMA, token, work_dir / "runtime") as runtime,
+            ):
+                check_writes(checks, load, runtime, result, findings)
                 check_views(cluster.url, SCHEMA, runtime, load, result, findings, CATCH_UP_SECONDS)
                 check_every_view(runtime, result, findings)
-            check_orders(http, orders, result, findings)
+                check_orders(checks, orders, result, findings)
             cancels = sum(1 for _, attempt in orders.cancels if attempt.status == 200)
             result.acknowledged = load.acknowledged_count() + len(orders.acknowledged()) + cancels
             outages = [up - began for began, up in injector.outages]
