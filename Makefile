@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow reliability lint clean
+.PHONY: run test test-slow test-browser reliability lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,15 @@ run: $(STAMP)
 	$(BIN)/ledger serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
+# The console in headless Chromium: Debian's package, installed here when it is missing and root may.
+test-browser: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; }; } || \
+		echo "Chromium is missing and cannot be installed here: the browser tests will skip."
+	$(BIN)/python -m pytest -m browser tests/browser
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -m slow
@@ -43,10 +51,14 @@ clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
 # Benchmarks (bench/README.md): one table of figures, also written to bench/results/latest.json.
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick profile
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # The same code at small sizes, under 3 minutes; fails only when a figure is missing or a request erred.
 bench-quick: $(STAMP)
 	$(BIN)/python -m bench --quick
+
+# The upsert load (wrk) against `ledger serve` under py-spy: bench/results/profile-upsert.svg and .top.txt.
+profile: $(STAMP)
+	$(BIN)/python -m bench.profile

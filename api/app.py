@@ -17,6 +17,7 @@ from api import (
     bookings,
     changes,
     client_api,
+    console,
     module_api,
     oauth,
     operations,
@@ -60,6 +61,7 @@ SURFACES = (
     module_api.SURFACE,
     operations.SURFACE,
     changes.SURFACE,
+    console.SURFACE,
 )
 # Paths outside every surface (health, documents, unknown paths) answer errors in the `{"error": ...}` format.
 UNROUTED = Surface(name="ledger", errors=COMMON_TYPES, format=ENVELOPE, auth=api_key_principal)

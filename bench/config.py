@@ -30,8 +30,10 @@ class Sizes:
     availability_requests: int
     webhook_writes: int
     feed_changes: int
+    batches: int
     concurrency: int = 32
     courts: int = 200
+    console_requests: int = 50
 
     @property
     def mode(self) -> str:
@@ -64,6 +66,7 @@ FULL = Sizes(
     availability_requests=200,
     webhook_writes=2_000,
     feed_changes=100_000,
+    batches=40,
 )
 QUICK = Sizes(
     quick=True,
@@ -79,4 +82,6 @@ QUICK = Sizes(
     availability_requests=30,
     webhook_writes=200,
     feed_changes=10_000,
+    console_requests=10,
+    batches=6,
 )

@@ -88,12 +88,14 @@ class Load:
         self.rec = Recorder(start + spec["warmup_seconds"], start + spec["warmup_seconds"] + spec["seconds"])
 
     def body(self, court_id: str, start: datetime, updated: datetime, email: str) -> dict[str, Any]:
+        # A spec's `participant` (a linked user by id: no personal data) replaces the email participant.
+        participant = self.spec.get("participant") or {"email": email}
         return {
             "courtId": court_id,
             "startDate": instant(start),
             "endDate": instant(start + timedelta(hours=1)),
             "externalUpdatedAt": instant(updated),
-            "participants": [{"email": email}],
+            "participants": [participant],
         }
 
     def new_slot(self) -> tuple[int, str, datetime]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from bench import availability, scaling, webhooks
+from bench import availability, batch, console, encryption, round_trips, scaling, webhooks, wrk
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -30,6 +30,7 @@ from bench.server import RssSampler, Server, bare_server, ledger_server
 from bench.slots import GROWTH_DAY_BASE, MIXED_DAY_BASE, UPSERT_DAY_BASE
 from bench.stats import busy_cores, lags_ms, percentile
 from bench.travel import travel_cases
+from domain.court_booking_upserts import MAX_BATCH
 
 EXPECTED = [
     "framework_ceiling_rps",
@@ -44,6 +45,9 @@ EXPECTED = [
     "upsert_vs_framework_ratio",
     "upsert_vs_db_ratio",
     "upsert_vs_append_ceiling_ratio",
+    "upsert_plain_rps",
+    "upsert_personal_rps",
+    "encryption_cost_ratio",
     "mixed_rps",
     "mixed_p50_ms",
     "mixed_p95_ms",
@@ -70,6 +74,16 @@ EXPECTED = [
     "webhook_delivery_delay_p50_ms",
     "webhook_delivery_delay_p99_ms",
     "feed_changes_per_s",
+    *(f"console_{page}_{stat}_ms" for page in console.PAGES for stat in ("p50", "p99")),
+    "batch_upsert_bookings_per_s",
+    "framework_ceiling_wrk_rps",
+    "upsert_wrk_rps",
+    "upsert_vs_framework_ratio_wrk",
+    "round_trips_upsert_create",
+    "round_trips_upsert_update",
+    "round_trips_upsert_replay",
+    "round_trips_order",
+    "seed_bookings_per_s",
     *scaling.EXPECTED,
 ]
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
@@ -175,6 +189,15 @@ class Bench:
             spec["seconds"] = self.sizes.ceiling_seconds
             result = run_load(spec)
             cpu, machine_cores = server.cpu_seconds() - cpu, busy_cores(machine)
+            self.results["framework_wrk"] = wrk.measure(
+                server.url,
+                seed,
+                "framework",
+                self.sizes.ceiling_seconds,
+                self.sizes.concurrency,
+                self.add,
+                self.problems,
+            )
         self.results["framework"] = result
         self.expect_clean("framework ceiling", result)
         self.add(
@@ -191,9 +214,30 @@ class Bench:
         )
 
     def upsert_and_mixed(self, seed: Seed) -> None:
-        with ledger_server("ledger-small", self.db.url, seed.schema, secrets.token_urlsafe(24)) as server:
+        token = secrets.token_urlsafe(24)
+        with ledger_server("ledger-small", self.db.url, seed.schema, token) as server:
             self._upsert(server, seed)
+            upsert_wrk = wrk.measure(
+                server.url,
+                seed,
+                "upsert",
+                self.sizes.load_seconds,
+                self.sizes.concurrency,
+                self.add,
+                self.problems,
+            )
+            framework_wrk = self.results.get("framework_wrk", float("nan"))
+            self.add("upsert_vs_framework_ratio_wrk", upsert_wrk / framework_wrk, "ratio", target=(">=", 0.4))
             self._mixed(server, seed)
+            batch.measure(server, seed, self.sizes.batches, self.add, self.problems)
+            encryption.measure(
+                lambda mode, day_base, **extra: self.spec(mode, server, seed, day_base, **extra),
+                server.url,
+                token,
+                seed.client_id,
+                self.add,
+                self.problems,
+            )
 
     def _upsert(self, server: Server, seed: Seed) -> None:
         probe = LagProbe(self.db.url, seed.schema)
@@ -439,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
             db.url, sizes.large_schema, sizes.large_events, sizes.history_events, sizes.courts, log
         )
         small = seed_schema(db.url, sizes.small_schema, sizes.small_events, 0, sizes.courts, log)
+        bench.phase("round trips", lambda: round_trips.measure(db.url, bench.add, bench.problems))
         bench.phase("database ceiling", bench.db_ceiling)
         bench.phase("framework ceiling", lambda: bench.framework_ceiling(small))
         bench.phase("upsert and mixed load", lambda: bench.upsert_and_mixed(small))
@@ -456,6 +501,9 @@ def main(argv: list[str] | None = None) -> int:
                 db.url, sizes.webhook_writes, sizes.feed_changes, bench.add, bench.problems
             ),
         )
+        bench.phase(
+            "console", lambda: console.measure(db.url, sizes.console_requests, bench.add, bench.problems)
+        )
         with _restored(db, large):
             bench.phase("rebuild", lambda: bench.rebuild(large))
             bench.phase("verify", lambda: bench.verify(large))
@@ -464,6 +512,13 @@ def main(argv: list[str] | None = None) -> int:
         bench.phase("query", bench.query)
         if not reused:
             bench.add("seed_events_per_s", large.seed_events_per_second, "events/s", events=large.events)
+        bench.add(
+            "seed_bookings_per_s",
+            small.seed_bookings_per_second,
+            "bookings/s",
+            bookings=small.bulk_bookings,
+            how=f"the batch upsert command in-process, {MAX_BATCH} a call (the small seed)",
+        )
         common = common_conditions(sizes, db)
     duration = time.monotonic() - started
     header = [

@@ -15,17 +15,18 @@ from typing import Any
 from uuid import UUID
 
 import psycopg
-from eventsourcing.domain import Aggregate
 from psycopg import sql
 from pydantic import SecretStr
 
 from bench.config import DATA_DIR
 from bench.database import drop_schema, schema_exists
-from bench.slots import SEED_DAY_BASE, SLOTS_PER_DAY, slot
+from bench.slots import SEED_DAY_BASE, slot
+from domain.app_base import Saved
 from domain.application import Ledger
-from domain.context import ADMIN, RequestContext
+from domain.context import ADMIN, Principal, RequestContext
 from domain.court_booking import CourtBooking
 from domain.court_booking_terms import CourtBookingTerms, checked_participants
+from domain.court_booking_upserts import MAX_BATCH, UpsertItem
 from domain.resource_day import ResourceDay
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
@@ -40,9 +41,6 @@ EVENTS_TABLE = "ledger_events"
 CHECKPOINTS_TABLE = checkpoint_store.TABLE
 SCOPES = ["court-bookings:read", "court-bookings:write", "audit:read"]
 HISTORY_ID = "history-booking"
-# Saves stay small: psycopg's pipeline (used by eventsourcing's insert) was seen to hang on one save of
-# about 700 events (~0.5 MB); see bench/README.md.
-BATCH_BOOKINGS = 120
 HISTORY_BATCH = 250
 UPDATED_AT = datetime(2034, 6, 1, tzinfo=UTC)
 
@@ -63,10 +61,17 @@ class Seed:
     head: int
     seed_seconds: float
     view_seconds: float
+    bulk_bookings: int = 0
+    bulk_seconds: float = 0.0
 
     @property
     def seed_events_per_second(self) -> float:
         return self.events / self.seed_seconds if self.seed_seconds else 0.0
+
+    @property
+    def seed_bookings_per_second(self) -> float:
+        """The bulk bookings' rate through the batch upsert command, in-process."""
+        return self.bulk_bookings / self.bulk_seconds if self.bulk_seconds else 0.0
 
 
 def runtime_settings(url: str, schema: str) -> Settings:
@@ -126,51 +131,42 @@ def _seed_history(
 
 def _seed_bulk(
     runtime: Runtime, client_id: UUID, organization_id: UUID, court_ids: list[UUID], events: int
-) -> int:
-    """Distinct one-hour bookings over the courts, each with its calendar day, saved many per transaction."""
+) -> tuple[int, int]:
+    """Distinct one-hour bookings over the courts, upserted by the batch command the batch endpoint calls,
+    `MAX_BATCH` per call; (events written, bookings)."""
     ledger = runtime.ledger
-    saved, pending = 0, 0
-    batch: list[Aggregate] = []
-    days: dict[tuple[int, int], ResourceDay] = {}
-    touched: dict[tuple[int, int], ResourceDay] = {}
-    meta = _context(runtime).meta()
-    n = 0
-    started = time.monotonic()
-
-    def flush() -> int:
-        count = len(ledger.save(*batch, *touched.values())) if batch else 0
-        batch.clear()
-        touched.clear()
-        return count
-
-    while saved + pending < events:
-        court, start = slot(n, len(court_ids), SEED_DAY_BASE)
-        day_index = n // (len(court_ids) * SLOTS_PER_DAY)
-        if days and (court, day_index) not in days and court == 0:
-            saved, pending = saved + flush(), 0
-            days.clear()
-            meta = _context(runtime).meta()
-        key = (court, day_index)
-        day = days.get(key)
-        if day is None:
-            day = days[key] = ResourceDay(resource_id=court_ids[court], day=start.date(), meta=meta)
-            pending += 1
-        terms = _terms(court_ids[court], start, f"player-{n % 5000}@example.com", UPDATED_AT)
-        booking = CourtBooking.register(client_id, f"seed-{n}", organization_id, terms, meta)
-        day.reserve(booking.id, start, start + timedelta(hours=1), meta)
-        batch.append(booking)
-        touched[key] = day
-        pending += 2
-        n += 1
-        if len(batch) >= BATCH_BOOKINGS:
-            saved, pending = saved + flush(), 0
-            meta = _context(runtime).meta()
-            if saved * 20 // events != (saved - BATCH_BOOKINGS * 3) * 20 // events:
-                rate = saved / max(time.monotonic() - started, 1e-9)
-                sys.stderr.write(f"\r  seeded {saved:,}/{events:,} events ({rate:,.0f}/s)")
-    saved += flush()
+    principal = Principal(
+        id=str(client_id),
+        kind="client",
+        scopes=frozenset(SCOPES),
+        organization_ids=frozenset({organization_id}),
+    )
+    first = ledger.recorder.max_notification_id() or 0
+    head, n, started = first, 0, time.monotonic()
+    while head - first < events:
+        ctx = RequestContext(principal, runtime.clock(), f"bench-seed-{uuid.uuid4().hex}")
+        items = []
+        for _ in range(MAX_BATCH):
+            court, start = slot(n, len(court_ids), SEED_DAY_BASE)
+            items.append(
+                UpsertItem(
+                    f"seed-{n}",
+                    court_ids[court],
+                    start,
+                    start + timedelta(hours=1),
+                    [(None, f"player-{n % 5000}@example.com")],
+                    UPDATED_AT,
+                )
+            )
+            n += 1
+        refused = [o for o in ledger.upsert_court_bookings(ctx, client_id, items) if not isinstance(o, Saved)]
+        if refused:
+            raise RuntimeError(f"the seed's batch refused {len(refused)} bookings, e.g. {refused[0]!r}")
+        head = ledger.recorder.max_notification_id() or 0
+        rate = n / max(time.monotonic() - started, 1e-9)
+        sys.stderr.write(f"\r  seeded {head - first:,}/{events:,} events ({rate:,.0f} bookings/s)")
     sys.stderr.write("\n")
-    return saved
+    return head - first, n
 
 
 def _catch_up_views(runtime: Runtime) -> float:
@@ -241,7 +237,10 @@ def seed_schema(
         total = ledger.recorder.max_notification_id() or 0
         if history_events:
             total += _seed_history(runtime, client.id, organization.id, court_ids[0], history_events)
-        total += _seed_bulk(runtime, client.id, organization.id, court_ids, events - total)
+        bulk_started = time.monotonic()
+        bulk_events, bookings = _seed_bulk(runtime, client.id, organization.id, court_ids, events - total)
+        bulk_seconds = time.monotonic() - bulk_started
+        total += bulk_events
         seed_seconds = time.monotonic() - started
         view_seconds = _catch_up_views(runtime)
         head = ledger.recorder.max_notification_id() or 0
@@ -258,6 +257,8 @@ def seed_schema(
         head=head,
         seed_seconds=seed_seconds,
         view_seconds=view_seconds,
+        bulk_bookings=bookings,
+        bulk_seconds=bulk_seconds,
     )
     _write_meta(url, seed)
     log(f"Seeded {total:,} events in {seed_seconds:.1f} s; views caught up in {view_seconds:.1f} s.")

@@ -6,7 +6,7 @@ import copy
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -68,6 +68,10 @@ class LedgerBase(Application[UUID]):
 
     def __init__(self, env: EnvType | None = None, numbers: NumbersFactory | None = None) -> None:
         super().__init__(env=env)
+        # A mapper configured from outside the domain (MAPPER_TOPIC) may need the application it serves.
+        bind = getattr(self.mapper, "bind", None)
+        if callable(bind):
+            bind(self)
         self.retries = RetryCounts()
         self.numbers: NumberAllocator | None = numbers(self.recorder) if numbers is not None else None
 
@@ -142,19 +146,36 @@ class LedgerBase(Application[UUID]):
         known = {
             each: cached for each in ids if cache is not None and (cached := cache.get(each)) is not None
         }
-        fresh: dict[UUID, Any] = {}
-        for stored in batched(ids, {each: aggregate.version for each, aggregate in known.items()}):
-            domain_event: Any = self.mapper.to_domain_event(stored)
-            origin = domain_event.originator_id
-            if origin not in fresh:
-                # A copy takes the new events, so that whoever holds the cached one never sees it change.
-                fresh[origin] = copy.deepcopy(known[origin]) if origin in known else None
-            fresh[origin] = domain_event.mutate(fresh[origin])
+        # A copy takes the new events, so that whoever holds the cached one never sees it change.
+        fresh = self._replay(
+            batched(ids, {each: aggregate.version for each, aggregate in known.items()}),
+            lambda origin: copy.deepcopy(known[origin]) if origin in known else None,
+        )
         if cache is not None:
             for each, aggregate in fresh.items():
                 cache.put(each, aggregate)
         current = {**known, **fresh}
         return {each: aggregate for each, aggregate in current.items() if isinstance(aggregate, cls)}
+
+    def find_together(self, aggregate_ids: list[UUID]) -> dict[UUID, Any]:
+        """The aggregates with these ids that exist, of any class, by id: replayed from all their events,
+        read in one query where the recorder offers it (PostgreSQL does), snapshots not used."""
+        batched = getattr(self.recorder, "select_events_of", None)
+        if not callable(batched):
+            found = {each: self.find(each, Aggregate) for each in dict.fromkeys(aggregate_ids)}
+            return {each: aggregate for each, aggregate in found.items() if aggregate is not None}
+        return self._replay(batched(list(dict.fromkeys(aggregate_ids))), lambda _: None)
+
+    def _replay(self, stored_events: Iterable[Any], start: Callable[[UUID], Any]) -> dict[UUID, Any]:
+        """Each stream's aggregate after its events, begun from what `start` gives for its id."""
+        found: dict[UUID, Any] = {}
+        for stored in stored_events:
+            domain_event: Any = self.mapper.to_domain_event(stored)
+            origin = domain_event.originator_id
+            if origin not in found:
+                found[origin] = start(origin)
+            found[origin] = domain_event.mutate(found[origin])
+        return found
 
     def load(
         self,

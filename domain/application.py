@@ -9,8 +9,11 @@ from domain.booking_lifecycle_commands import BookingLifecycleCommands
 from domain.calendar_commands import CalendarCommands
 from domain.court_booking import CourtBooking
 from domain.court_booking_commands import CourtBookingCommands
+from domain.court_booking_upserts import CourtBookingUpserts
+from domain.erasure_commands import ErasureCommands
 from domain.mapping_lists import MappingPage
 from domain.module_commands import ModuleCommands
+from domain.notification_commands import NotificationCommands
 from domain.oauth_commands import OAuthCommands
 from domain.profile_commands import ProfileCommands
 from domain.registry_commands import RegistryCommands
@@ -29,6 +32,7 @@ class Ledger(
     RegistryCommands,
     CalendarCommands,
     CourtBookingCommands,
+    CourtBookingUpserts,
     BookingCommands,
     BookingLifecycleCommands,
     UserMappingCommands,
@@ -42,6 +46,8 @@ class Ledger(
     ResourceBookingCommands,
     OAuthCommands,
     WebhookCommands,
+    NotificationCommands,
+    ErasureCommands,
 ):
     """The event-sourced booking ledger; its methods are the commands of its groups."""
 

@@ -63,20 +63,24 @@ class Calendar:
     def move(
         self, booking_id: UUID, old: Hold | None, new: Hold | None, meta: dict[str, str]
     ) -> list[ResourceDay]:
-        """Release the old hold and take the new one, day by day; raises on an overlap."""
+        """Release the old hold and take the new one, day by day; raises on an overlap before changing any
+        day, so a refused move leaves every day as it was."""
         old_days = old.days() if old else set()
         new_days = new.days() if new else set()
-        changed: list[ResourceDay] = []
+        calendars: list[ResourceDay] = []
         for resource_id, day in sorted(old_days | new_days, key=lambda key: (str(key[0]), key[1])):
             calendar = self._find_day(resource_id, day)
             if calendar is None:
                 calendar = ResourceDay(resource_id=resource_id, day=day, meta=meta)
             if new is not None and (resource_id, day) in new_days:
+                calendar.check_free(booking_id, new.start, new.end)
+            calendars.append(calendar)
+        for calendar in calendars:
+            if new is not None and (calendar.resource_id, calendar.day) in new_days:
                 calendar.reserve(booking_id, new.start, new.end, meta)
             else:
                 calendar.release(booking_id, meta)
-            changed.append(calendar)
-        return changed
+        return calendars
 
     def reservations(self, resource_id: UUID, first_day: date, last_day: date) -> list[Reservation]:
         """The holds on the resource that touch the UTC days first_day to last_day, by start."""

@@ -126,14 +126,26 @@ class CourtBooking(LedgerAggregate):
 
         Raises StaleWriteError or VersionConflictError when the terms may not be applied.
         """
-        self._check_not_stale(terms.external_updated_at)
         recorded = RecordedTerms.of(organization_id, terms)
-        if terms.external_updated_at == self.external_updated_at:
+        if not self._would_revise(recorded):
+            return False
+        change = self.Revised if self.is_active else self.Reactivated
+        self.trigger_event(change, meta=meta, **recorded.event_fields())
+        return True
+
+    def would_revise(self, organization_id: UUID, terms: CourtBookingTerms) -> bool:
+        """Whether `revise` would record these terms (False: an idempotent replay), changing nothing.
+
+        Raises StaleWriteError or VersionConflictError as `revise` would.
+        """
+        return self._would_revise(RecordedTerms.of(organization_id, terms))
+
+    def _would_revise(self, recorded: RecordedTerms) -> bool:
+        self._check_not_stale(recorded.external_updated_at)
+        if recorded.external_updated_at == self.external_updated_at:
             if self.is_active and recorded.fingerprint == self.fingerprint:
                 return False
             raise VersionConflictError("externalUpdatedAt equals the stored one but the payload differs.")
-        change = self.Revised if self.is_active else self.Reactivated
-        self.trigger_event(change, meta=meta, **recorded.event_fields())
         return True
 
     def cancel(self, external_updated_at: datetime, meta: dict[str, str]) -> bool:

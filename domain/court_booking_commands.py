@@ -14,7 +14,6 @@ from domain.court_booking import (
     OrganizationAccessDeniedError,
     UserAccessDeniedError,
 )
-from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.errors import InvalidInputError, NotFoundError
 from domain.ids import court_booking_id
 from domain.lookups import Lookups
@@ -29,42 +28,8 @@ class TimeTravelConflictError(InvalidInputError):
 
 
 class CourtBookingCommands(Lookups):
-    """Court-booking commands; every change saves the booking and its calendar days atomically."""
-
-    def upsert_court_booking(
-        self,
-        ctx: RequestContext,
-        external_service_id: UUID,
-        external_court_booking_id: str,
-        court_id: UUID,
-        start: datetime,
-        end: datetime,
-        participants: Sequence[tuple[UUID | None, str | None]],
-        external_updated_at: datetime,
-    ) -> Saved[CourtBooking]:
-        terms = CourtBookingTerms(
-            court_id, start, end, checked_participants(participants), external_updated_at
-        )
-        court = self.get_court(court_id)
-        self._check_access(ctx, court.organization_id, terms.user_ids)
-        booking_id = court_booking_id(external_service_id, external_court_booking_id)
-
-        def attempt() -> Saved[CourtBooking]:
-            meta = ctx.meta()
-            booking = self.find(booking_id, CourtBooking)
-            if booking is None:
-                booking = CourtBooking.register(
-                    external_service_id, external_court_booking_id, court.organization_id, terms, meta
-                )
-                days = self.calendar.reserve(booking_id, terms.hold, meta)
-                return Saved(booking, created=True, position=self.save_all(booking, *days))
-            held = booking.hold
-            if not booking.revise(court.organization_id, terms, meta):
-                return Saved(booking)
-            days = self.calendar.move(booking_id, held, terms.hold, meta)
-            return Saved(booking, position=self.save_all(booking, *days))
-
-        return self.with_retry(attempt)
+    """Court-booking cancels and reads (upserts: `CourtBookingUpserts`); a cancel saves the booking and its
+    calendar days atomically."""
 
     def cancel_court_booking(
         self,

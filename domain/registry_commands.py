@@ -156,13 +156,20 @@ class RegistryCommands(VenueResourceIndex):
         was revoked is read from the log on every call (one indexed row), in this process or any other.
         """
         key_hash = hash_api_key(key)
-        key_id = api_key_id(key_hash)
+        return self.principal_of_key(api_key_id(key_hash), key_hash)
+
+    def principal_of_key(self, key_id: UUID, key_hash: str | None = None) -> Principal:
+        """The principal of the unrevoked key `key_id`; given `key_hash`, only if that is the key's hash.
+
+        A console session keeps the id of the key it signed in with, never the key, and is let in by this.
+        """
         if not self._is_unrevoked_key(key_id):
             raise InvalidApiTokenError("The API token is invalid or revoked.")
-        principal = self._principals.get(key_hash)
+        # The id is derived from the key's hash, so one cached principal per id serves both callers.
+        principal = self._principals.get(str(key_id))
         if principal is None:
             api_key = self.find(key_id, ApiKey)
-            if api_key is None or not api_key.matches(key_hash):
+            if api_key is None or (key_hash is not None and not api_key.matches(key_hash)):
                 raise InvalidApiTokenError("The API token is invalid or revoked.")
             client = self.get_client(api_key.client_id)
             principal = Principal(
@@ -171,5 +178,5 @@ class RegistryCommands(VenueResourceIndex):
                 scopes=frozenset(client.scopes),
                 organization_ids=frozenset(client.organization_ids),
             )
-            self._principals.put(key_hash, principal)
+            self._principals.put(str(key_id), principal)
         return principal

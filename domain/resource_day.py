@@ -52,6 +52,12 @@ class ResourceDay(LedgerAggregate):
 
     def reserve(self, booking_id: UUID, start: datetime, end: datetime, meta: dict[str, str]) -> None:
         """Hold [start, end) for the booking, replacing its own earlier hold on this day."""
+        self.check_free(booking_id, start, end)
+        if self.reservations.get(booking_id) != (start, end):
+            self._reserve(booking_id=booking_id, start=start, end=end, meta=meta)
+
+    def check_free(self, booking_id: UUID, start: datetime, end: datetime) -> None:
+        """Raise `CourtBookingOverlapError` when [start, end) overlaps another booking's hold on this day."""
         overlapping = sorted(
             str(other)
             for other, (other_start, other_end) in self.reservations.items()
@@ -61,8 +67,6 @@ class ResourceDay(LedgerAggregate):
             raise CourtBookingOverlapError(
                 "The court is already booked for part of this time.", overlapping=overlapping
             )
-        if self.reservations.get(booking_id) != (start, end):
-            self._reserve(booking_id=booking_id, start=start, end=end, meta=meta)
 
     def release(self, booking_id: UUID, meta: dict[str, str]) -> None:
         if booking_id in self.reservations:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -59,6 +60,40 @@ class User(LedgerAggregate):
         self.email = email
         self.first_name = first_name
         self.last_name = last_name
+        self.erased_at: datetime | None = None
+
+    class PersonalDataErased(LedgerAggregate.Event):
+        """The user's personal data was erased: their data keys destroyed, every event's copy unreadable.
+
+        `requested_by` is the user who asked (None when an operator did; the actor is in the metadata),
+        `kinds` the kinds of personal data erased, `key_ids` the data keys destroyed, `plaintext_events` how
+        many events from before encryption hold their data in plaintext (masked on reads, not shredded).
+        """
+
+        requested_by: UUID | None
+        kinds: list[str]
+        key_ids: list[UUID]
+        plaintext_events: int
+
+        def apply(self, aggregate: User) -> None:
+            aggregate.erased_at = self.recorded_at
+
+    def record_erasure(
+        self,
+        requested_by: UUID | None,
+        kinds: list[str],
+        key_ids: list[UUID],
+        plaintext_events: int,
+        meta: dict[str, str],
+    ) -> None:
+        self.trigger_event(
+            self.PersonalDataErased,
+            requested_by=requested_by,
+            kinds=kinds,
+            key_ids=key_ids,
+            plaintext_events=plaintext_events,
+            meta=meta,
+        )
 
 
 class UserEmail(LedgerAggregate):

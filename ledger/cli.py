@@ -22,11 +22,14 @@ def _rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
     from projections.registry import view_of_command
     from replay.rebuild import rebuild_view
+    from replay.rebuild_log import record_rebuild
 
     progress = progress_bar("events")
     with open_runtime(settings, run_projections=False) as runtime:
         view = runtime.view(view_of_command(args.view))
         report = rebuild_view(runtime.ledger, view, progress=progress)
+        with view.datastore.transaction(commit=True) as curs:
+            record_rebuild(curs, settings.db_schema, view.name, report.position, report.events)
     end_progress(progress)
     print(json.dumps({"view": args.view, "events": report.events, "position": report.position}))
     return 0

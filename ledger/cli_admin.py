@@ -17,7 +17,10 @@ from ledger.cli_admin_oauth import OAUTH_OPERATIONS, add_oauth_parsers
 from ledger.cli_admin_venue_mappings import VENUE_MAPPING_OPERATIONS, add_venue_mapping_parsers
 from ledger.cli_booking_rules import RESOURCE_OPERATIONS, add_resource_parsers
 from ledger.cli_booking_templates import TEMPLATE_OPERATIONS, add_template_parsers
+from ledger.cli_notification_rules import NOTIFICATION_OPERATIONS, add_notification_parsers
 from ledger.cli_payments import PAYMENT_OPERATIONS, add_payment_parsers
+from ledger.cli_personal_data import COMMANDS as PERSONAL_DATA_COMMANDS
+from ledger.cli_personal_data import add_personal_data_parsers, run_personal_data
 from ledger.settings import Settings
 
 
@@ -84,12 +87,15 @@ OPERATIONS: dict[str, Operation] = {
     **TEMPLATE_OPERATIONS,
     **OAUTH_OPERATIONS,
     **PAYMENT_OPERATIONS,
+    **NOTIFICATION_OPERATIONS,
 }
 
 
 def run_admin(args: argparse.Namespace, settings: Settings) -> int:
     from ledger.runtime import open_runtime
 
+    if args.operation in PERSONAL_DATA_COMMANDS:
+        return run_personal_data(args, settings)
     with open_runtime(settings, run_projections=False) as runtime:
         ctx = RequestContext(ADMIN, runtime.clock(), f"cli-{uuid.uuid4().hex}")
         result = OPERATIONS[args.operation](args, runtime.ledger, ctx)
@@ -158,4 +164,6 @@ def add_admin_parser(commands: Any) -> None:
     add_venue_mapping_parsers(ops)
     add_template_parsers(ops)
     add_payment_parsers(ops)
+    add_notification_parsers(ops)
+    add_personal_data_parsers(ops)
     admin.set_defaults(handler=run_admin)

@@ -18,6 +18,7 @@ from domain.application import Ledger
 from ledger.background import start_background
 from ledger.checkpointer import Checkpointer
 from ledger.client_budget import ClientBudget
+from ledger.console_sessions import ConsoleSessions
 from ledger.database_monitor import DatabaseMonitor
 from ledger.election import Elector
 from ledger.embedded import embedded_postgres
@@ -26,6 +27,15 @@ from ledger.logs import announcer
 from ledger.numbers import PostgresNumbers
 from ledger.payments.expiry import PaymentExpiry
 from ledger.payments.provider import PaymentProvider, configured_provider
+from ledger.personal_data.vault import (
+    VAULT_ENV,
+    Vault,
+    new_vault_token,
+    register_vault,
+    resolve_master_keys,
+    unregister_vault,
+)
+from ledger.pool_check import use_check_if_signalled
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
 from ledger.webhooks.log import DeliveryLog
@@ -76,6 +86,8 @@ class Runtime:
     delivery_worker: DeliveryWorker | None = None
     checkpointer: Checkpointer | None = None
     wall_clock: Callable[[], datetime] = utc_now
+    vault: Vault | None = None
+    """The personal data keys (ledger/personal_data)."""
 
     def view(self, view_class: type[View]) -> View:
         found = self.views[view_class.name]
@@ -106,6 +118,11 @@ class Runtime:
     def client_budget(self, rate: float, burst: int) -> ClientBudget:
         """Clients' request budgets, in the database so that every API process and host shares them."""
         return ClientBudget(self.court_bookings.datastore, self.settings.db_schema, rate, burst)
+
+    def console_sessions(self) -> ConsoleSessions:
+        """The console's sign-in sessions, on the ledger's own connection pool."""
+        lifetime = timedelta(hours=self.settings.console_session_hours)
+        return ConsoleSessions(self.court_bookings.datastore, self.settings.db_schema, lifetime)
 
     def reported_position(self, written: int | None) -> int:
         """The X-Ledger-Position of a write: its last event's, or the log head when it wrote nothing."""
@@ -151,17 +168,26 @@ def open_runtime(
         if database_url is None:
             database_url = stack.enter_context(embedded_postgres(settings.data_dir))
         ensure_schema(database_url, settings.db_schema)
-        env = eventsourcing_env(database_url, settings)
+        vault_token = new_vault_token()
+        env = {**eventsourcing_env(database_url, settings), VAULT_ENV: vault_token}
         setup_lock = stack.enter_context(tables_setup_lock(database_url))
         ledger = Ledger(env=env, numbers=PostgresNumbers)
         ledger.command_attempts = settings.command_retries
         ledger.payments = payments = configured_provider(settings)
         ledger.payment_hold = timedelta(minutes=settings.payment_hold_minutes)
         ledger.webhook_loopback_allowed = settings.webhook_allow_loopback
+        ledger.email_configured = settings.smtp_host is not None
         stack.callback(ledger.close)
         recorder = ledger.recorder
         if not isinstance(recorder, PostgresApplicationRecorder):
             raise TypeError("The ledger runs on PostgreSQL only.")
+        if not settings.pool_ping_on_checkout:
+            use_check_if_signalled(recorder.datastore.pool)
+        runtime_vault = Vault(
+            recorder.datastore, resolve_master_keys(settings), settings.personal_data_cache_seconds
+        )
+        register_vault(vault_token, runtime_vault)
+        stack.callback(unregister_vault, vault_token)
         views = {}
         for view_class in VIEWS:
             view = view_class(datastore=recorder.datastore, tracking_table_name=f"{view_class.name}_tracking")
@@ -172,6 +198,7 @@ def open_runtime(
         token_hash, token_file = resolve_admin_token(settings, announce)
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
+        runtime.vault = runtime_vault
         runtime.webhook_keys = resolve_webhook_secret_keys(settings)
         runtime.delivery_log = DeliveryLog(runtime.changes)
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])

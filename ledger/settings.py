@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     db_schema: str = Field(default="", description="PostgreSQL schema for all tables; empty means public.")
     pool_size: int = Field(default=16, ge=1, le=512, description="Connections kept for requests.")
     pool_max_overflow: int = Field(default=16, ge=0, le=512)
+    pool_ping_on_checkout: bool = Field(
+        default=False,
+        description="Ping every pooled connection before use (a round trip each); otherwise only one whose "
+        "server sent something while it idled.",
+    )
     connect_timeout: int = Field(default=3, ge=1, le=60, description="Seconds to wait for a connection.")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_header_bytes: int = Field(
@@ -108,6 +113,14 @@ class Settings(BaseSettings):
         description="OAuth token keys, `kid:secret` separated by commas: the first signs, all verify. "
         "Unset: one is generated into data_dir.",
     )
+    personal_data_keys: SecretStr | None = Field(
+        default=None,
+        description="Master keys of the personal data keys, `kid:secret` separated by commas: the first "
+        "seals, all open. Unset: derived from the OAuth signing keys.",
+    )
+    personal_data_cache_seconds: float = Field(
+        default=5, ge=0, le=300, description="How long a process keeps a person's opened data key."
+    )
     slot_signing_keys: SecretStr | None = Field(
         default=None,
         description="Booking slot id keys, secrets separated by commas: the first signs, all verify. "
@@ -133,7 +146,7 @@ class Settings(BaseSettings):
         default=100, ge=1, le=10000, description="Destinations delivered to at once, one request each."
     )
 
-    @field_validator("oauth_signing_keys", "webhook_secret_keys")
+    @field_validator("oauth_signing_keys", "webhook_secret_keys", "personal_data_keys")
     @classmethod
     def _signing_keys_parse(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
@@ -176,6 +189,16 @@ class Settings(BaseSettings):
     feed_max_waiters: int = Field(
         default=1000, ge=1, description="Feed requests that may long-poll at once; more answer 503."
     )
+    console_session_hours: float = Field(
+        default=8.0,
+        gt=0,
+        le=168,
+        description="How long a console sign-in lasts before it asks for the key again.",
+    )
+    console_secure_cookie: bool = Field(
+        default=True,
+        description="Mark the console's cookies Secure; browsers keep them on https and on localhost.",
+    )
 
     webhook_allow_loopback: bool = Field(
         default=False,
@@ -185,6 +208,25 @@ class Settings(BaseSettings):
         default=None,
         description="Keys of webhook secrets, `kid:secret` separated by commas: the first encrypts, "
         "all decrypt. Unset: derived from the OAuth signing keys.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        max_length=255,
+        description="SMTP server that notification emails go through; unset: no rule may send email.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(
+        default=True, description="Upgrade the SMTP connection with STARTTLS before anything is sent."
+    )
+    smtp_username: str | None = Field(
+        default=None, max_length=255, description="SMTP login, if it needs one."
+    )
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password, with the login.")
+    smtp_from: str = Field(
+        default="ledger@localhost", max_length=320, description="The sender address of notification emails."
+    )
+    smtp_timeout_seconds: float = Field(
+        default=10, gt=0, le=120, description="How long one SMTP exchange may take."
     )
     checkpoint_key_file: Path | None = Field(
         default=None,

@@ -10,11 +10,13 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from ledger import client_budget, idempotency_store
+from ledger import client_budget, console_sessions, idempotency_store
 from ledger.numbers import create_number_sequences
+from ledger.personal_data import keys as personal_data_keys
+from ledger.personal_data import migration as personal_data_migration
 from ledger.settings import Settings
 from ledger.webhooks import store as webhook_store
-from replay import checkpoint_store
+from replay import checkpoint_store, rebuild_log
 
 # Any constant shared by every process of the ledger: the key of the lock that serialises schema setup.
 SCHEMA_SETUP_LOCK = 0x1ED6E5
@@ -43,6 +45,8 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
         "APPLICATION_RECORDER_TOPIC": "ledger.recorder:LockedFunctionRecorder",
         "POSTGRES_SINGLE_ROW_TRACKING": "y",
         "CREATE_TABLE": "y",
+        # Personal values are sealed per person (ledger/personal_data); the vault is this process's.
+        "MAPPER_TOPIC": "ledger.personal_data.mapper:PersonalDataMapper",
     }
 
 
@@ -62,6 +66,10 @@ def ensure_schema(database_url: str, schema: str) -> None:
             *webhook_store.table_ddl(schema),
             *checkpoint_store.table_ddl(schema),
             *client_budget.table_ddl(schema),
+            *console_sessions.table_ddl(schema),
+            *rebuild_log.table_ddl(schema),
+            *personal_data_keys.table_ddl(schema),
+            *personal_data_migration.table_ddl(schema),
         ]:
             conn.execute(statement)
 

@@ -11,6 +11,7 @@ from psycopg import Cursor, sql
 from psycopg.rows import DictRow
 
 from domain.ids import member_profile_id
+from projections.analytics_erasure import ERASURE_HANDLERS
 from projections.analytics_opening_hours import OPENING_HOURS_HANDLERS, OPENING_HOURS_TABLE
 from projections.analytics_queries import BookingQuery, count_query, page_query
 from projections.analytics_references import REFERENCE_HANDLERS
@@ -58,7 +59,7 @@ class AnalyticsBookingsView(TrackedView):
 
     name = "analytics_bookings"
     tables = (*TABLES, OPENING_HOURS_TABLE)
-    handlers = {**REFERENCE_HANDLERS, **OPENING_HOURS_HANDLERS, **kind_handlers(KINDS)}
+    handlers = {**REFERENCE_HANDLERS, **OPENING_HOURS_HANDLERS, **ERASURE_HANDLERS, **kind_handlers(KINDS)}
 
     def read_page(self, query: BookingQuery) -> BookingsPage:
         """The page, its total and its profiles: three queries on one snapshot, whatever the page's size.

@@ -13,6 +13,7 @@ from domain.organization import Organization, Resource, Venue
 from domain.profiles import MemberProfile
 from domain.user import User
 from projections.analytics_tables import BOOKINGS, PLACES, PROFILES, TENANCY, USERS
+from projections.personal_data import ERASED_TEXT
 from projections.rows import Statement, insert_row, update_rows
 from projections.tables import Handler, Targets
 
@@ -75,7 +76,8 @@ def _resource(event: Resource.Registered, position: int, targets: Targets) -> li
 
 
 def _user(event: User.Registered, position: int, targets: Targets) -> list[Statement]:
-    name = " ".join(part for part in (event.first_name, event.last_name) if part) or None
+    parts = [part for part in (event.first_name, event.last_name) if part]
+    name = ERASED_TEXT if ERASED_TEXT in parts else " ".join(parts) or None
     values = {"user_id": event.originator_id, "email": event.email, "name": name}
     return [insert_row(targets[USERS], values)]
 

@@ -29,8 +29,17 @@ UTILISATION_KEYS: dict[str, tuple[str, str]] = {
     "day": ("b.local_date", "d::date"),
     "week": ("date_trunc('week', b.local_date)::date", "date_trunc('week', d)::date"),
 }
+# The console's heatmap: one group per resource and week, keyed `<resource id>/<Monday>`.
+RESOURCE_WEEK = "resource-week"
+GRID_KEYS: dict[str, tuple[str, str]] = {
+    RESOURCE_WEEK: (
+        "concat_ws('/', b.resource_id, date_trunc('week', b.local_date)::date)",
+        "concat_ws('/', h.resource_id, date_trunc('week', d)::date)",
+    )
+}
 BOOKINGS_KEYS: dict[str, str] = {"source": "b.source", "status": "b.user_status", "day": "b.local_date"}
 PLACE_GROUPINGS = ("resource", "venue")
+TIME_GROUPINGS = ("day", "week")
 # The period's bookings: served by the (organisation_id, local_date, ...) index.
 _BOOKED = """
 SELECT {key} AS key, b.currency,
@@ -150,7 +159,7 @@ class PeriodStatements:
 def period_statements(view: TrackedView, query: PeriodQuery) -> PeriodStatements:
     """The period's statements on the view's tables; the keys are those of the query's grouping (when it
     has one for the statement; else the day's)."""
-    booked_key, open_key = UTILISATION_KEYS.get(query.group_by, UTILISATION_KEYS["day"])
+    booked_key, open_key = {**UTILISATION_KEYS, **GRID_KEYS}.get(query.group_by, UTILISATION_KEYS["day"])
     lead_key = BOOKINGS_KEYS.get(query.group_by, BOOKINGS_KEYS["day"])
     tables = {"bookings": view.table(BOOKINGS), "hours": view.table(OPENING_HOURS)}
 
@@ -179,7 +188,7 @@ def read_utilisation(view: TrackedView, query: PeriodQuery) -> list[UtilisationG
         booked = _rows(curs, statements.booked)
         available = _rows(curs, statements.available)
         groups: dict[str | None, UtilisationGroup] = {}
-        if query.group_by not in PLACE_GROUPINGS:
+        if query.group_by in TIME_GROUPINGS:
             groups = {key: UtilisationGroup(key) for key in _time_keys(query)}
         for row in booked:
             group = groups.setdefault(_key_text(row["key"]), UtilisationGroup(_key_text(row["key"])))

@@ -53,6 +53,8 @@ BOOKING_COUNTS = Table(
 PLACES_TABLE = Table(
     PLACES,
     columns={"place_id": "uuid PRIMARY KEY", "parent_id": "uuid", "name": "text", "timezone": "text"},
+    # The console lists an organisation's venues and a venue's courts by name.
+    indexes={"by_parent": "(parent_id, name, place_id)"},
 )
 # The organisations a coach event (its own, or none) or a client (those granted to it) belongs to.
 TENANCY_TABLE = Table(
@@ -68,5 +70,7 @@ PROFILES_TABLE = Table(
         "user_id": "uuid NOT NULL",
         "field_values": "jsonb NOT NULL",
     },
+    # Erasure clears a user's values in every organisation.
+    indexes={"by_user": "(user_id)"},
 )
 TABLES = (ANALYTICS_BOOKINGS, BOOKING_COUNTS, PLACES_TABLE, TENANCY_TABLE, USERS_TABLE, PROFILES_TABLE)

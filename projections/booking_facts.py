@@ -113,6 +113,8 @@ class BookingFacts:
     currency: str | None = None
     external_id: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    personal_keys: tuple[UUID, ...] = ()
+    """The data keys of the personal values in the document (`userEmail`), kept out of the answers."""
 
     def __post_init__(self) -> None:
         unknown = set(self.extra) - set(OPEN_FIELDS)
@@ -154,6 +156,8 @@ class BookingFacts:
             "currency": self.currency,
             "ledgerPosition": position,
             **self.extra,
+            # Not a document field: erasure finds the documents holding a destroyed key's values by it.
+            "personalKeys": [str(key) for key in self.personal_keys],
         }
 
 

@@ -13,7 +13,9 @@ from psycopg.types.json import Jsonb
 from domain.booking import Booking
 from domain.coach_event import CoachEvent
 from domain.order import Order
-from projections.rows import Statement, insert_row, update_rows
+from domain.user import User
+from projections.personal_data import ERASED_TEXT
+from projections.rows import Statement, insert_row, query_text, update_rows
 from projections.tables import Handler, Table, Targets, TrackedView
 
 BOOKINGS = Table(
@@ -109,7 +111,19 @@ def _payment_settled(event: Order.PaymentSettled, position: int, targets: Target
     return [update_rows(targets["orders"], "order_id", event.originator_id, values)]
 
 
+_ERASE_TEXTS = """UPDATE {} SET note = CASE WHEN note IS NULL THEN NULL ELSE %(erased)s::text END,
+    cancellation_reason_text = CASE WHEN cancellation_reason_text IS NULL THEN NULL ELSE %(erased)s::text END
+WHERE user_id = %(user)s AND (note IS NOT NULL OR cancellation_reason_text IS NOT NULL)"""
+
+
+def _user_erased(event: User.PersonalDataErased, position: int, targets: Targets) -> list[Statement]:
+    """A booking's free texts are its user's personal data: they read as erased, as its events now do."""
+    params = {"user": event.originator_id, "erased": ERASED_TEXT}
+    return [(query_text(_ERASE_TEXTS, targets["bookings"]), params)]
+
+
 HANDLERS: dict[type, Handler] = {
+    User.PersonalDataErased: _user_erased,
     Booking.Requested: _requested,
     Booking.Accepted: _booking_change(lambda e: {"status": "Accepted"}),
     Booking.Rejected: _booking_change(lambda e: {"status": "Rejected"}),

@@ -9,10 +9,11 @@ from uuid import UUID
 
 from eventsourcing.domain import DomainEventProtocol
 from psycopg import sql
-from psycopg.types.json import Jsonb
 
 from domain.court_booking import CourtBooking
-from projections.rows import Statement, insert_row, update_rows
+from domain.user import User
+from projections.personal_data import ERASED_TEXT, key_probes, tagged_people
+from projections.rows import Statement, insert_row, query_text, update_rows
 from projections.tables import Handler, Table, Targets, TrackedView, changes_of
 
 TABLE = "court_bookings"
@@ -37,6 +38,8 @@ COURT_BOOKINGS = Table(
     indexes={
         "by_service_start": "(external_service_id, start_date, id)",
         "by_service_court_start": "(external_service_id, court_id, start_date, id)",
+        # Erasure finds the rows that hold a destroyed key's participant by `participants @> [{"key": ...}]`.
+        "by_participant_key": "USING gin (participants jsonb_path_ops)",
     },
 )
 COLUMNS = tuple(COURT_BOOKINGS.columns)
@@ -52,7 +55,7 @@ def _registered(event: CourtBooking.Registered, position: int, targets: Targets)
         "start_date": event.start,
         "end_date": event.end,
         "status": "active",
-        "participants": Jsonb(event.participants),
+        "participants": tagged_people(event, "participants"),
         "external_updated_at": event.external_updated_at,
         "created_at": event.recorded_at,
         "updated_at": event.recorded_at,
@@ -80,7 +83,7 @@ def _revised(event: CourtBooking.Revised, position: int, targets: Targets) -> li
         "start_date": event.start,
         "end_date": event.end,
         "status": "active",
-        "participants": Jsonb(event.participants),
+        "participants": tagged_people(event, "participants"),
     }
     return _changed(event, position, targets, terms)
 
@@ -89,7 +92,26 @@ def _canceled(event: CourtBooking.Canceled, position: int, targets: Targets) -> 
     return _changed(event, position, targets, {"status": "canceled"})
 
 
+_ERASE_PARTICIPANTS = """UPDATE {} SET participants = (
+    SELECT jsonb_agg(
+        CASE WHEN e->>'key' = %(key)s::text
+            THEN jsonb_build_object('email', %(erased)s::text, 'key', e->'key') ELSE e END
+        ORDER BY i
+    )
+    FROM jsonb_array_elements(participants) WITH ORDINALITY AS x(e, i)
+) WHERE participants @> %(probe)s"""
+
+
+def _erased(event: User.PersonalDataErased, position: int, targets: Targets) -> list[Statement]:
+    """Each participant whose key was destroyed (one named by email) reads as erased, as the events now do."""
+    probes = key_probes(event.key_ids, [{"key": "KEY"}])
+    text = query_text(_ERASE_PARTICIPANTS, targets[TABLE])
+    pairs = zip(event.key_ids, probes, strict=True)
+    return [(text, {"key": str(key), "probe": probe, "erased": ERASED_TEXT}) for key, probe in pairs]
+
+
 HANDLERS: dict[type, Handler] = {
+    User.PersonalDataErased: _erased,
     CourtBooking.Registered: _registered,
     CourtBooking.Revised: _revised,
     CourtBooking.Reactivated: _revised,

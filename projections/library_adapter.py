@@ -52,18 +52,29 @@ class SubscriptionEvents:
 
     def __init__(self, subscription: ApplicationSubscription[Any]) -> None:
         self._subscription = subscription
+        self._prefetched: object = None
 
     def __iter__(self) -> Iterator[Event]:
         for domain_event, tracking in self._subscription:
+            self._prefetch()
             yield domain_event, tracking.notification_id
 
     def fetched(self, limit: int) -> list[Event]:
         """Up to `limit` events that the subscription holds in memory already, taken without blocking."""
         taken: list[Event] = []
         while len(taken) < limit and self._has_fetched():
+            self._prefetch()
             domain_event, tracking = next(self._subscription)
             taken.append((domain_event, tracking.notification_id))
         return taken
+
+    def _prefetch(self) -> None:
+        """Let the mapper prepare for the page the subscription pulled (it opens their data keys at once)."""
+        prefetch = getattr(self._subscription.mapper, "prefetch", None)
+        page = getattr(self._subscription.subscription, "_notifications", None)
+        if callable(prefetch) and page is not None and page is not self._prefetched:
+            self._prefetched = page
+            prefetch(page[getattr(self._subscription.subscription, "_notifications_index", 0) :])
 
     def _has_fetched(self) -> bool:
         inner = self._subscription.subscription

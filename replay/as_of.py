@@ -43,6 +43,9 @@ def position_as_of(ledger: Ledger, instant: datetime, batch_size: int = 5000) ->
         page = ledger.recorder.select_notifications(
             start=position, limit=batch_size, inclusive_of_start=False
         )
+        prefetch = getattr(ledger.mapper, "prefetch", None)
+        if callable(prefetch):
+            prefetch(page)
         for notification in page:
             if recorded_at(ledger.mapper.to_domain_event(notification)) > instant:
                 return position

@@ -38,7 +38,7 @@ class HashedEvents(Protocol):
     def select_hashed_events(self, aggregate_id: UUID) -> list[tuple[StoredEvent, bytes | None]]: ...
 
 
-def _events_with_hashes(ledger: Ledger, aggregate_id: UUID) -> list[tuple[Any, bytes | None]]:
+def events_with_hashes(ledger: Ledger, aggregate_id: UUID) -> list[tuple[Any, bytes | None]]:
     recorder = ledger.recorder
     if isinstance(recorder, HashedEvents):
         return [
@@ -61,22 +61,22 @@ def plain(value: Any) -> Any:
     return value
 
 
+def history_entry(event: Any, digest: bytes | None) -> HistoryEntry:
+    """An event as an auditor sees it, with its hash in its stream's chain."""
+    names = [f.name for f in fields(event)]
+    meta = dict(getattr(event, "meta", {}))
+    return HistoryEntry(
+        version=event.originator_version,
+        type=type(event).__qualname__,
+        recorded_at=meta.get("recordedAt", format_instant(event.timestamp)),
+        meta=meta,
+        data={name: plain(getattr(event, name)) for name in names if name not in _ENVELOPE},
+        hash=hex_or_none(digest),
+    )
+
+
 def aggregate_history(ledger: Ledger, aggregate_id: UUID) -> list[HistoryEntry]:
-    entries = []
-    for event, digest in _events_with_hashes(ledger, aggregate_id):
-        names = [f.name for f in fields(event)]
-        meta = dict(getattr(event, "meta", {}))
-        entries.append(
-            HistoryEntry(
-                version=event.originator_version,
-                type=type(event).__qualname__,
-                recorded_at=meta.get("recordedAt", format_instant(event.timestamp)),
-                meta=meta,
-                data={name: plain(getattr(event, name)) for name in names if name not in _ENVELOPE},
-                hash=hex_or_none(digest),
-            )
-        )
-    return entries
+    return [history_entry(event, digest) for event, digest in events_with_hashes(ledger, aggregate_id)]
 
 
 def court_booking_history(

@@ -50,6 +50,9 @@ class Page:
 def _decoded(
     ledger: Ledger, view: TrackedView, notifications: Sequence[Notification], start: int, targets: Targets
 ) -> Page:
+    prefetch = getattr(ledger.mapper, "prefetch", None)
+    if callable(prefetch):
+        prefetch(notifications)
     statements = [
         statement
         for notification in notifications

@@ -4,6 +4,7 @@
 from api.admin import (
     booking_rules,
     booking_template_routes,
+    notification_routes,
     oauth_routes,
     payment_routes,
     profile_routes,
@@ -17,6 +18,7 @@ __all__ = [
     "SURFACE",
     "booking_rules",
     "booking_template_routes",
+    "notification_routes",
     "oauth_routes",
     "payment_routes",
     "profile_routes",

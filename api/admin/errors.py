@@ -7,6 +7,7 @@ from domain import (
     booking_rules,
     booking_template,
     client,
+    notification_rules,
     organization,
     payments,
     profiles,
@@ -39,4 +40,8 @@ ADMIN_TYPES: ErrorTable = {
     template_terms.InvalidBookingTemplateError: (400, "invalid_booking_template"),
     booking_template.BookingTemplateNotFoundError: (404, "booking_template_not_found"),
     payments.InvalidPaymentAccountError: (400, "invalid_payment_account"),
+    notification_rules.NotificationRuleNotFoundError: (404, "notification_rule_not_found"),
+    notification_rules.InvalidNotificationRuleError: (400, "invalid_notification_rule"),
+    notification_rules.TooManyNotificationRulesError: (409, "too_many_notification_rules"),
+    notification_rules.EmailNotConfiguredError: (409, "email_not_configured"),
 }

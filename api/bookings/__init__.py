@@ -1,7 +1,7 @@
-"""The bookings-and-orders surface (LE-KO): orders, payments, and the lifecycle of their bookings."""
+"""The bookings surface: LE-KO's coach-event bookings, orders, notifications cron and user-data erasure."""
 
-# Importing the route modules adds their routers to the surface.
-from api.bookings import bookings, lifecycle, orders
+# Importing the routes adds their router to the surface.
+from api.bookings import bookings, lifecycle, notifications, orders, users
 from api.bookings.surface import SURFACE
 
-__all__ = ["SURFACE", "bookings", "lifecycle", "orders"]
+__all__ = ["SURFACE", "bookings", "lifecycle", "notifications", "orders", "users"]

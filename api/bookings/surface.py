@@ -22,5 +22,5 @@ SURFACE = Surface(
         ScopePermissionDeniedError,
         UserAccessDeniedError,
     ),
-    paths=("/api/v1/orders", "/api/v1/bookings/"),
+    paths=("/api/v1/orders", "/api/v1/bookings/", "/api/v1/notifications", "/api/v1/users/"),
 )

@@ -8,9 +8,12 @@ import json
 
 from api.shared.problems import RequestSchemaError
 from projections.changes.kinds import CHANGE_TYPES, ENTITIES
+from projections.changes.notifications import NOTIFICATION_TYPES
 
 CURSOR_VERSION = 1
 KNOWN_TYPES = frozenset((*CHANGE_TYPES, *ENTITIES))
+WEBHOOK_TYPES = KNOWN_TYPES | frozenset(NOTIFICATION_TYPES)
+"""What a webhook takes: changes, and the notifications of the client's rules."""
 
 
 def encode_cursor(position: int, part: int = 0) -> str:
@@ -37,8 +40,8 @@ def decode_cursor(cursor: str, parameter: str = "after") -> tuple[int, int]:
     )
 
 
-def unknown_types(named: list[str]) -> list[str]:
-    return [each for each in named if each not in KNOWN_TYPES]
+def unknown_types(named: list[str], known: frozenset[str] = KNOWN_TYPES) -> list[str]:
+    return [each for each in named if each not in known]
 
 
 def parse_types(types: str | None, parameter: str = "types") -> list[str]:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from api.changes.params import unknown_types
+from api.changes.params import WEBHOOK_TYPES, unknown_types
 from domain.context import format_instant
 from domain.webhooks import MAX_URL_LENGTH, WebhookSubscription
 
@@ -27,13 +27,14 @@ class WebhookIn(BaseModel):
         default_factory=list,
         max_length=MAX_TYPES,
         examples=[["court_booking", "booking.canceled"]],
-        description="Change types or entities, as the feed's `types`; empty: every change.",
+        description="Change types or entities, as the feed's `types`, or `notification` (or "
+        "`notification.<trigger>`) for the notifications of the client's rules; empty: all of them.",
     )
 
     @field_validator("types")
     @classmethod
     def _known(cls, types: list[str]) -> list[str]:
-        unknown = unknown_types(types)
+        unknown = unknown_types(types, WEBHOOK_TYPES)
         if unknown:
             raise ValueError(f"unknown change types: {', '.join(unknown)}")
         return types

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from api.module_api.schemas import (
@@ -117,9 +119,27 @@ def customer_of(given: ModuleCustomerIn) -> Customer:
     )
 
 
+def customer_out(recorded: Mapping[str, Any]) -> ModuleCustomerOut:
+    """The customer as recorded, not checked again: it was checked when booked, and once erased its texts
+    read `[erased]`, which no longer passes for an email address."""
+    address = recorded.get("address")
+    return ModuleCustomerOut(
+        firstName=str(recorded.get("first_name", "")),
+        lastName=str(recorded.get("last_name", "")),
+        email=str(recorded.get("email", "")),
+        mobile=str(recorded.get("mobile", "")),
+        address=None
+        if not isinstance(address, Mapping)
+        else ModuleCustomerAddressOut.model_validate(
+            {part: str(address.get(part, "")) for part in ADDRESS_PARTS}
+        ),
+    )
+
+
+ADDRESS_PARTS = ("street", "zip", "city", "country")
+
+
 def appointment_out(appointment: Appointment, tz: ZoneInfo) -> ModuleAppointmentOut:
-    customer = Customer.from_dict(appointment.customer)
-    address = customer.address
     return ModuleAppointmentOut(
         id=str(appointment.id),
         start=local_time(appointment.start, tz),
@@ -131,15 +151,5 @@ def appointment_out(appointment: Appointment, tz: ZoneInfo) -> ModuleAppointment
         bookingResourceCombination=[str(resource_id) for resource_id in appointment.resource_ids],
         timeZone=tz.key,
         price=price_out(appointment.price_gross, appointment.tax_rate, appointment.currency),
-        customer=ModuleCustomerOut(
-            firstName=customer.first_name,
-            lastName=customer.last_name,
-            email=customer.email,
-            mobile=customer.mobile,
-            address=None
-            if address is None
-            else ModuleCustomerAddressOut(
-                street=address.street, zip=address.zip, city=address.city, country=address.country
-            ),
-        ),
+        customer=customer_out(appointment.customer),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from api.oauth.errors import (
     InvalidGrantError,
@@ -53,7 +53,7 @@ TOKEN_OPENAPI = {
     # Every answer of the token endpoint, errors included, is kept out of caches (RFC 6749 section 5.1).
     dependencies=[CarriesSecret],
 )
-def token(request: Request, runtime: RuntimeDep) -> TokenOut | JSONResponse:
+def token(request: Request, runtime: RuntimeDep) -> TokenOut | Response:
     """Exchange client credentials for a refresh token (1800 s), or a refresh token and an organization for
     an access token to that organization (300 s).
 

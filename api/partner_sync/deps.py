@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import Depends, Path
 
+from api.partner_sync.batch import CourtBookingBatchIn
 from api.partner_sync.schemas import CourtBookingIn
 from api.shared.auth import require_service_scope
 from api.shared.consistency import consistent_with
@@ -17,5 +18,6 @@ Reader = Annotated[Principal, Depends(require_service_scope("court-bookings:read
 write_context = context_of(require_service_scope("court-bookings:write"))
 WriteContext = Annotated[RequestContext, Depends(write_context)]
 UpsertBody = Annotated[CourtBookingIn, Depends(json_body(CourtBookingIn, write_context))]
+BatchBody = Annotated[CourtBookingBatchIn, Depends(json_body(CourtBookingBatchIn, write_context))]
 ServiceId = Annotated[UUID, Path(description="External service ID (UUID): the client's id.")]
 Consistency = Annotated[bool | None, Depends(consistent_with(lambda runtime: runtime.court_bookings))]

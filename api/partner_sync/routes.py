@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import Query, Response
+from fastapi import Query, Request, Response
 
-from api.partner_sync.deps import Consistency, Reader, ServiceId, UpsertBody, WriteContext
+from api.partner_sync.batch import CourtBookingBatchIn, CourtBookingBatchOut, parse_item, result_of
+from api.partner_sync.deps import BatchBody, Consistency, Reader, ServiceId, UpsertBody, WriteContext
 from api.partner_sync.schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage
 from api.partner_sync.surface import SURFACE
 from api.shared.cursor import decode_cursor, encode_cursor
@@ -29,6 +30,7 @@ from domain.court_booking_terms import (
     InvalidTimeRangeError,
     MutuallyExclusiveFieldsError,
 )
+from domain.court_booking_upserts import UpsertItem
 from domain.organization import CourtNotFoundError
 from domain.resource_day import CourtBookingOverlapError
 from ledger.runtime import Runtime
@@ -93,6 +95,32 @@ def upsert_court_booking(
         body.externalUpdatedAt,
     )
     return _written(response, runtime, outcome)
+
+
+@router.post(
+    "/batch",
+    summary="Upsert court bookings in a batch",
+    openapi_extra=body_openapi(CourtBookingBatchIn),
+    responses=SURFACE.responses(PayloadTooLargeError),
+)
+def upsert_court_bookings(
+    externalServiceId: ServiceId,
+    body: BatchBody,
+    ctx: WriteContext,
+    runtime: RuntimeDep,
+    request: Request,
+    response: Response,
+) -> CourtBookingBatchOut:
+    """Upsert up to 500 bookings at once: one result per booking, in order, each with the status and body its
+    own upsert would have answered; a refused booking does not stop the others. Bookings on the same court
+    and day are decided together and saved in one transaction."""
+    parsed = [parse_item(raw) for raw in body.bookings]
+    valid = [item for item in parsed if isinstance(item, UpsertItem)]
+    decided = iter(runtime.ledger.upsert_court_bookings(ctx, externalServiceId, valid))
+    outcomes = [next(decided) if isinstance(item, UpsertItem) else item for item in parsed]
+    written = [o.position for o in outcomes if isinstance(o, Saved) and o.position is not None]
+    response.headers["X-Ledger-Position"] = str(runtime.reported_position(max(written, default=None)))
+    return CourtBookingBatchOut(results=[result_of(outcome, request.scope) for outcome in outcomes])
 
 
 @router.get(

@@ -1,7 +1,7 @@
 """Authentication: the API-key resolver, the failed-attempt limit, the principal of the route's surface."""
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
@@ -17,6 +17,8 @@ from domain.client import InvalidApiTokenError
 from domain.context import Principal
 from domain.errors import AccessDeniedError
 from ledger.runtime import Runtime
+
+T = TypeVar("T")
 
 API_KEY_ERRORS = (MissingApiTokenError, InvalidApiTokenError, RateLimitedError)
 """What `api_key_principal` may answer: no key, an unknown or revoked key, too many requests."""
@@ -41,7 +43,7 @@ def limits_of(request: Request) -> RequestLimits:
     return limits
 
 
-def failures_limited(request: Request, check: Callable[[], Principal]) -> Principal:
+def failures_limited(request: Request, check: Callable[[], T]) -> T:
     """The principal that `check` admits, unless the caller's address has failed too often of late.
 
     A refused credential spends the address's allowance; once spent, the address gets 429 before any key

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from starlette.responses import Response
 from starlette.types import Scope
 
 from api.shared import problems
@@ -117,6 +118,8 @@ class ErrorFormat:
     model: type[BaseModel]
     validation_type: str = "invalid_schema"
     http_types: Mapping[int, str] = field(default_factory=lambda: HTTP_TYPES)
+    respond: Callable[[Problem, RequestInfo], Response] | None = None
+    """Answers a problem itself, for a surface whose errors are not JSON bodies (the console's pages)."""
 
 
 def validation_issues(error: RequestValidationError) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from api.shared import problems
@@ -19,11 +19,11 @@ log = logging.getLogger("ledger.api")
 
 
 def install_error_handlers(app: FastAPI, surfaces: Surfaces) -> None:
-    async def on_ledger_error(request: Request, error: Exception) -> JSONResponse:
+    async def on_ledger_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, LedgerError)
         return surfaces.error_response(request.scope, error)
 
-    async def on_validation_error(request: Request, error: Exception) -> JSONResponse:
+    async def on_validation_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, RequestValidationError)
         surface = surfaces.surface_for(request.scope)
         problem = Problem(
@@ -31,18 +31,18 @@ def install_error_handlers(app: FastAPI, surfaces: Surfaces) -> None:
         )
         return surface.response(problem, request.scope)
 
-    async def on_http_error(request: Request, error: Exception) -> JSONResponse:
+    async def on_http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         surface = surfaces.surface_for(request.scope)
         error_type = surface.format.http_types.get(error.status_code, "http_error")
         return surface.response(Problem(error.status_code, error_type, str(error.detail)), request.scope)
 
-    async def on_database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    async def on_database_unavailable(request: Request, error: Exception) -> Response:
         log.warning("database unavailable: %s", type(error).__name__)
         unavailable = problems.ServiceUnavailableError("The database is unavailable.")
         return surfaces.error_response(request.scope, unavailable)
 
-    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def on_unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         problem = Problem(500, "internal_error", "An unexpected error occurred.")
         return surfaces.surface_for(request.scope).response(problem, request.scope)

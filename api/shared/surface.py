@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.types import Scope
 
@@ -97,11 +97,13 @@ class Surface:
             status = min(part.status for part in parts)
         return Problem(status, error_type, error.message, getattr(error, "issues", None), headers, parts)
 
-    def response(self, problem: Problem, scope: Scope) -> JSONResponse:
+    def response(self, problem: Problem, scope: Scope) -> Response:
+        if self.format.respond is not None:
+            return self.format.respond(problem, RequestInfo.of(scope))
         body = self.format.render(problem, RequestInfo.of(scope))
         return JSONResponse(body, status_code=problem.status, headers=problem.headers)
 
-    def error_response(self, scope: Scope, error: LedgerError) -> JSONResponse:
+    def error_response(self, scope: Scope, error: LedgerError) -> Response:
         return self.response(self.problem_for(error), scope)
 
     def responses(self, *raises: type[Exception]) -> dict[int | str, dict[str, Any]]:
@@ -148,6 +150,6 @@ class Surfaces:
         longest, owner = max(claims, key=lambda claim: claim[0], default=(0, self.default))
         return owner if longest else self.default
 
-    def error_response(self, scope: Scope, error: LedgerError) -> JSONResponse:
+    def error_response(self, scope: Scope, error: LedgerError) -> Response:
         """The response for an error, in the format of the surface it belongs to."""
         return self.surface_for(scope).error_response(scope, error)

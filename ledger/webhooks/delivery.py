@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.application import Ledger
 from domain.context import Principal, RequestContext
+from domain.user import User
 from ledger.settings import Settings
-from ledger.webhooks.lanes import DeliveryPolicy, Disabler
+from ledger.webhooks.email import EmailTransport, SmtpServer, no_smtp_server
+from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Transport
 from ledger.webhooks.secrets import WebhookSecretKeys
 from ledger.webhooks.store import Destination, Tables
 from ledger.webhooks.worker import DeliveryWorker
+from projections.changes.notifications import EMAIL_DESTINATION
 from projections.changes.outbox import SUBSCRIPTION
 from projections.changes.view import ChangesView
 
@@ -49,4 +52,19 @@ def delivery_worker(
         clock,
         {SUBSCRIPTION: subscription_disabler(ledger, clock)},
         settings.connect_timeout,
+        email_transports(settings, ledger),
     )
+
+
+def email_transports(settings: Settings, ledger: Ledger) -> dict[str, Transport]:
+    """Email rules' deliveries go by SMTP, to the addresses the ledger holds now; without a server they wait,
+    retried, for a process that has one (the rules were made where one was configured)."""
+    server = SmtpServer.of(settings)
+    if server is None:
+        return {EMAIL_DESTINATION: no_smtp_server}
+
+    def address(user_id: UUID) -> str | None:
+        user = ledger.find(user_id, User)
+        return user.email if user is not None else None
+
+    return {EMAIL_DESTINATION: EmailTransport(server, address)}

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +29,8 @@ log = logging.getLogger("ledger.webhooks")
 BATCH = 50
 Disabler = Callable[[Destination, str], None]
 """Stops deliveries to a destination that kept failing, saying why (a command; run on a thread)."""
+Transport = Callable[[Queued, int], Awaitable[Outcome]]
+"""Makes one attempt (its number given) of a delivery: a signed HTTP POST, or for some kinds, an email."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,9 @@ class Lanes:
         clock: Callable[[], datetime],
         disablers: Mapping[str, Disabler],
         wake: Callable[[], None],
+        transports: Mapping[str, Transport] | None = None,
     ) -> None:
+        self.transports = transports or {}
         self.store = store
         self.http = http
         self.keys = keys
@@ -85,11 +89,7 @@ class Lanes:
 
     async def run(self, destination: Destination) -> None:
         """Deliver the destination's queue in order until it is empty or its head failed."""
-        try:
-            secret = self.keys.open(destination.destination_id, destination.secret_ciphertext)
-        except SecretUnreadableError:
-            secret = None
-            log.error("the signing secret of destination %s cannot be opened", destination.destination_id)
+        send = self.transports.get(destination.kind) or self._poster(destination)
         cursor = destination.delivered
         while batch := await self.store.queued(destination.destination_id, cursor, BATCH):
             attempt: int | None = await self.store.start_attempt(
@@ -97,7 +97,7 @@ class Lanes:
             )
             for index, item in enumerate(batch):
                 following = batch[index + 1] if index + 1 < len(batch) else None
-                attempt = await self._attempt(destination, secret, item, attempt or 0, following)
+                attempt = await self._attempt(destination, send, item, attempt or 0, following)
                 if attempt is None:
                     return
                 cursor = item.cursor
@@ -105,22 +105,14 @@ class Lanes:
     async def _attempt(
         self,
         destination: Destination,
-        secret: str | None,
+        send: Transport,
         item: Queued,
         attempt: int,
         following: Queued | None,
     ) -> int | None:
         """Make attempt number `attempt` of `item` (recorded as started already). Delivered: returns the
         number of the attempt of `following` now started (0 when none follows); failed: None."""
-        if secret is None:
-            outcome = Outcome(None, "the signing secret cannot be opened with the configured keys")
-        else:
-            body = item.body.encode()
-            headers = delivery_headers(str(item.delivery_id), attempt, secret, int(time.time()), body)
-            policy = self.policy
-            outcome = await post(
-                self.http, destination.url, body, headers, policy.timeout, policy.max_response_bytes
-            )
+        outcome = await send(item, attempt)
         now = self.clock()
         if outcome.delivered and outcome.code is not None:
             return await self.store.delivered(destination.destination_id, item, outcome.code, now, following)
@@ -137,6 +129,26 @@ class Lanes:
         if now - failing_since >= self.policy.disable_after:
             await self._disable(destination, failing_since, outcome)
         return None
+
+    def _poster(self, destination: Destination) -> Transport:
+        """A signed HTTP POST to the destination's URL, with its secret opened once for the lane."""
+        try:
+            secret: str | None = self.keys.open(destination.destination_id, destination.secret_ciphertext)
+        except SecretUnreadableError:
+            secret = None
+            log.error("the signing secret of destination %s cannot be opened", destination.destination_id)
+
+        async def post_signed(item: Queued, attempt: int) -> Outcome:
+            if secret is None:
+                return Outcome(None, "the signing secret cannot be opened with the configured keys")
+            body = item.body.encode()
+            headers = delivery_headers(str(item.delivery_id), attempt, secret, int(time.time()), body)
+            policy = self.policy
+            return await post(
+                self.http, destination.url, body, headers, policy.timeout, policy.max_response_bytes
+            )
+
+        return post_signed
 
     async def _disable(self, destination: Destination, failing_since: datetime, outcome: Outcome) -> None:
         disable = self.disablers.get(destination.kind)

@@ -14,10 +14,12 @@ class Outcome:
 
     code: int | None
     error: str | None = None
+    accepted: bool = False
+    """Taken by a receiver that answers in other codes than HTTP's (an SMTP server's 250)."""
 
     @property
     def delivered(self) -> bool:
-        return self.code is not None and 200 <= self.code < 300
+        return self.code is not None and (self.accepted or 200 <= self.code < 300)
 
     def describe(self) -> str:
         if self.code is None:

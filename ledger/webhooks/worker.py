@@ -23,7 +23,7 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 
 from ledger.election import APPLICATION_NAME, TRY_LOCK_SQL, lock_name
-from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Lanes
+from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Lanes, Transport
 from ledger.webhooks.secrets import WebhookSecretKeys
 from ledger.webhooks.sender import new_client
 from ledger.webhooks.store import DeliveryStore, Destination, Tables
@@ -53,7 +53,9 @@ class DeliveryWorker:
         clock: Callable[[], datetime],
         disablers: Mapping[str, Disabler],
         connect_timeout: float,
+        transports: Mapping[str, Transport] | None = None,
     ) -> None:
+        self.transports = transports
         self.database_url = database_url
         self.lock_name = lock_name(schema, DELIVERY_ROLE)
         self.tables = tables
@@ -93,7 +95,16 @@ class DeliveryWorker:
         )
         async with pool, new_client(self.policy.max_in_flight, self.policy.connect_timeout) as http:
             store = DeliveryStore(pool, self.tables)
-            lanes = Lanes(store, http, self.keys, self.policy, self.clock, self.disablers, self._wake.set)
+            lanes = Lanes(
+                store,
+                http,
+                self.keys,
+                self.policy,
+                self.clock,
+                self.disablers,
+                self._wake.set,
+                self.transports,
+            )
             while not self._stopping.is_set():
                 try:
                     await self._lead(store, lanes)

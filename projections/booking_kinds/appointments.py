@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.appointment import Appointment
 from projections.booking_facts import BookingChange, BookingFacts, BookingKind, BookingPatch
+from projections.personal_data import key_ids
 
 CANCELLED = {"status": "cancelled", "userStatus": "cancelled", "orgStatus": "cancelled"}
 
@@ -41,6 +42,7 @@ def appointment_change(event: Any) -> BookingChange:
         user_email=booked.customer.get("email") or None,
         price=Decimal(booked.price_gross),
         currency=booked.currency,
+        personal_keys=tuple(key for key in [key_ids(booked, "customer")] if isinstance(key, UUID)),
     )
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from domain.court_booking import CourtBooking, RecordedTerms
 from projections.booking_facts import BookingChange, BookingFacts, BookingKind, BookingPatch
+from projections.personal_data import element_key
 
 CANCELED = {"status": "canceled", "userStatus": "cancelled", "orgStatus": "cancelled"}
 
@@ -45,6 +46,7 @@ def court_booking_change(event: Any) -> BookingChange:
         booker_id=member_id,
         type="individual" if len(terms.participants) == 1 else "group",
         external_id=event.external_court_booking_id if registered else None,
+        personal_keys=tuple(key for key in [element_key(event, "participants", 0)] if email and key),
     )
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from projections.changes.notifications import NOTIFICATION_HANDLERS
 from projections.changes.subscriptions import SUBSCRIPTION_HANDLERS
 from projections.tables import Handler
 
-PRODUCERS: tuple[Mapping[type, Handler], ...] = (SUBSCRIPTION_HANDLERS,)
+PRODUCERS: tuple[Mapping[type, Handler], ...] = (SUBSCRIPTION_HANDLERS, NOTIFICATION_HANDLERS)
+"""Clients' webhook subscriptions, as destinations of their changes; notification rules, as notifications of
+bookings queued to those subscriptions or sent by email."""

@@ -11,6 +11,7 @@ from uuid import UUID
 from psycopg import sql
 
 from projections.changes.kinds import CHANGES, ChangeMapping
+from projections.changes.notifications import NOTIFICATION_TABLES
 from projections.changes.outbox import DESTINATIONS_TABLE, OUTBOX_TABLE, fan_out_change
 from projections.changes.producers import PRODUCERS
 from projections.changes.tables import (
@@ -82,7 +83,14 @@ class ChangesView(TrackedView):
     """The change feed's tables and its tracking position."""
 
     name = "changes"
-    tables = (ENTITIES_TABLE, FEED_TABLE, HORIZON_TABLE, DESTINATIONS_TABLE, OUTBOX_TABLE)
+    tables = (
+        ENTITIES_TABLE,
+        FEED_TABLE,
+        HORIZON_TABLE,
+        DESTINATIONS_TABLE,
+        OUTBOX_TABLE,
+        *NOTIFICATION_TABLES,
+    )
     handlers = HANDLERS
 
     def feed_page(self, client_id: UUID, after: int | None, limit: int, types: Sequence[str]) -> FeedPage:

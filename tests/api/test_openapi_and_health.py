@@ -21,7 +21,7 @@ ERRORS_BODY_REF = "#/components/schemas/ErrorsBody"
 CLIENT_API_BODY_REF = "#/components/schemas/ClientApiErrorBody"
 OAUTH_ERROR_REF = "#/components/schemas/OAuthErrorBody"
 MODULE_API_ERROR_REF = "#/components/schemas/ModuleApiErrorBody"
-BOOKINGS_SURFACE_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
+BOOKINGS_SURFACE_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/", "/api/v1/notifications", "/api/v1/users/")
 CLIENT_API_PREFIX = "/matchengine/"
 QUERY_ERROR_REF = "#/components/schemas/QueryError"
 READINESS_REF = "#/components/schemas/Readiness"
@@ -52,6 +52,9 @@ EXPECTED_ERRORS: dict[tuple[str, str], set[int]] = {
     ("delete", f"{ADMIN}/clients/{{clientId}}/api-keys/{{keyId}}"): {400, 401, 404},
     ("post", f"{ADMIN}/users"): {400, 401, 413},
     ("post", f"{ADMIN}/clients/{{clientId}}/users"): {400, 401, 404, 413},
+    ("post", f"{ADMIN}/clients/{{clientId}}/notification-rules"): {400, 401, 404, 409, 413},
+    ("delete", f"{ADMIN}/clients/{{clientId}}/notification-rules/{{ruleId}}"): {400, 401, 404},
+    ("post", "/api/v1/notifications/send"): {400, 401, 403},
     ("get", "/health"): set(),
     ("get", "/ready"): set(),
     ("get", "/metrics"): {400, 401},

@@ -15,6 +15,7 @@ from ledger.settings import Settings
 
 SURFACE_NAMES = {
     "partner-sync",
+    "console",
     "bookings",
     "admin",
     "audit",
@@ -44,6 +45,11 @@ def surface_routes(app: FastAPI) -> Iterator[tuple[Surface, APIRoute]]:
             for route in router.routes:
                 assert isinstance(route, APIRoute), route
                 yield surface, route
+
+
+def operations(app: FastAPI) -> Iterator[tuple[Surface, APIRoute]]:
+    """The routes that are API operations; the console's pages answer HTML and stay out of the documents."""
+    return ((surface, route) for surface, route in surface_routes(app) if route.include_in_schema)
 
 
 def declared_errors(route: APIRoute) -> dict[int, dict[str, object]]:
@@ -76,7 +82,7 @@ def test_every_documented_operation_but_the_probes_belongs_to_a_surface(app: Fas
         if method in {"get", "put", "post", "delete", "patch"}
     }
     of_surfaces = {
-        (method.lower(), route.path) for _, route in surface_routes(app) for method in route.methods or ()
+        (method.lower(), route.path) for _, route in operations(app) for method in route.methods or ()
     }
 
     assert documented == of_surfaces | {("get", "/health"), ("get", "/ready")}
@@ -85,7 +91,7 @@ def test_every_documented_operation_but_the_probes_belongs_to_a_surface(app: Fas
 def test_every_route_of_every_surface_declares_its_error_responses_in_its_surfaces_schema(
     app: FastAPI,
 ) -> None:
-    for surface, route in surface_routes(app):
+    for surface, route in operations(app):
         errors = declared_errors(route)
 
         assert errors, f"{route.methods} {route.path} declares no error response"
@@ -95,7 +101,7 @@ def test_every_route_of_every_surface_declares_its_error_responses_in_its_surfac
 
 
 def test_every_status_a_route_declares_is_one_its_surfaces_table_maps(app: FastAPI) -> None:
-    for surface, route in surface_routes(app):
+    for surface, route in operations(app):
         types: defaultdict[int, set[str]] = defaultdict(set)
         for status, error_type in surface.errors.values():
             types[status].add(error_type)
@@ -107,7 +113,7 @@ def test_every_status_a_route_declares_is_one_its_surfaces_table_maps(app: FastA
 
 
 def test_routes_that_need_a_caller_declare_what_their_surfaces_resolver_refuses(app: FastAPI) -> None:
-    for surface, route in surface_routes(app):
+    for surface, route in operations(app):
         declared = declared_errors(route)
 
         assert {400, 401, 503} <= set(declared), f"{surface.name}: {route.path} declares {sorted(declared)}"

@@ -28,11 +28,13 @@ def own_settings(settings: Settings) -> Iterator[Settings]:
 
 @pytest.fixture
 def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The `ledger` command's environment, on the session's database and schema."""
+    """The `ledger` command's environment, on the session's database, schema and data directory (whose keys
+    open the session's personal data, as every process of one ledger must share them)."""
     assert settings.database_url is not None
     assert settings.admin_token is not None
     monkeypatch.setenv("LEDGER_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("LEDGER_DB_SCHEMA", settings.db_schema)
+    monkeypatch.setenv("LEDGER_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("LEDGER_ADMIN_TOKEN", settings.admin_token.get_secret_value())
     monkeypatch.setenv("LEDGER_POOL_SIZE", "2")
 

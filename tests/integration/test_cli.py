@@ -14,6 +14,7 @@ from ledger.cli import main
 from ledger.runtime import Runtime
 from ledger.settings import Settings
 from replay.rebuild import differing_rows, rebuild_view
+from replay.rebuild_log import last_rebuilds
 from tests.integration.test_projection_and_rebuild import VIEW_WAIT_SECONDS, seeded_service
 from tests.support import random_day
 
@@ -236,3 +237,14 @@ def test_coach_event_command_in_an_unknown_organization_fails_with_a_clear_error
 
     assert code == 1
     assert "OrganizationNotFoundError" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("cli_env")
+def test_rebuild_command_records_when_it_swapped_the_view_in(
+    capsys: pytest.CaptureFixture[str], runtime: Runtime
+) -> None:
+    report = run(capsys, "replay", "rebuild", "court-bookings")
+    with runtime.court_bookings.datastore.transaction(commit=False) as curs:
+        rebuild = last_rebuilds(curs, runtime.settings.db_schema)["court_bookings"]
+    assert (rebuild.position, rebuild.events) == (report["position"], report["events"])
+    assert rebuild.finished_at <= datetime.now(UTC)

@@ -17,16 +17,26 @@ from projections.court_bookings import CourtBookingsView
 from projections.registry import VIEWS
 from projections.runner import MAX_BATCH, ProjectionSupervisor
 from replay.rebuild import differing_rows, rebuild_view
-from tests.api.orders_support import acting, book, cancel_booking, make_booking_tenant, schedule_event
+from tests.api.notification_support import add_rule, rules_path, send, shop_of
+from tests.api.orders_support import acting, book, cancel_booking, schedule_event
+from tests.api.webhook_support import subscribe
 from tests.integration.test_cli import run
 from tests.integration.test_projection_and_rebuild import VIEW_WAIT_SECONDS, write_history
 from tests.support import expect
+from tests.webhook_receiver import receiving
 
 
-def write_bookings_history(http: httpx.Client, admin_headers: dict[str, str]) -> None:
-    """Orders of two athletes; bookings accepted, rejected, cancelled, and an event cancelled by the admin."""
-    shop = make_booking_tenant(http, admin_headers)
+def write_bookings_history(
+    http: httpx.Client, admin_headers: dict[str, str], hook_url: str | None = None
+) -> None:
+    """Orders of two athletes; bookings accepted, rejected, cancelled, and an event cancelled by the admin;
+    notification rules of the client notified by the cron, twice, one rule then removed (with `hook_url`, to
+    a webhook subscription taking the notifications)."""
+    shop = shop_of(http, admin_headers)
     tenant, second = shop.tenant, shop.link_new_user()
+    rules = [add_rule(tenant, "booking.accepted", "both"), add_rule(tenant, "booking.canceled", "athlete")]
+    if hook_url is not None:
+        subscribe(tenant, hook_url, types=["notification"])
     kept, canceled = schedule_event(shop, seats=3), schedule_event(shop, seats=3)
     first_order = book(shop, [kept, canceled])
     second_order = book(shop, [kept, canceled], user_id=second)
@@ -35,6 +45,9 @@ def write_bookings_history(http: httpx.Client, admin_headers: dict[str, str]) ->
     expect(http.post(f"/api/v1/bookings/{second_order[0]}/reject", headers=coach), 200)
     expect(cancel_booking(shop, first_order[1]), 200)
     expect(http.post(f"/api/v1/admin/coach-events/{canceled}/cancel", headers=admin_headers), 200)
+    assert send(http, tenant.headers)["enqueued"] >= 1
+    send(http, tenant.headers)
+    expect(http.delete(f"{rules_path(tenant.client_id)}/{rules[1]['id']}", headers=admin_headers), 204)
 
 
 def copy_tables(runtime: Runtime, view: BookingsView, suffix: str) -> None:
@@ -69,7 +82,8 @@ def test_every_view_of_the_list_rebuilt_from_the_log_equals_its_live_tables(
     runtime: Runtime, http: httpx.Client, admin_headers: dict[str, str]
 ) -> None:
     write_history(runtime, bookings=4)
-    write_bookings_history(http, admin_headers)
+    with receiving() as receiver:
+        write_bookings_history(http, admin_headers, receiver.url)
     head = runtime.ledger.recorder.max_notification_id() or 0
 
     for view_class in VIEWS:

@@ -68,7 +68,8 @@ def stack(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> 
                 seed=random.randrange(1 << 30),
             )
             try:
-                yield Stack(database_url, schema, token, tmp_path / "runtime", server, http, load)
+                # The server's data directory: its keys open the personal data the server sealed.
+                yield Stack(database_url, schema, token, tmp_path / "data", server, http, load)
             finally:
                 load.stop()
 

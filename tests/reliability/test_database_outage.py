@@ -263,7 +263,8 @@ def outage_stack(tmp_path: Path) -> Iterator[OutageStack]:
                 pause=0.05,
             )
             try:
-                yield OutageStack(cluster, server, http, load, token, tmp_path / "runtime")
+                # The server's data directory: its keys open the personal data the server sealed.
+                yield OutageStack(cluster, server, http, load, token, tmp_path / "data")
             finally:
                 load.stop()
     finally:

@@ -159,7 +159,9 @@ def coach_event(coach_id: str, start: datetime) -> dict[str, Any]:
 def make_world(http: httpx.Client, admin_headers: dict[str, str]) -> tuple[Tenant, World]:
     """A client with every scope, its coach's events, a card order, a court booking and a webhook, and valid
     requests."""
-    tenant = make_tenant(http, admin_headers, scopes=[*ALL_CLIENT_SCOPES, "changes:read"])
+    tenant = make_tenant(
+        http, admin_headers, scopes=[*ALL_CLIENT_SCOPES, "changes:read", "notifications:send"]
+    )
     email = f"coach-{uuid.uuid4().hex[:8]}@example.com"
     coach = expect(http.post("/api/v1/admin/users", json={"email": email}, headers=admin_headers), 201)
     link = {"userId": coach["id"]}
@@ -202,6 +204,13 @@ def make_world(http: httpx.Client, admin_headers: dict[str, str]) -> tuple[Tenan
         "GET /api/v1/changes": [{"query": {"limit": 10, "wait": 1}}],
         "POST /api/v1/webhooks": [{"body": hook}],
         "POST /api/v1/admin/coach-events": [{"body": coach_event(coach["id"], random_day())}],
+        "POST /api/v1/notifications/send": [{}],
+        "POST /api/v1/admin/clients/{clientId}/notification-rules": [
+            {
+                "path_parameters": {"clientId": tenant.client_id},
+                "body": {"trigger": "booking.accepted", "audience": "both", "channel": "webhook"},
+            }
+        ],
     }
     path = {
         **service,

@@ -44,7 +44,7 @@ from tests.support import (
 PUBLIC_PATHS = {"/health", "/ready", "/docs", "/openapi.json", "/oauth/token"}
 # Opened by the admin token alone: the admin API and the metrics.
 ADMIN_TOKEN_PATHS = ("/api/v1/admin", "/metrics")
-BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/")
+BOOKINGS_PREFIXES = ("/api/v1/orders", "/api/v1/bookings/", "/api/v1/notifications", "/api/v1/users/")
 CLIENT_API_PREFIX = "/matchengine/"
 # The query surface answers `{"error": "<message>"}`, as its seed does.
 QUERY_PATHS = ("/api/v1/bookings", "/api/v1/schemas/", "/api/v1/analytics/")
@@ -635,13 +635,15 @@ def test_api_keys_are_found_by_their_sha256_hash_and_compared_in_constant_time(
     http: httpx.Client, admin_headers: dict[str, str], runtime: Runtime, tally: ScenarioResult
 ) -> None:
     authenticate = source_tree(RegistryCommands.authenticate)
+    lookup = source_tree(RegistryCommands.principal_of_key)
     matches = source_tree(ApiKey.matches)
     tenant = make_tenant(http, admin_headers)
     stored = runtime.ledger.find(api_key_id(hash_api_key(tenant.key)), ApiKey)
     tally.runs += 1
 
-    assert {"hash_api_key", "api_key_id", "self.find"} <= call_names(authenticate)
-    assert equality_comparisons(authenticate) == []
+    assert {"hash_api_key", "api_key_id", "self.principal_of_key"} <= call_names(authenticate)
+    assert {"self.find", "api_key.matches"} <= call_names(lookup)
+    assert equality_comparisons(authenticate) == equality_comparisons(lookup) == []
     assert len(constant_time_comparisons(matches)) == 1
     assert equality_comparisons(matches) == []
     assert "hashlib.sha256" in call_names(source_tree(client_module.hash_api_key))

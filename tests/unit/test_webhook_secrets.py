@@ -7,14 +7,14 @@ import uuid
 import pytest
 
 from ledger.oauth_keys import parse_signing_keys
-from ledger.webhooks.secrets import SecretUnreadableError, WebhookSecretKeys, new_secret
+from ledger.webhooks.secrets import DERIVATION_CONTEXT, SecretUnreadableError, WebhookSecretKeys, new_secret
 
 OLD = "old:" + "o" * 40
 NEW = "new:" + "n" * 40
 
 
 def keys(text: str) -> WebhookSecretKeys:
-    return WebhookSecretKeys.derived_from(parse_signing_keys(text))
+    return WebhookSecretKeys.derived_from(parse_signing_keys(text), DERIVATION_CONTEXT)
 
 
 def test_a_sealed_secret_opens_for_its_subscription_and_does_not_show_the_secret() -> None:

@@ -1,0 +1,1 @@
+"""Personal data in events: encrypted per person (crypto-shredding), erased by destroying the person's key."""
