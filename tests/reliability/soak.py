@@ -220,7 +220,8 @@ def run_soak(seconds: float, seed: int, work_dir: Path) -> SoakReport:
             # A client of its own: the setup's kept connections may lead to workers killed since.
             with (
                 httpx.Client(base_url=server.url, timeout=30) as checks,
-                in_process_runtime(cluster.url, SCHEMA, token, work_dir / "runtime") as runtime,
+                # The server's data directory: its keys (OAuth, personal data) open what the views hold.
+                in_process_runtime(cluster.url, SCHEMA, token, work_dir / "data") as runtime,
             ):
                 check_writes(checks, load, runtime, result, findings)
                 check_views(cluster.url, SCHEMA, runtime, load, result, findings, CATCH_UP_SECONDS)
