@@ -35,6 +35,13 @@ reliability: $(STAMP)
 	@LEDGER_RELIABILITY_REPORT=.reliability.jsonl $(BIN)/python -m pytest tests/reliability; status=$$?; \
 	$(BIN)/python -m tests.reliability.report .reliability.jsonl; exit $$status
 
+# Mixed load on 2 API workers and 2 projection processes under kill -9s and PostgreSQL restarts, then every
+# check (tests/reliability/soak.py); SOAK_SECONDS=90 for a short one.
+SOAK_SECONDS ?= 600
+.PHONY: soak
+soak: $(STAMP)
+	$(BIN)/python -m tests.reliability.soak --seconds $(SOAK_SECONDS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
                 stack.push_async_callback(run_in_threadpool, manager.__exit__, None, None, None)
             else:
                 app.state.runtime = runtime
+            app.state.limits = app.state.limits.sharing(app.state.runtime, settings)
             app.state.idempotency = IdempotencyStore(app.state.runtime.idempotency_keys())
             app.state.oauth_keys = resolve_signing_keys(app.state.runtime.settings)
             app.state.slot_keys = resolve_slot_keys(app.state.runtime.settings, app.state.oauth_keys)

@@ -18,7 +18,7 @@ from typing import Any
 
 import psutil
 
-from bench import availability, batch, console, encryption, round_trips, webhooks, wrk
+from bench import availability, batch, console, encryption, round_trips, scaling, webhooks, wrk
 from bench.config import FULL, QUICK, RESULTS_DIR, Sizes
 from bench.database import Database, open_database
 from bench.probes import LagProbe, run_json, run_load
@@ -28,7 +28,7 @@ from bench.report import Figure, Target, check, table, write_json
 from bench.seed import Seed, cached_seed, restore_seed, runtime_settings, seed_schema
 from bench.server import RssSampler, Server, bare_server, ledger_server
 from bench.slots import GROWTH_DAY_BASE, MIXED_DAY_BASE, UPSERT_DAY_BASE
-from bench.stats import lags_ms, percentile
+from bench.stats import busy_cores, lags_ms, percentile
 from bench.travel import travel_cases
 from domain.court_booking_upserts import MAX_BATCH
 
@@ -93,6 +93,7 @@ EXPECTED = [
     "round_trips_upsert_replay",
     "round_trips_order",
     "seed_bookings_per_s",
+    *scaling.EXPECTED,
 ]
 APPEND_WRITERS = (1, 8, 32)
 LOADGEN = "asyncio httpx in its own process (one AsyncClient with one connection per worker)"
@@ -464,14 +465,6 @@ def _restored(db: Database, seed: Seed) -> Iterator[None]:
         restore_seed(db.url, seed)
 
 
-def busy_cores(since: Any) -> float:
-    """Cores the whole machine kept busy since `since` (psutil.cpu_times()), other users' work included."""
-    now = psutil.cpu_times()
-    idle = (now.idle + getattr(now, "iowait", 0.0)) - (since.idle + getattr(since, "iowait", 0.0))
-    total = sum(now) - sum(since)
-    return (1 - idle / total) * psutil.cpu_count() if total > 0 else 0.0
-
-
 def common_conditions(sizes: Sizes, db: Database) -> dict[str, Any]:
     return {
         "mode": sizes.mode,
@@ -510,6 +503,10 @@ def main(argv: list[str] | None = None) -> int:
         bench.phase("database ceiling", bench.db_ceiling)
         bench.phase("framework ceiling", lambda: bench.framework_ceiling(small))
         bench.phase("upsert and mixed load", lambda: bench.upsert_and_mixed(small))
+        bench.phase(
+            "scaling with workers",
+            lambda: scaling.measure(db.url, small, bench.spec, bench.add, bench.problems),
+        )
         bench.phase(
             "availability",
             lambda: availability.measure(db.url, sizes.availability_requests, bench.add, bench.problems),

@@ -83,10 +83,15 @@ def _ledger_command() -> list[str]:
 
 @contextmanager
 def ledger_server(
-    name: str, database_url: str, schema: str, admin_token: str, settings: dict[str, str] | None = None
+    name: str,
+    database_url: str,
+    schema: str,
+    admin_token: str,
+    settings: dict[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[Server]:
     """`ledger serve` as a production user starts it, projection runners included, isolated by schema;
-    `settings` adds LEDGER_ variables a phase needs."""
+    `settings` adds LEDGER_ variables a phase needs, `args` arguments (`--workers 2`)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
     env.update(
         LEDGER_DATABASE_URL=database_url,
@@ -96,7 +101,7 @@ def ledger_server(
         **(settings or {}),
     )
     port = free_port()
-    server = Server(name, [*_ledger_command(), "--port", str(port)], port, env)
+    server = Server(name, [*_ledger_command(), "--port", str(port), *args], port, env)
     try:
         server.wait_healthy()
         yield server

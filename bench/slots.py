@@ -15,6 +15,7 @@ BATCH_DAY_BASE = 26_000
 WRK_DAY_BASE = 28_000
 # The encryption-cost phase's runs, each on days of its own from here.
 ENCRYPTION_DAY_BASE = 30_000
+SCALING_DAY_BASE = 32_000
 
 
 def slot(n: int, courts: int, day_base: int) -> tuple[int, datetime]:

@@ -1,10 +1,13 @@
-"""Percentiles, and matching each write's position against the view's tracking samples."""
+"""Percentiles, each write's position matched against the view's tracking samples, busy cores."""
 
 from __future__ import annotations
 
 import bisect
 import math
 from collections.abc import Sequence
+from typing import Any
+
+import psutil
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -35,3 +38,11 @@ def lags_ms(
         # Visible before the response arrived counts as no lag.
         lags.append(max(0.0, (times[first] - responded) * 1000))
     return lags, unseen
+
+
+def busy_cores(since: Any) -> float:
+    """Cores the whole machine kept busy since `since` (psutil.cpu_times()), other users' work included."""
+    now = psutil.cpu_times()
+    idle = (now.idle + getattr(now, "iowait", 0.0)) - (since.idle + getattr(since, "iowait", 0.0))
+    total = sum(now) - sum(since)
+    return (1 - idle / total) * psutil.cpu_count() if total > 0 else 0.0

@@ -62,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser = commands.add_parser("serve", help="start the API and the projection runners")
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument(
+        "--workers", type=int, default=1, choices=range(1, 65), metavar="N", help="API processes (default 1)"
+    )
+    serve_parser.add_argument(
+        "--no-runners",
+        action="store_true",
+        help="keep the projection runners and periodic jobs out of these processes "
+        "(as LEDGER_RUN_PROJECTIONS=false; `ledger projections run` runs them)",
+    )
     serve_parser.set_defaults(handler=serve)
     projections = commands.add_parser("projections", help="projection runners")
     projections.add_argument("action", choices=["run"])

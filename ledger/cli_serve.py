@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import signal
+import os
 import socket
+import time
 
 from ledger.logs import announcer, server_options
 from ledger.settings import Settings
@@ -42,6 +43,12 @@ def announce(base: str, settings: Settings) -> None:
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
+    from uvicorn.supervisors.multiprocess import Multiprocess
+
+    if args.no_runners:
+        # The workers read their settings from the environment when uvicorn loads the app in them.
+        os.environ["LEDGER_RUN_PROJECTIONS"] = "false"
+        settings = settings.model_copy(update={"run_projections": False})
 
     class AnnouncingServer(uvicorn.Server):
         """Tells where to go next once the app has started and listens."""
@@ -57,20 +64,44 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         host=args.host,
         port=args.port,
         log_level="info",
+        workers=args.workers,
         **server_options(settings),
     )
-    server = AnnouncingServer(config)
-    server.run()
-    return 0 if server.started else STARTUP_FAILED
+    if args.workers == 1:
+        server = AnnouncingServer(config)
+        server.run()
+        return 0 if server.started else STARTUP_FAILED
+    with contextlib.ExitStack() as stack:
+        prepare_workers(settings, stack)
+        announce(f"http://{args.host}:{args.port} ({args.workers} workers)", settings)
+        Multiprocess(config, sockets=[config.bind_socket()]).run()
+    return 0
+
+
+def prepare_workers(settings: Settings, stack: contextlib.ExitStack) -> None:
+    """What the workers would otherwise race for, done once before they start: the embedded PostgreSQL
+    (one cluster, started here and handed to them by URL) and the secrets generated on a first start."""
+    from ledger.checkpointer import load_checkpoint_key
+    from ledger.embedded import embedded_postgres
+    from ledger.oauth_keys import resolve_signing_keys
+    from ledger.runtime import resolve_admin_token
+
+    if settings.database_url is None:
+        os.environ["LEDGER_DATABASE_URL"] = stack.enter_context(embedded_postgres(settings.data_dir))
+    notice = announcer(settings)
+    resolve_admin_token(settings, notice)
+    resolve_signing_keys(settings)
+    if settings.run_projections:
+        load_checkpoint_key(settings, notice)
 
 
 def run_projections(args: argparse.Namespace, settings: Settings) -> int:
+    """The runners of every view and the periodic jobs, each where this process wins its election."""
     from ledger.runtime import open_runtime
 
-    with open_runtime(settings, run_projections=True) as runtime:
-        assert runtime.supervisor is not None
-        signal.signal(signal.SIGTERM, lambda *_: runtime.supervisor.stop() if runtime.supervisor else None)
-        announcer(settings)("Projection runners started; Ctrl-C stops them.")
+    with open_runtime(settings, run_projections=True):
+        announcer(settings)("Projection runners started (each where elected); Ctrl-C stops them.")
         with contextlib.suppress(KeyboardInterrupt):
-            runtime.supervisor.run_until_stopped()
+            while True:  # SIGTERM arrives as KeyboardInterrupt (ledger/cli.py)
+                time.sleep(3600)
     return 0

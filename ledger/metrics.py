@@ -9,8 +9,10 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from ledger.background import projection_role
 from ledger.runtime import Runtime
 from ledger.storage_errors import DATABASE_UNAVAILABLE_ERRORS
+from ledger.webhooks.worker import DELIVERY_ROLE
 from projections.safe_log import safe_log
 
 log = logging.getLogger("ledger.metrics")
@@ -46,8 +48,19 @@ def view_lags(runtime: Runtime) -> dict[str, int]:
 
 
 def runs_runner(runtime: Runtime, view: str) -> bool:
-    """Whether this process runs the view's projection runner."""
-    return runtime.supervisor is not None and view in runtime.supervisor.failures
+    """Whether this process runs the view's projection runner: it is the one elected to."""
+    return runtime.elector is not None and runtime.elector.holds(projection_role(view))
+
+
+def elected_roles(runtime: Runtime) -> dict[str, bool]:
+    """Every background role this process takes part in the election of, and whether it holds it now."""
+    if runtime.elector is None:
+        return {}
+    held = set(runtime.elector.held())
+    roles = {role.name: role.name in held for role in runtime.elector.roles.values()}
+    if runtime.delivery_worker is not None:
+        roles[DELIVERY_ROLE] = runtime.delivery_worker.leading.is_set()
+    return roles
 
 
 class LedgerCollector(Collector):
@@ -71,10 +84,16 @@ class LedgerCollector(Collector):
         )
         for name in runtime.views:
             runner.add_metric([name], 1 if runs_runner(runtime, name) else 0)
-            if runtime.supervisor is not None and name in runtime.supervisor.failures:
-                failures.add_metric([name], runtime.supervisor.failures[name])
+            if name in runtime.runner_failures:
+                failures.add_metric([name], runtime.runner_failures[name])
         yield runner
         yield failures
+        elected = GaugeMetricFamily(
+            "ledger_elected", "1 where this process holds the role's election, else 0.", labels=["role"]
+        )
+        for role, held in elected_roles(runtime).items():
+            elected.add_metric([role], 1 if held else 0)
+        yield elected
         up = runtime.database is None or runtime.database.available
         lags: dict[str, int] = {}
         if up:

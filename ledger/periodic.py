@@ -25,7 +25,7 @@ class Periodic:
         self._name = name
         self._stop_timeout = stop_timeout
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
+        self._thread: threading.Thread | None = None
 
     @property
     def stopping(self) -> bool:
@@ -33,14 +33,20 @@ class Periodic:
         return self._stopping.is_set()
 
     def start(self) -> None:
+        """Start the loop; after `stop()`, starting again runs a new loop (an elected worker's next term)."""
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=self._loop, args=(self._stopping,), name=self._name, daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
         self._stopping.set()
-        self._thread.join(timeout=self._stop_timeout)
+        if self._thread is not None:
+            self._thread.join(timeout=self._stop_timeout)
 
-    def _loop(self) -> None:
-        while not self._stopping.wait(self.interval):
+    def _loop(self, stopping: threading.Event) -> None:
+        while not stopping.wait(self.interval):
             try:
                 self._round()
             except Exception:

@@ -15,10 +15,12 @@ from typing import TypeVar
 from eventsourcing.postgres import PostgresApplicationRecorder
 
 from domain.application import Ledger
-from ledger.change_retention import ChangeRetention
-from ledger.checkpointer import Checkpointer, load_checkpoint_key
+from ledger.background import start_background
+from ledger.checkpointer import Checkpointer
+from ledger.client_budget import ClientBudget
 from ledger.console_sessions import ConsoleSessions
 from ledger.database_monitor import DatabaseMonitor
+from ledger.election import Elector
 from ledger.embedded import embedded_postgres
 from ledger.idempotency_store import IdempotencyKeys
 from ledger.logs import announcer
@@ -36,16 +38,13 @@ from ledger.personal_data.vault import (
 from ledger.pool_check import use_check_if_signalled
 from ledger.settings import Settings
 from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
-from ledger.webhooks.delivery import delivery_worker
 from ledger.webhooks.log import DeliveryLog
 from ledger.webhooks.secrets import WebhookSecretKeys, resolve_webhook_secret_keys
 from ledger.webhooks.worker import DeliveryWorker
 from projections.bookings import BookingsView
 from projections.changes.view import ChangesView
 from projections.court_bookings import CourtBookingsView
-from projections.payment_holds import PaymentHoldsView
 from projections.registry import VIEWS
-from projections.runner import ProjectionSupervisor
 from projections.tables import TrackedView
 
 ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name, not a secret
@@ -71,7 +70,10 @@ class Runtime:
     admin_token_hash: str
     admin_token_file: Path | None
     clock: Callable[[], datetime] = utc_now
-    supervisor: ProjectionSupervisor | None = None
+    elector: Elector | None = None
+    """Where this process keeps views: the election of one runner per view and per periodic job."""
+    runner_failures: dict[str, int] = field(default_factory=dict)
+    """Restarts of this process's runners after an error, per view."""
     database: DatabaseMonitor | None = None
     views: dict[str, TrackedView] = field(default_factory=dict)
     """Every view of projections.registry.VIEWS, by name, on the ledger's connection pool."""
@@ -83,6 +85,7 @@ class Runtime:
     delivery_log: DeliveryLog | None = None
     delivery_worker: DeliveryWorker | None = None
     checkpointer: Checkpointer | None = None
+    wall_clock: Callable[[], datetime] = utc_now
     vault: Vault | None = None
     """The personal data keys (ledger/personal_data)."""
 
@@ -111,6 +114,10 @@ class Runtime:
             self.settings.idempotency_wait_seconds,
             self.settings.idempotency_lease_seconds,
         )
+
+    def client_budget(self, rate: float, burst: int) -> ClientBudget:
+        """Clients' request budgets, in the database so that every API process and host shares them."""
+        return ClientBudget(self.court_bookings.datastore, self.settings.db_schema, rate, burst)
 
     def console_sessions(self) -> ConsoleSessions:
         """The console's sign-in sessions, on the ledger's own connection pool."""
@@ -192,45 +199,11 @@ def open_runtime(
         runtime = Runtime(settings, database_url, env, ledger, token_hash, token_file, clock, views=views)
         runtime.payments = payments
         runtime.vault = runtime_vault
-        runtime.webhook_keys = keys = resolve_webhook_secret_keys(settings)
+        runtime.webhook_keys = resolve_webhook_secret_keys(settings)
         runtime.delivery_log = DeliveryLog(runtime.changes)
         runtime.database = DatabaseMonitor(database_url, [recorder.datastore.pool])
         runtime.database.start()
         stack.callback(runtime.database.stop)
         if settings.run_projections if run_projections is None else run_projections:
-            runtime.supervisor = ProjectionSupervisor(env, VIEWS)
-            runtime.supervisor.start()
-            stack.callback(runtime.supervisor.stop)
-            # Retention is measured on the wall clock: an injected clock that runs ahead must not prune.
-            retention = ChangeRetention(
-                runtime.changes,
-                utc_now,
-                timedelta(days=settings.change_retention_days),
-                settings.change_retention_interval_seconds,
-                runtime.delivery_log.prune,
-            )
-            retention.start()
-            stack.callback(retention.stop)
-            runtime.delivery_worker = delivery_worker(
-                settings, database_url, ledger, runtime.changes, keys, clock
-            )
-            runtime.delivery_worker.start()
-            stack.callback(runtime.delivery_worker.stop)
-            # Checkpoints are signed where the views are kept, with a key from outside the database.
-            runtime.checkpointer = Checkpointer(
-                ledger,
-                load_checkpoint_key(settings, announce),
-                clock,
-                settings.checkpoint_interval_seconds,
-                settings.checkpoint_max_events,
-            )
-            runtime.checkpointer.start()
-            stack.callback(runtime.checkpointer.stop)
-            # Unpaid bookings expire where the views are kept; only a provider makes bookings that can.
-            if payments is not None:
-                runtime.payment_expiry = PaymentExpiry(
-                    ledger, runtime.view(PaymentHoldsView), clock, settings.payment_expiry_interval_seconds
-                )
-                runtime.payment_expiry.start()
-                stack.callback(runtime.payment_expiry.stop)
+            start_background(runtime, stack, announce)
         yield runtime

@@ -10,7 +10,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from ledger import console_sessions, idempotency_store
+from ledger import client_budget, console_sessions, idempotency_store
 from ledger.numbers import create_number_sequences
 from ledger.personal_data import keys as personal_data_keys
 from ledger.personal_data import migration as personal_data_migration
@@ -65,6 +65,7 @@ def ensure_schema(database_url: str, schema: str) -> None:
             *idempotency_store.table_ddl(schema),
             *webhook_store.table_ddl(schema),
             *checkpoint_store.table_ddl(schema),
+            *client_budget.table_ddl(schema),
             *console_sessions.table_ddl(schema),
             *rebuild_log.table_ddl(schema),
             *personal_data_keys.table_ddl(schema),

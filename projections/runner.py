@@ -54,7 +54,11 @@ class ProjectionSupervisor:
     """Keeps one projection runner per view alive until stopped."""
 
     def __init__(
-        self, env: dict[str, str], views: Sequence[type[TrackedView]], watchdog_seconds: float = 1.0
+        self,
+        env: dict[str, str],
+        views: Sequence[type[TrackedView]],
+        watchdog_seconds: float = 1.0,
+        failures: dict[str, int] | None = None,
     ) -> None:
         # Runners need few connections: one LISTEN, one to read the log, one to write the view.
         # The runtime created every table before starting runners; creating them again from several
@@ -64,11 +68,17 @@ class ProjectionSupervisor:
         self._watchdog_seconds = watchdog_seconds
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.failures: dict[str, int] = {view.name: 0 for view in views}
+        self.failures: dict[str, int] = {view.name: 0 for view in views} if failures is None else failures
+        """Restarts after an error, per view; a dict shared by the supervisors of successive terms."""
 
     def start(self) -> None:
+        """Start a runner per view; after `stop()`, starting again starts new ones (an elected term)."""
+        self._stopping = threading.Event()
+        self._threads = []
         for view in self._views:
-            thread = threading.Thread(target=self._supervise, args=(view,), name=f"projection-{view.name}")
+            thread = threading.Thread(
+                target=self._supervise, args=(view, self._stopping), name=f"projection-{view.name}"
+            )
             thread.daemon = True
             thread.start()
             self._threads.append(thread)
@@ -85,11 +95,11 @@ class ProjectionSupervisor:
         finally:
             self.stop()
 
-    def _supervise(self, view: type[TrackedView]) -> None:
+    def _supervise(self, view: type[TrackedView], stopping: threading.Event) -> None:
         streak = 0
-        while not self._stopping.is_set():
+        while not stopping.is_set():
             try:
-                self._run_once(view)
+                self._run_once(view, stopping)
                 streak = 0
             except Exception:
                 # The view stays at its last committed position; the next runner resumes from there.
@@ -100,9 +110,9 @@ class ProjectionSupervisor:
                 else:
                     log.warning("projection %s failed again (%d in a row); retrying", view.name, streak)
                 # Short and capped, so a view resumes within about a second once the database is back.
-                self._stopping.wait(min(0.2 * streak, MAX_RESTART_PAUSE))
+                stopping.wait(min(0.2 * streak, MAX_RESTART_PAUSE))
 
-    def _run_once(self, view: type[TrackedView]) -> None:
+    def _run_once(self, view: type[TrackedView], stopping: threading.Event) -> None:
         runner = BatchingProjectionRunner(
             application_class=Ledger,
             projection_class=projection_of(view),
@@ -111,7 +121,7 @@ class ProjectionSupervisor:
         )
         with runner:
             last_position = -1
-            while not self._stopping.is_set() and not runner.is_interrupted.is_set():
+            while not stopping.is_set() and not runner.is_interrupted.is_set():
                 runner.run_forever(timeout=self._watchdog_seconds)
                 last_position = self._watchdog(runner, last_position)
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
 
 from domain.errors import LedgerError
 from ledger.settings import Settings
+
+if TYPE_CHECKING:
+    from ledger.client_budget import ClientBudget
+    from ledger.runtime import Runtime
 
 MAX_BUCKETS = 100_000
 
@@ -30,7 +35,8 @@ class _Bucket:
 class RateLimiter:
     """Allows `rate` requests per second per key on average, and bursts of up to `burst`.
 
-    The buckets live in this process: with N API processes, each enforces its own share.
+    The buckets live in this process: with N API processes, each enforces the whole limit on its own (the
+    per-address limits); clients' requests are limited by their budget in the database instead.
     """
 
     def __init__(self, rate: float, burst: int) -> None:
@@ -79,13 +85,38 @@ class RateLimiter:
             del self._buckets[key]
 
 
+class Limiter(Protocol):
+    def check(self, key: str) -> None: ...
+
+
+class SharedRateLimiter:
+    """Takes from each client's budget in the database, so the limit holds across processes and hosts."""
+
+    def __init__(self, budget: ClientBudget) -> None:
+        self.budget = budget
+
+    def check(self, key: str) -> None:
+        """Take one of `key`'s tokens, or raise RateLimitedError with the seconds until one is there."""
+        wait = self.budget.take(key)
+        if wait > 0:
+            raise RateLimitedError(max(1, math.ceil(wait)))
+
+
 @dataclass(frozen=True)
 class RequestLimits:
-    """The app's limiters: requests per client, failed authentications and admin calls per address."""
+    """The app's limiters: requests per client, failed authentications and admin calls per address.
 
-    clients: RateLimiter
+    The clients' limiter is in this process until the runtime opens, then in the database (`sharing`).
+    """
+
+    clients: Limiter
     failed_auth: RateLimiter
     admin: RateLimiter
+
+    def sharing(self, runtime: Runtime, settings: Settings) -> RequestLimits:
+        """The same limits, with each client's budget kept in the runtime's database."""
+        budget = runtime.client_budget(settings.rate_limit_per_second, settings.rate_limit_burst)
+        return replace(self, clients=SharedRateLimiter(budget))
 
     @classmethod
     def of(cls, settings: Settings) -> RequestLimits:

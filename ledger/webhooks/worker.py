@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -21,6 +22,7 @@ from uuid import UUID
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from ledger.election import APPLICATION_NAME, TRY_LOCK_SQL, lock_name
 from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Lanes, Transport
 from ledger.webhooks.secrets import WebhookSecretKeys
 from ledger.webhooks.sender import new_client
@@ -34,6 +36,7 @@ SCAN_GAP_SECONDS, BUSY_SCAN_GAP_SECONDS = 0.025, 0.1
 """While the log moves, destinations are looked for at most this often; less often while lanes run, since a
 running lane reads on by itself and a lane that ends asks for a scan at once."""
 LEADER_RETRY_SECONDS = 2.0
+DELIVERY_ROLE = "webhook-delivery"
 POOL_SIZE = 4
 
 
@@ -54,7 +57,7 @@ class DeliveryWorker:
     ) -> None:
         self.transports = transports
         self.database_url = database_url
-        self.lock_name = f"ledger-webhook-delivery:{schema}"
+        self.lock_name = lock_name(schema, DELIVERY_ROLE)
         self.tables = tables
         self.keys = keys
         self.policy = policy
@@ -114,9 +117,12 @@ class DeliveryWorker:
     async def _lead(self, store: DeliveryStore, lanes: Lanes) -> None:
         """Deliver while this process holds the delivery lock; return when it cannot get it or loses it."""
         async with await psycopg.AsyncConnection.connect(
-            self.database_url, autocommit=True, connect_timeout=int(self.connect_timeout)
+            self.database_url,
+            autocommit=True,
+            connect_timeout=int(self.connect_timeout),
+            application_name=f"{APPLICATION_NAME}:{os.getpid()}",
         ) as lock:
-            cursor = await lock.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (self.lock_name,))
+            cursor = await lock.execute(TRY_LOCK_SQL, (self.lock_name,))
             row = await cursor.fetchone()
             if not row or not row[0]:
                 return

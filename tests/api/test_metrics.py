@@ -16,7 +16,7 @@ from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from projections.registry import VIEWS
 from tests.append_lock import colliding_revisions
-from tests.support import ServerThread, Tenant, booking_body, expect, random_day
+from tests.support import ServerThread, Tenant, booking_body, expect, random_day, wait_until
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 UPSERT_ROUTE = (
@@ -119,6 +119,28 @@ def test_each_view_reports_its_lag_and_that_this_process_runs_its_runner(
     assert set(lags) == VIEW_NAMES
     assert all(lag >= 0 for lag in lags.values())
     assert per_view(samples, "ledger_projection_runner_active") == dict.fromkeys(VIEW_NAMES, 1)
+
+
+def test_the_roles_this_process_is_elected_to_are_reported_one_by_one(
+    http: httpx.Client, admin_headers: dict[str, str]
+) -> None:
+    def elected() -> dict[str, float]:
+        samples = scrape(http, admin_headers)
+        return {
+            dict(labels)["role"]: found
+            for (name, labels), found in samples.items()
+            if name == "ledger_elected"
+        }
+
+    # The session's runtime is the only one on its schema: it wins every election at its first try.
+    wait_until(lambda: set(elected().values()) == {1}, 30, "every role elected")
+
+    assert set(elected()) == {
+        *(f"projection:{name}" for name in VIEW_NAMES),
+        "change-retention",
+        "checkpointer",
+        "webhook-delivery",
+    }
 
 
 def test_a_process_without_runners_reports_none_active_and_still_each_views_lag(

@@ -69,8 +69,11 @@ def row_count(view: BookingsView, table: str) -> int:
 
 def test_the_runtime_opens_and_runs_every_view_of_the_list(runtime: Runtime) -> None:
     assert list(runtime.views) == [view.name for view in VIEWS]
-    assert runtime.supervisor is not None
-    assert list(runtime.supervisor.failures) == [view.name for view in VIEWS]
+    assert runtime.elector is not None
+    assert list(runtime.runner_failures) == [view.name for view in VIEWS]
+    assert [f"projection:{view.name}" for view in VIEWS] == [
+        role.name for role in runtime.elector.roles.values()
+    ][: len(VIEWS)]
     assert isinstance(runtime.court_bookings, CourtBookingsView)
     assert isinstance(runtime.bookings, BookingsView)
 

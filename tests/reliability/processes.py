@@ -14,7 +14,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -56,8 +56,11 @@ class LedgerServer:
         admin_token: str,
         data_dir: Path,
         env: Mapping[str, str] | None = None,
+        args: Sequence[str] = (),
     ) -> None:
         self.port = free_port()
+        self.args = list(args)
+        """More arguments of `ledger serve`, e.g. `--workers 2`."""
         data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = data_dir / "serve.log"
         self.env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
@@ -89,7 +92,7 @@ class LedgerServer:
             log.write(f"--- start {self.starts + 1}\n".encode())
             log.flush()
             self.process = subprocess.Popen(
-                [ledger_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                [ledger_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
                 env=self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -135,6 +138,66 @@ class LedgerServer:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def __enter__(self) -> LedgerServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def child_pids(pid: int, marker: bytes = b"") -> list[int]:
+    """The processes whose parent is `pid` and whose command line holds `marker` (e.g. uvicorn's workers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == pid and marker in command:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+class ProjectionProcess:
+    """`ledger projections run` as a subprocess, with a server's environment; killed and restarted at will."""
+
+    def __init__(self, env: Mapping[str, str], log_path: Path) -> None:
+        self.env = dict(env)
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None and self.process.poll() is None else None
+
+    def start(self) -> None:
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [ledger_command(), "projections", "run"],
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=STOP_SECONDS)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_SECONDS)
+
+    def __enter__(self) -> ProjectionProcess:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -241,15 +304,19 @@ class Served:
 
 @contextmanager
 def ledger_served(
-    database_url: str, prefix: str, data_dir: Path, env: Mapping[str, str] | None = None
+    database_url: str,
+    prefix: str,
+    data_dir: Path,
+    env: Mapping[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[Served]:
-    """`ledger serve` on a fresh schema with a new admin token (and `env` besides); stopped, and the schema
-    dropped, at exit."""
+    """`ledger serve` on a fresh schema with a new admin token (and `env` and `args` besides); stopped, and
+    the schema dropped, at exit."""
     token = secrets.token_urlsafe(24)
     with (
         fresh_schema(database_url, prefix) as schema,
         LedgerServer(
-            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir, env=env
+            database_url=database_url, schema=schema, admin_token=token, data_dir=data_dir, env=env, args=args
         ) as server,
     ):
         server.env.update(env or {})

@@ -46,7 +46,12 @@ def record(result: ScenarioResult) -> None:
 
 def render(path: Path) -> str:
     lines = path.read_text().splitlines() if path.exists() else []
-    rows = [json.loads(line) for line in lines if line.strip()]
+    return render_rows([ScenarioResult(**json.loads(line)) for line in lines if line.strip()])
+
+
+def render_rows(results: list[ScenarioResult]) -> str:
+    """The table of the results, one row each."""
+    rows = [asdict(result) for result in results]
     table = [HEADINGS, *[tuple(str(row[column]) for column in COLUMNS) for row in rows]]
     widths = [max(len(row[i]) for row in table) for i in range(len(HEADINGS))]
     printed = [" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in table]

@@ -27,14 +27,14 @@ STOP_SIGNALS = [pytest.param(signal.SIGINT, id="SIGINT"), pytest.param(signal.SI
 class Serve:
     """One `ledger serve` process on the embedded PostgreSQL in `data_dir`."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *args: str) -> None:
         self.data_dir = data_dir
         self.base_url = f"http://127.0.0.1:{free_port()}"
         env = {key: value for key, value in os.environ.items() if not key.startswith("LEDGER_")}
         env["LEDGER_DATA_DIR"] = str(data_dir)
         ledger_command = Path(sys.executable).with_name("ledger")
         self.process = subprocess.Popen(
-            [str(ledger_command), "serve", "--port", self.base_url.rsplit(":", 1)[1]],
+            [str(ledger_command), "serve", "--port", self.base_url.rsplit(":", 1)[1], *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -106,11 +106,11 @@ def data_dir() -> Iterator[Path]:
 
 
 @pytest.fixture
-def serve(data_dir: Path) -> Iterator[Callable[[], Serve]]:
+def serve(data_dir: Path) -> Iterator[Callable[..., Serve]]:
     started: list[Serve] = []
 
-    def start() -> Serve:
-        started.append(Serve(data_dir))
+    def start(*args: str) -> Serve:
+        started.append(Serve(data_dir, *args))
         return started[-1]
 
     yield start
@@ -168,6 +168,31 @@ def test_serve_on_embedded_postgres_answers_health_and_an_upsert(serve: Callable
     assert (server.data_dir / "pg" / "PG_VERSION").exists()
 
     server.stop(signal.SIGINT)
+
+    assert postgres_processes(server.data_dir) == []
+
+
+@pytest.mark.smoke
+def test_two_workers_share_one_embedded_postgres_and_sigterm_stops_it(serve: Callable[..., Serve]) -> None:
+    server = serve("--workers", "2")
+    server.wait_until(server.healthy, "health")
+    admin = {"Authorization": f"Bearer {(server.data_dir / 'admin-token').read_text().strip()}"}
+    statuses = []
+    for number in range(8):  # a connection each, so that both workers take some
+        with httpx.Client(base_url=server.base_url, timeout=30) as http:
+            body = {"name": f"Club {number}", "timezone": "UTC"}
+            statuses.append(http.post("/api/v1/admin/organizations", json=body, headers=admin).status_code)
+    workers = [
+        w for w in psutil.Process(server.process.pid).children() if "spawn_main" in " ".join(w.cmdline())
+    ]
+    running = postgres_processes(server.data_dir)
+    postmasters = [p for p in running if p.ppid() not in {other.pid for other in running}]
+
+    assert statuses == [201] * 8
+    assert len(workers) == 2
+    assert len(postmasters) == 1
+
+    server.stop(signal.SIGTERM)
 
     assert postgres_processes(server.data_dir) == []
 
