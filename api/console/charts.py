@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from functools import lru_cache
 
+CHARTS_KEPT = 64
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 """An SVG answer is drawn as an image: it runs no script, and its own styles are matplotlib's inline ones."""
 
@@ -16,8 +17,10 @@ def _svg(figure: object) -> bytes:
     return buffer.getvalue()
 
 
+# A chart is a function of its numbers alone: the same numbers (a view that has not moved) are drawn once.
+@lru_cache(maxsize=CHARTS_KEPT)
 def heatmap_svg(
-    courts: Sequence[str], weeks: Sequence[str], ratios: Sequence[Sequence[float | None]]
+    courts: tuple[str, ...], weeks: tuple[str, ...], ratios: tuple[tuple[float | None, ...], ...]
 ) -> bytes:
     """Utilisation (booked / open minutes) by court (rows) and week; blank where hours are not known."""
     # Imported on first use: matplotlib takes a second to load, and only these charts need it.
@@ -36,7 +39,8 @@ def heatmap_svg(
     return _svg(figure)
 
 
-def weekly_svg(weeks: Sequence[str], booked: Sequence[int], available: Sequence[int | None]) -> bytes:
+@lru_cache(maxsize=CHARTS_KEPT)
+def weekly_svg(weeks: tuple[str, ...], booked: tuple[int, ...], available: tuple[int | None, ...]) -> bytes:
     """Booked and open hours per week, as two lines."""
     from matplotlib.figure import Figure
 

@@ -195,14 +195,13 @@ def utilisation_chart(
         raise ConsoleInputError("organisationId is required.")
     first, last = _period(runtime, request.query_params.get("from"), to)
     numbers = read_console_utilisation(runtime.view(AnalyticsBookingsView), organisation.id, first, last)
-    weeks = [week.key or "" for week in numbers.weeks]
+    weeks = tuple(week.key or "" for week in numbers.weeks)
     if chart == "heatmap":
-        courts = [court.name or court.key or "" for court in numbers.named_courts]
-        svg = heatmap_svg(courts, weeks, numbers.ratios())
+        courts = tuple(court.name or court.key or "" for court in numbers.named_courts)
+        svg = heatmap_svg(courts, weeks, tuple(map(tuple, numbers.ratios())))
     else:
-        svg = weekly_svg(
-            weeks, [w.booked_minutes for w in numbers.weeks], [w.available_minutes for w in numbers.weeks]
-        )
+        booked = tuple(week.booked_minutes for week in numbers.weeks)
+        svg = weekly_svg(weeks, booked, tuple(week.available_minutes for week in numbers.weeks))
     headers = {
         "Content-Security-Policy": SVG_POLICY,
         "Cache-Control": "no-store",
