@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query, Response
 
-from api.client_api.booking_schemas import AvailabilityOut, AvailableRangeOut
+from api.client_api.booking_schemas import AvailabilityOut
 from api.client_api.deps import ClientContext
 from api.client_api.schemas import ExternalIdQuery
 from api.client_api.surface import SURFACE
@@ -52,10 +52,9 @@ def resource_availability(
     number = terms.resource.number
     if number is None:
         number = ledger.numbered_resource(ctx, terms.resource.id).value.number or 0
-    currency = terms.rules.currency
-    ranges = [
-        AvailableRangeOut.of(free, currency) for day in sorted(found.ranges) for free in found.ranges[day]
-    ]
-    out = AvailabilityOut.of(number, terms.resource, terms.venue, terms.rules, (start_date, last), ranges)
-    # Serialized once, here: an answer holds hundreds of ranges, which the response model would check again.
-    return Response(out.model_dump_json(), media_type="application/json")
+    ranges = (free for day in sorted(found.ranges) for free in found.ranges[day])
+    dates = (start_date, last)
+    body = AvailabilityOut.json_of(
+        number, terms.resource, terms.venue, terms.rules, dates, ranges, terms.rules.currency
+    )
+    return Response(body, media_type="application/json")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -31,6 +33,19 @@ def wall_time(moment: datetime, day: date) -> str:
     return wall.isoformat(timespec="seconds")  # several times faster than strftime, for hundreds of ranges
 
 
+def range_fields(free: FreeRange, currency: str) -> dict[str, Any]:
+    """One free range as `AvailableRangeOut` writes it."""
+    return {
+        "date": free.date.isoformat(),
+        "start_time": wall_time(free.local_start, free.date),
+        "end_time": wall_time(free.local_end, free.date),
+        "price_per_hour": money(free.price_per_hour),
+        "currency": currency,
+        "label": free.label,
+        "slot_prices": None,
+    }
+
+
 class AvailableRangeOut(BaseModel):
     """Free time on one of the venue's dates at one price; times are the venue's wall clock."""
 
@@ -41,19 +56,6 @@ class AvailableRangeOut(BaseModel):
     currency: str
     label: str = Field(examples=["Peak Hours"])
     slot_prices: None = Field(default=None, description="Always null: the price is per hour of the range.")
-
-    @classmethod
-    def of(cls, free: FreeRange, currency: str) -> AvailableRangeOut:
-        # Built from the engine's values unchecked: an answer has hundreds of ranges.
-        return cls.model_construct(
-            date=free.date,
-            start_time=wall_time(free.local_start, free.date),
-            end_time=wall_time(free.local_end, free.date),
-            price_per_hour=money(free.price_per_hour),
-            currency=currency,
-            label=free.label,
-            slot_prices=None,
-        )
 
 
 class AvailabilityOut(BaseModel):
@@ -73,29 +75,33 @@ class AvailabilityOut(BaseModel):
     available_ranges: list[AvailableRangeOut]
 
     @classmethod
-    def of(
+    def json_of(
         cls,
         number: int,
         resource: Resource,
         venue: Venue,
         rules: BookingRules,
         dates: tuple[date, date],
-        ranges: list[AvailableRangeOut],
-    ) -> AvailabilityOut:
-        return cls(
-            resource_id=number,
-            resource_name=resource.name,
-            start_date=dates[0],
-            end_date=dates[1],
-            timezone=venue.timezone,
-            booking_interval_minutes=rules.booking_interval_minutes,
-            min_duration_minutes=rules.min_booking_duration_minutes,
-            max_duration_minutes=rules.max_booking_duration_minutes,
-            prevent_unbookable_gaps=rules.prevent_unbookable_gaps,
-            min_advance_booking_minutes=rules.min_advance_booking_minutes,
-            max_advance_booking_days=rules.max_advance_booking_days,
-            available_ranges=ranges,
-        )
+        ranges: Iterable[FreeRange],
+        currency: str,
+    ) -> bytes:
+        """The answer as this model writes it, built from plain values: an answer holds hundreds of ranges,
+        and building a model of each costs more than the engine that found them."""
+        body = {
+            "resource_id": number,
+            "resource_name": resource.name,
+            "start_date": dates[0].isoformat(),
+            "end_date": dates[1].isoformat(),
+            "timezone": venue.timezone,
+            "booking_interval_minutes": rules.booking_interval_minutes,
+            "min_duration_minutes": rules.min_booking_duration_minutes,
+            "max_duration_minutes": rules.max_booking_duration_minutes,
+            "prevent_unbookable_gaps": rules.prevent_unbookable_gaps,
+            "min_advance_booking_minutes": rules.min_advance_booking_minutes,
+            "max_advance_booking_days": rules.max_advance_booking_days,
+            "available_ranges": [range_fields(free, currency) for free in ranges],
+        }
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class ClientBookingIn(BaseModel):
