@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Path, Request, Response
@@ -21,6 +21,7 @@ from api.console.surface import SURFACE
 from api.console.utilisation_view import MAX_CONSOLE_DAYS, read_console_utilisation
 from api.query.deps import granted_organisation
 from api.shared.deps import RuntimeDep
+from domain.context import Principal
 from ledger.instants import Rfc3339Instant
 from ledger.metrics import view_lags
 from projections.analytics_bookings import AnalyticsBookingsView
@@ -28,6 +29,11 @@ from replay.rebuild_log import last_rebuilds
 
 router = SURFACE.router(include_in_schema=False)
 CHARTS = ("heatmap", "weekly")
+
+
+def signed_in_page(request: Request, principal: Principal, template: str, **context: Any) -> Response:
+    """A page for the signed-in principal: its header names them and carries the sign-out form's token."""
+    return render_page(template, principal=principal, csrf=session_csrf_token(request), **context)
 
 
 def _zone(name: str | None) -> ZoneInfo:
@@ -78,10 +84,10 @@ def calendar(
         for offset in range(span):
             current = first + timedelta(days=offset)
             grids.append(day_grid(current, zone, courts, [b for b in bookings if b.local_date == current]))
-    return render_page(
+    return signed_in_page(
+        request,
+        analyst,
         "calendar.html",
-        principal=analyst,
-        csrf=session_csrf_token(request),
         organisations=organisations,
         organisation=organisation,
         venues=venues,
@@ -117,10 +123,10 @@ def history(
     versions = booking_versions(runtime.ledger, booking_id, viewer.has_scope("audit:read"))
     chosen = selected_version(versions, number, instant)
     venue = reads.places([booking.venue_id])[0] if booking.venue_id else None
-    return render_page(
+    return signed_in_page(
+        request,
+        viewer,
         "history.html",
-        principal=viewer,
-        csrf=session_csrf_token(request),
         booking=booking,
         versions=versions,
         chosen=chosen,
@@ -166,10 +172,10 @@ def utilisation(
         if organisation
         else None
     )
-    return render_page(
+    return signed_in_page(
+        request,
+        analyst,
         "utilisation.html",
-        principal=analyst,
-        csrf=session_csrf_token(request),
         organisations=organisations,
         organisation=organisation,
         first=first,
@@ -223,6 +229,4 @@ def health(request: Request, viewer: Viewer, runtime: RuntimeDep) -> Response:
         for name, lag in sorted(lags.items())
     ]
     checked_at = datetime.now(tz=ZoneInfo("UTC"))
-    return render_page(
-        "health.html", principal=viewer, csrf=session_csrf_token(request), rows=rows, checked_at=checked_at
-    )
+    return signed_in_page(request, viewer, "health.html", rows=rows, checked_at=checked_at)
