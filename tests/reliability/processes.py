@@ -15,6 +15,7 @@ import uuid
 import warnings
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -347,6 +348,7 @@ BASE_UPDATED_AT = datetime(2030, 1, 1, tzinfo=UTC)
 LANE_HOURS = 3
 LANES_PER_COURT = 24 // LANE_HOURS
 MAX_ATTEMPTS = 2000
+CHECK_READERS = 4
 
 
 def parse_instant(value: Any) -> datetime | None:
@@ -703,35 +705,53 @@ def check_writes(
     Fills `findings.states` with the stored state of each booking (by external id) for the view checks.
     """
     service = UUID(load.client_id)
-    for external_id, writes in sorted(load.writes.items()):
-        response = http.get(load.path(external_id), headers=load.headers)
-        if response.status_code >= 500:
-            result.server_errors += 1
-            findings.note(f"GET {external_id}: {response.status_code} {response.text[:200]}")
-            continue
-        stored = response.json() if response.status_code == 200 else None
-        if stored is not None:
-            findings.states[external_id] = stored
-        intrusions = [write for write in writes if write.expected_error is not None]
-        for write in writes:
-            final = write.settled
-            if final is None or final.status is None:
-                continue
-            if write.expected_error is not None:
-                wrong = final.status != 409 or final.error_type != write.expected_error
-            else:
-                wrong = not 200 <= final.status < 300
-            if wrong:
-                result.invariant_violations += 1
-                findings.note(f"{write.method} {external_id} answered {final.status} {final.body}")
-        if intrusions:
-            if stored is not None:
-                result.invariant_violations += 1
-                findings.note(f"an overlapping booking was stored: {external_id} {stored}")
-            continue
-        _check_booking(external_id, writes, stored, result, findings)
+
+    def fetch(external_id: str) -> tuple[httpx.Response, list[Any]]:
         history = aggregate_history(runtime.ledger, court_booking_id(service, external_id))
-        _check_history(external_id, writes, history, result, findings)
+        return http.get(load.path(external_id), headers=load.headers), history
+
+    # Fetched a few at a time: a long soak leaves hundreds of thousands of bookings to read back.
+    with ThreadPoolExecutor(CHECK_READERS) as pool:
+        ordered = sorted(load.writes.items())
+        fetched = pool.map(fetch, [external_id for external_id, _ in ordered])
+        for (external_id, writes), (response, history) in zip(ordered, fetched, strict=True):
+            _check_writes_of(external_id, writes, response, history, result, findings)
+
+
+def _check_writes_of(
+    external_id: str,
+    writes: list[Write],
+    response: httpx.Response,
+    history: list[Any],
+    result: ScenarioResult,
+    findings: Findings,
+) -> None:
+    if response.status_code >= 500:
+        result.server_errors += 1
+        findings.note(f"GET {external_id}: {response.status_code} {response.text[:200]}")
+        return
+    stored = response.json() if response.status_code == 200 else None
+    if stored is not None:
+        findings.states[external_id] = stored
+    intrusions = [write for write in writes if write.expected_error is not None]
+    for write in writes:
+        final = write.settled
+        if final is None or final.status is None:
+            continue
+        if write.expected_error is not None:
+            wrong = final.status != 409 or final.error_type != write.expected_error
+        else:
+            wrong = not 200 <= final.status < 300
+        if wrong:
+            result.invariant_violations += 1
+            findings.note(f"{write.method} {external_id} answered {final.status} {final.body}")
+    if intrusions:
+        if stored is not None:
+            result.invariant_violations += 1
+            findings.note(f"an overlapping booking was stored: {external_id} {stored}")
+        return
+    _check_booking(external_id, writes, stored, result, findings)
+    _check_history(external_id, writes, history, result, findings)
 
 
 def _check_booking(
@@ -827,8 +847,10 @@ def check_views(
     result: ScenarioResult,
     findings: Findings,
     catch_up_seconds: float,
+    also: Sequence[PartnerLoad] = (),
 ) -> float | None:
-    """The views reach the log head, hold one row per booking equal to its state, and equal a fresh rebuild.
+    """The views reach the log head, hold one row per booking (of `load` and of the loads `also`) equal to its
+    state, and equal a fresh rebuild.
 
     Also checks the calendar: each court day holds exactly the active bookings' times, none overlapping.
     Returns the seconds the views took to catch up (None: they did not).
@@ -844,9 +866,9 @@ def check_views(
             sql.SQL(
                 "SELECT external_court_booking_id AS ext, count(*) AS n, min(status) AS status, "
                 "min(court_id::text) AS court, min(start_date) AS start, min(end_date) AS end_, "
-                "min(external_updated_at) AS updated FROM {} WHERE external_service_id = %s GROUP BY 1"
+                "min(external_updated_at) AS updated FROM {} WHERE external_service_id = ANY(%s) GROUP BY 1"
             ).format(view.rows_table),
-            (load.client_id,),
+            ([UUID(each.client_id) for each in (load, *also)],),
         )
         rows = {row["ext"]: row for row in curs.fetchall()}
         curs.execute(

@@ -36,12 +36,14 @@ from tests.reliability.processes import (
     in_process_runtime,
 )
 from tests.reliability.report import ScenarioResult, render_rows
+from tests.reliability.soak_batches import BATCH_SIZE, BatchLoad
 from tests.reliability.soak_faults import FaultInjector
 from tests.reliability.soak_orders import OrderLoad, exchange
 from tests.support import expect, make_tenant, random_day
 
 SCHEMA = "soak"
 PARTNER_CLIENTS = 6
+BATCH_CLIENTS, BATCH_COURTS = 2, 4
 ORDER_WRITERS, READERS = 2, 2
 EVENTS, SEATS, USERS = 10, 20, 30
 CATCH_UP_SECONDS = 120.0
@@ -63,11 +65,13 @@ class SoakReport:
     findings: Findings
     faults: dict[str, int]
     outages: list[float] = field(default_factory=list)
+    acknowledged_by_kind: dict[str, int] = field(default_factory=dict)
 
     def table(self) -> str:
         faults = ", ".join(f"{kind}: {count}" for kind, count in sorted(self.faults.items())) or "none"
         down = f" (down {min(self.outages):.1f}-{max(self.outages):.1f} s)" if self.outages else ""
-        return f"{render_rows([self.result])}\nfaults injected: {faults}{down}"
+        kinds = ", ".join(f"{kind}: {count}" for kind, count in self.acknowledged_by_kind.items())
+        return f"{render_rows([self.result])}\nacknowledged writes: {kinds}\nfaults injected: {faults}{down}"
 
 
 def fault_gap(seconds: float) -> tuple[float, float]:
@@ -84,14 +88,16 @@ def allow_connections(cluster: EmbeddedPostgres, count: int) -> None:
 
 
 def judge_answers(
-    load: PartnerLoad,
+    loads: list[PartnerLoad],
     orders: OrderLoad,
     outages: list[tuple[float, float]],
     result: ScenarioResult,
     findings: Findings,
 ) -> None:
     """No 5xx but a 503 while the database was down (or write contention, which asks to retry)."""
-    answers = [(f"{w.method} {w.external_id}", a) for w in load.all_writes() for a in w.attempts]
+    answers = [
+        (f"{w.method} {w.external_id}", a) for load in loads for w in load.all_writes() for a in w.attempts
+    ]
     answers += orders.exchanges
     for what, attempt in answers:
         if attempt.status is None or attempt.status < 500 or attempt.asks_to_retry:
@@ -192,6 +198,17 @@ def run_soak(seconds: float, seed: int, work_dir: Path) -> SoakReport:
                 seed=seed,
                 max_seconds=seconds + 2 * SETTLE_SECONDS + 600,
             )
+            syncer = make_tenant(http, admin)
+            batches = BatchLoad(
+                server.url,
+                syncer.client_id,
+                syncer.key,
+                [syncer.court_id] + [syncer.add_court() for _ in range(BATCH_COURTS - 1)],
+                random_day(),
+                clients=BATCH_CLIENTS,
+                seed=seed,
+                max_seconds=seconds + 2 * SETTLE_SECONDS + 600,
+            )
             booker = make_booking_tenant(http, admin)
             events = [schedule_event(booker, seats=SEATS) for _ in range(EVENTS)]
             users = [link_new_user(booker.tenant) for _ in range(USERS)]
@@ -207,16 +224,18 @@ def run_soak(seconds: float, seed: int, work_dir: Path) -> SoakReport:
             )
             injector = FaultInjector(cluster, server, runners, SCHEMA, fault_gap(seconds), rng)
             load.start()
+            batches.start()
             orders.start()
             injector.start()
             threading.Event().wait(seconds)
             injector.stop()  # the database is up and both projection processes run again after this
             load.stop(SETTLE_SECONDS)
+            batches.stop(SETTLE_SECONDS)
             orders.stop()
-            for problems in (load.errors, orders.errors, injector.errors):
+            for problems in (load.errors, batches.errors, orders.errors, injector.errors):
                 findings.notes.extend(problems)
                 result.invariant_violations += len(problems)
-            judge_answers(load, orders, injector.outages, result, findings)
+            judge_answers([load, batches], orders, injector.outages, result, findings)
             # A client of its own: the setup's kept connections may lead to workers killed since.
             with (
                 httpx.Client(base_url=server.url, timeout=30) as checks,
@@ -224,13 +243,22 @@ def run_soak(seconds: float, seed: int, work_dir: Path) -> SoakReport:
                 in_process_runtime(cluster.url, SCHEMA, token, work_dir / "data") as runtime,
             ):
                 check_writes(checks, load, runtime, result, findings)
-                check_views(cluster.url, SCHEMA, runtime, load, result, findings, CATCH_UP_SECONDS)
+                check_writes(checks, batches, runtime, result, findings)
+                check_views(
+                    cluster.url, SCHEMA, runtime, load, result, findings, CATCH_UP_SECONDS, also=[batches]
+                )
                 check_every_view(runtime, result, findings)
                 check_orders(checks, orders, result, findings)
             cancels = sum(1 for _, attempt in orders.cancels if attempt.status == 200)
-            result.acknowledged = load.acknowledged_count() + len(orders.acknowledged()) + cancels
+            kinds = {
+                "partner upserts and cancels": load.acknowledged_count(),
+                f"batch items ({batches.batches} batches of <= {BATCH_SIZE})": batches.acknowledged_count(),
+                "orders": len(orders.acknowledged()),
+                "order cancels": cancels,
+            }
+            result.acknowledged = sum(kinds.values())
             outages = [up - began for began, up in injector.outages]
-            return SoakReport(result, findings, dict(injector.counts()), outages)
+            return SoakReport(result, findings, dict(injector.counts()), outages, kinds)
     finally:
         try:
             cluster.close()
