@@ -9,6 +9,7 @@ import socket
 import time
 
 from ledger.logs import announcer, server_options
+from ledger.projection_processes import ProjectionProcesses
 from ledger.settings import Settings
 
 # Loaded by uvicorn by name: the app opens the runtime (and the embedded PostgreSQL) in its lifespan and
@@ -45,7 +46,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
     from uvicorn.supervisors.multiprocess import Multiprocess
 
-    if args.no_runners:
+    separate = projection_processes(args, settings)
+    if args.no_runners or separate:
         # The workers read their settings from the environment when uvicorn loads the app in them.
         os.environ["LEDGER_RUN_PROJECTIONS"] = "false"
         settings = settings.model_copy(update={"run_projections": False})
@@ -67,18 +69,32 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         workers=args.workers,
         **server_options(settings),
     )
-    if args.workers == 1:
+    if args.workers == 1 and not separate:
         server = AnnouncingServer(config)
         server.run()
         return 0 if server.started else STARTUP_FAILED
     with contextlib.ExitStack() as stack:
-        prepare_workers(settings, stack)
-        announce(f"http://{args.host}:{args.port} ({args.workers} workers)", settings)
+        prepare_workers(settings, stack, runners=settings.run_projections or separate > 0)
+        if separate:
+            stack.enter_context(ProjectionProcesses(separate))
+        runners = f", {separate} projection processes" if separate else ""
+        announce(f"http://{args.host}:{args.port} ({args.workers} workers{runners})", settings)
         Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
 
 
-def prepare_workers(settings: Settings, stack: contextlib.ExitStack) -> None:
+def projection_processes(args: argparse.Namespace, settings: Settings) -> int:
+    """How many `ledger projections run` processes `serve` starts beside its workers: none with
+    `--no-runners`, else `LEDGER_PROJECTION_PROCESSES`, which by default keeps the runners in the one process
+    of a single worker (`make run`) and moves them out of the request processes when there are several."""
+    if args.no_runners or not settings.run_projections:
+        return 0
+    if settings.projection_processes is not None:
+        return settings.projection_processes
+    return 0 if args.workers == 1 else 2
+
+
+def prepare_workers(settings: Settings, stack: contextlib.ExitStack, *, runners: bool) -> None:
     """What the workers would otherwise race for, done once before they start: the embedded PostgreSQL
     (one cluster, started here and handed to them by URL) and the secrets generated on a first start."""
     from ledger.checkpointer import load_checkpoint_key
@@ -91,7 +107,7 @@ def prepare_workers(settings: Settings, stack: contextlib.ExitStack) -> None:
     notice = announcer(settings)
     resolve_admin_token(settings, notice)
     resolve_signing_keys(settings)
-    if settings.run_projections:
+    if runners:
         load_checkpoint_key(settings, notice)
 
 

@@ -88,6 +88,13 @@ class Settings(SmtpSettings):
         description="How long a request waits for one of its credential's places before it answers 429.",
     )
     run_projections: bool = Field(default=True, description="Run the projection runners inside `serve`.")
+    projection_processes: int | None = Field(
+        default=None,
+        ge=0,
+        le=8,
+        description="`ledger projections run` processes that `serve` starts beside its workers (0: the "
+        "runners run in the workers); by default 0 with one worker and 2 with more.",
+    )
     log_format: Literal["text", "json"] = Field(
         default="text", description="`json`: one JSON object per log line, with the request's ids."
     )

@@ -1,4 +1,5 @@
-"""`ledger serve --workers 2`: one elected runner per view among the workers; a killed holder is replaced."""
+"""`ledger serve --workers 2`: one elected runner per view, in projection processes of its own (or among the
+workers); a killed holder is replaced."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ import psycopg
 from ledger.background import CHECKPOINTER, RETENTION, projection_role
 from ledger.election import holder_pid
 from projections.registry import VIEWS
-from tests.reliability.processes import ProjectionProcess, child_pids, ledger_served, wait_caught_up
+from tests.reliability.processes import (
+    ProjectionProcess,
+    Served,
+    child_pids,
+    ledger_served,
+    wait_caught_up,
+)
 from tests.support import instant, make_tenant, random_day, wait_until
 
 ROLES = [projection_role(view.name) for view in VIEWS] + [RETENTION, CHECKPOINTER]
@@ -50,13 +57,58 @@ def booking_body(court_id: str) -> dict[str, object]:
     }
 
 
-def test_each_view_has_one_runner_among_two_workers_and_another_worker_takes_over_when_it_is_killed(
+def projection_children(pid: int) -> list[int]:
+    return child_pids(pid, b"projections")
+
+
+def test_two_workers_leave_the_runners_to_two_projection_processes_of_their_own_and_restart_a_killed_one(
     database_url: str, tmp_path: Path
 ) -> None:
-    with ledger_served(database_url, "workers", tmp_path / "data", args=("--workers", "2")) as served:
+    with ledger_served(database_url, "apart", tmp_path / "data", args=("--workers", "2")) as served:
         server, schema = served.server, served.schema
         assert server.process is not None
         pid = server.process.pid
+        wait_until(lambda: all(holders(database_url, schema).values()), WAIT_SECONDS, "every role elected")
+        runners = projection_children(pid)
+        assert len(runners) == 2
+        assert set(holders(database_url, schema).values()) <= set(runners)
+        victim = holders(database_url, schema)[COURT_BOOKINGS]
+        assert victim is not None
+
+        os.kill(victim, signal.SIGKILL)
+        wait_until(
+            lambda: holders(database_url, schema)[COURT_BOOKINGS] not in (None, victim),
+            WAIT_SECONDS,
+            "the other projection process elected",
+        )
+        wait_until(
+            lambda: len(projection_children(pid)) == 2 and victim not in projection_children(pid),
+            WAIT_SECONDS,
+            "a new projection process started",
+        )
+        assert_a_write_is_projected(served, database_url)
+        assert set(holders(database_url, schema).values()) <= set(projection_children(pid))
+
+
+def assert_a_write_is_projected(served: Served, database_url: str) -> None:
+    with httpx.Client(base_url=served.server.url, timeout=30) as http:
+        tenant = make_tenant(http, served.admin_headers)
+        upsert(http, tenant.headers, tenant.booking_path("after-kill"), booking_body(tenant.court_id))
+        assert wait_caught_up(database_url, served.schema, WAIT_SECONDS) is not None
+        listed = http.get(tenant.list_path, params={"courtId": tenant.court_id}, headers=tenant.headers)
+    assert [item["externalCourtBookingId"] for item in listed.json()["data"]] == ["after-kill"]
+
+
+def test_with_no_projection_processes_each_view_has_one_runner_among_the_workers_and_another_takes_over(
+    database_url: str, tmp_path: Path
+) -> None:
+    env = {"LEDGER_PROJECTION_PROCESSES": "0"}
+    args = ("--workers", "2")
+    with ledger_served(database_url, "workers", tmp_path / "data", env=env, args=args) as served:
+        server, schema = served.server, served.schema
+        assert server.process is not None
+        pid = server.process.pid
+        assert projection_children(pid) == []
         wait_until(lambda: all(holders(database_url, schema).values()), WAIT_SECONDS, "every role elected")
         elected = holders(database_url, schema)
         assert set(elected.values()) <= set(child_pids(pid))
@@ -69,13 +121,7 @@ def test_each_view_has_one_runner_among_two_workers_and_another_worker_takes_ove
             WAIT_SECONDS,
             "another worker elected",
         )
-
-        with httpx.Client(base_url=server.url, timeout=30) as http:
-            tenant = make_tenant(http, served.admin_headers)
-            upsert(http, tenant.headers, tenant.booking_path("after-kill"), booking_body(tenant.court_id))
-            assert wait_caught_up(database_url, schema, WAIT_SECONDS) is not None
-            listed = http.get(tenant.list_path, params={"courtId": tenant.court_id}, headers=tenant.headers)
-        assert [item["externalCourtBookingId"] for item in listed.json()["data"]] == ["after-kill"]
+        assert_a_write_is_projected(served, database_url)
         now_elected = holders(database_url, schema)
         assert victim not in now_elected.values()
         assert set(now_elected.values()) <= set(child_pids(pid))
