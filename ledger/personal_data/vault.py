@@ -2,7 +2,8 @@
 
 The master keys come from LEDGER_PERSONAL_DATA_KEYS (`kid:secret` entries: the first seals new data keys, all
 open) or, unset, are derived from the OAuth signing keys, which never enter the database. Subjects are found
-by a keyed digest under a key derived from the last-listed master key, which rotation keeps listed.
+by a keyed digest under a key derived from the last-listed master key, which rotation keeps listed; court
+bookings' payload fingerprints are keyed by another key derived from it.
 
 Opened data keys and erasures are cached for `cache_seconds`: the process that erases forgets the keys at
 once; another process may read with a key it opened before for at most that long. The key that seals a
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 SEALING_CONTEXT = b"ledger personal data keys v1"
 DIGEST_CONTEXT = b"ledger personal data subjects v1"
+FINGERPRINT_CONTEXT = b"ledger court booking fingerprints v1"
 VAULT_ENV = "LEDGER_PERSONAL_DATA_VAULT"
 SEALING_CACHE_SECONDS = 60.0
 _VAULTS: dict[str, Vault] = {}
@@ -52,6 +54,7 @@ class Vault:
         self.master = SealingKeys.derived_from(ring, SEALING_CONTEXT)
         oldest = list(ring.secrets.values())[-1]
         self._digest_key = hmac.new(oldest, DIGEST_CONTEXT, hashlib.sha256).digest()
+        self.fingerprint_key = hmac.new(oldest, FINGERPRINT_CONTEXT, hashlib.sha256).digest()
         self.cache_seconds = cache_seconds
         self.sealing_seconds = max(cache_seconds, SEALING_CACHE_SECONDS)
         self._by_subject: BoundedCache[tuple[float, UUID, bytes]] = BoundedCache(50_000)
