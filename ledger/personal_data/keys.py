@@ -100,7 +100,8 @@ def with_new_keys(
 
 
 class KeyTable:
-    """Reads and writes of the key table, each in a short transaction of its own on the ledger's pool."""
+    """Reads and writes of the key table on the ledger's pool: a read is one statement (no transaction to
+    begin and end: one round trip), a write a short transaction of its own."""
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         self.datastore = datastore
@@ -170,7 +171,7 @@ class KeyTable:
         statement = sql.SQL(
             "SELECT key_id, subject_digest, sealed_key FROM {} WHERE key_id = ANY(%s)"
         ).format(self.table)
-        with self.datastore.transaction(commit=False) as curs:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, (key_ids,))
             rows = curs.fetchall()
         return {
@@ -183,7 +184,7 @@ class KeyTable:
         statement = sql.SQL(
             "SELECT DISTINCT subject_digest FROM {} WHERE subject_digest = ANY(%s) AND erased_at IS NOT NULL"
         ).format(self.table)
-        with self.datastore.transaction(commit=False) as curs:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, (digests,))
             return {bytes(row["subject_digest"]) for row in curs.fetchall()}
 

@@ -1,5 +1,5 @@
 """A person's first data key: made for the append that first seals under it and stored by that append, shared
-until then, and never stored for a person erased meanwhile."""
+until then, and never stored for a person erased meanwhile; a key or an erasure not cached is one read away."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from domain.court_booking_upserts import UpsertItem
 from ledger.personal_data.keys import KeyTable, NewKey
 from ledger.personal_data.subjects import email_subject
 from ledger.personal_data.vault import Vault, resolve_master_keys
+from ledger.round_trips import counting
 from ledger.runtime import Runtime
 from tests.integration.test_projection_and_rebuild import seeded_service
 from tests.support import random_day
@@ -113,3 +114,19 @@ def test_a_person_given_a_key_by_another_process_meanwhile_is_sealed_under_that_
     assert live_keys(vault, email_subject(email)) == [theirs]
     assert theirs != made[0].key_id
     assert own_runtime.ledger.get_court_booking(service, external_id).participants[0]["email"] == email
+
+
+def test_opening_a_key_the_process_has_not_cached_takes_one_round_trip(own_runtime: Runtime) -> None:
+    ctx, service, court = seeded_service(own_runtime)
+    email = f"new-{uuid.uuid4().hex[:8]}@example.com"
+    vault, other = vaults(own_runtime)
+    book(own_runtime, ctx, service, court, email)
+    [key_id] = live_keys(vault, email_subject(email))
+
+    with counting() as trips:
+        opened = other.data_keys([key_id])
+    with counting() as erased_check:
+        other.erased([email_subject(email)])
+
+    assert opened[key_id] is not None
+    assert (trips.count, erased_check.count) == (1, 1)
