@@ -85,7 +85,8 @@ def with_new_keys(
         "WITH offered AS (SELECT DISTINCT k, d, s, e FROM "
         "unnest(%s::uuid[], %s::bytea[], %s::text[], %s::timestamptz[]) AS o(k, d, s, e)), "
         "stored AS (INSERT INTO {t} (key_id, subject_digest, sealed_key) SELECT k, d, s FROM offered "
-        "WHERE e IS NOT DISTINCT FROM (SELECT max(erased_at) FROM {t} WHERE subject_digest = d) "
+        "WHERE e IS NOT DISTINCT FROM (SELECT max(erased_at) FROM {t} WHERE subject_digest = d "
+        "AND erased_at IS NOT NULL) "
         "ON CONFLICT (key_id) DO NOTHING RETURNING key_id) "
         "SELECT f.event_position, f.stored_hash, ARRAY(SELECT key_id FROM stored) AS stored_keys "
         "FROM {insert}(%s, %s) AS f"
@@ -152,7 +153,7 @@ class KeyTable:
         statement = sql.SQL(
             "SELECT key_id, subject_digest, sealed_key, erased_at FROM {} WHERE subject_digest = ANY(%s) "
             "AND (erased_at IS NULL OR erased_at = (SELECT max(erased_at) FROM {} e "
-            "WHERE e.subject_digest = {}.subject_digest))"
+            "WHERE e.subject_digest = {}.subject_digest AND e.erased_at IS NOT NULL))"
         ).format(self.table, self.table, self.table)
         live: dict[bytes, StoredKey] = {}
         erased: dict[bytes, datetime] = {}
