@@ -1,5 +1,4 @@
-"""A person's first data key: made for the append that first seals under it and stored by that append, shared
-until then, and never stored for a person erased meanwhile; a key or an erasure not cached is one read away."""
+"""A person's first data key: stored by the append that needs it, shared until then, never once erased."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A court booking's payload fingerprint: keyed, so that a stored one cannot confirm a guessed email, while
-bookings recorded with a plain SHA-256 fingerprint still answer an identical replay idempotently."""
+"""A court booking's payload fingerprint: keyed; a plain one stored before still matches a replay."""
 
 from __future__ import annotations
 
