@@ -129,3 +129,21 @@ def test_opening_a_key_the_process_has_not_cached_takes_one_round_trip(own_runti
 
     assert opened[key_id] is not None
     assert (trips.count, erased_check.count) == (1, 1)
+
+
+def test_a_person_erased_before_gets_a_new_key_stored_for_what_is_recorded_after(
+    own_runtime: Runtime,
+) -> None:
+    ctx, service, court = seeded_service(own_runtime)
+    email = f"new-{uuid.uuid4().hex[:8]}@example.com"
+    vault, _ = vaults(own_runtime)
+    before = book(own_runtime, ctx, service, court, email)
+    [first_key] = live_keys(vault, email_subject(email))
+    vault.erase([email_subject(email)])
+
+    after = book(own_runtime, ctx, service, court, email)
+
+    [second_key] = live_keys(vault, email_subject(email))
+    assert second_key != first_key
+    assert own_runtime.ledger.get_court_booking(service, before).participants[0]["email"] == ERASED
+    assert own_runtime.ledger.get_court_booking(service, after).participants[0]["email"] == email
