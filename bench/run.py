@@ -57,6 +57,7 @@ EXPECTED = [
     "upsert_plain_rps",
     "upsert_personal_rps",
     "encryption_cost_ratio",
+    "encryption_cpu_cost_ratio",
     "mixed_rps",
     "mixed_p50_ms",
     "mixed_p95_ms",
@@ -253,6 +254,7 @@ class Bench:
                 seed.client_id,
                 self.add,
                 self.problems,
+                server.cpu_seconds,
             )
 
     def _upsert(self, server: Server, seed: Seed) -> None:

@@ -127,7 +127,7 @@ class CourtBooking(LedgerAggregate):
         Raises StaleWriteError or VersionConflictError when the terms may not be applied.
         """
         recorded = RecordedTerms.of(organization_id, terms)
-        if not self._would_revise(recorded):
+        if not self._would_revise(recorded, terms):
             return False
         change = self.Revised if self.is_active else self.Reactivated
         self.trigger_event(change, meta=meta, **recorded.event_fields())
@@ -138,12 +138,12 @@ class CourtBooking(LedgerAggregate):
 
         Raises StaleWriteError or VersionConflictError as `revise` would.
         """
-        return self._would_revise(RecordedTerms.of(organization_id, terms))
+        return self._would_revise(RecordedTerms.of(organization_id, terms), terms)
 
-    def _would_revise(self, recorded: RecordedTerms) -> bool:
+    def _would_revise(self, recorded: RecordedTerms, terms: CourtBookingTerms) -> bool:
         self._check_not_stale(recorded.external_updated_at)
         if recorded.external_updated_at == self.external_updated_at:
-            if self.is_active and recorded.fingerprint == self.fingerprint:
+            if self.is_active and terms.has_fingerprint(self.fingerprint):
                 return False
             raise VersionConflictError("externalUpdatedAt equals the stored one but the payload differs.")
         return True

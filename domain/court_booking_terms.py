@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from domain.resource_day import MAX_BOOKING_LENGTH
 from domain.user import normalized_email
 
 MAX_PARTICIPANTS = 4
+KEYED = "k1:"
 
 
 class InvalidTimeRangeError(InvalidInputError):
@@ -70,6 +72,7 @@ class CourtBookingTerms:
     end: datetime
     participants: tuple[Participant, ...]
     external_updated_at: datetime
+    fingerprint_key: bytes | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if any(moment.tzinfo is None for moment in (self.start, self.end, self.external_updated_at)):
@@ -93,11 +96,24 @@ class CourtBookingTerms:
         return [p.user_id for p in self.participants if p.user_id is not None]
 
     def fingerprint(self) -> str:
-        """A digest of the payload apart from `externalUpdatedAt`, for the idempotency check."""
-        payload = {
-            "courtId": str(self.court_id),
-            "startDate": format_instant(self.start),
-            "endDate": format_instant(self.end),
-            "participants": self.participant_dicts,
-        }
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+        """A digest of the payload apart from `externalUpdatedAt`, for the idempotency check: keyed (HMAC)
+        where the ledger has a fingerprint key, so that a stored one cannot confirm a guessed email."""
+        payload = json.dumps(
+            {
+                "courtId": str(self.court_id),
+                "startDate": format_instant(self.start),
+                "endDate": format_instant(self.end),
+                "participants": self.participant_dicts,
+            },
+            sort_keys=True,
+        ).encode()
+        if self.fingerprint_key is None:
+            return hashlib.sha256(payload).hexdigest()
+        return KEYED + hmac.new(self.fingerprint_key, payload, hashlib.sha256).hexdigest()
+
+    def has_fingerprint(self, stored: str) -> bool:
+        """Whether a stored fingerprint is these terms': a keyed one, or one stored before fingerprints were
+        keyed (a plain SHA-256), which bookings recorded then keep."""
+        if stored.startswith(KEYED) or self.fingerprint_key is None:
+            return hmac.compare_digest(stored, self.fingerprint())
+        return hmac.compare_digest(stored, replace(self, fingerprint_key=None).fingerprint())

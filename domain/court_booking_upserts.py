@@ -75,6 +75,9 @@ class _Working:
 class CourtBookingUpserts(Lookups):
     """Upserts by external id; a batch decides the items that share a calendar day (or a booking) together."""
 
+    # The key of the payload fingerprints (set by the runtime from the master keys); None: plain SHA-256.
+    fingerprint_key: bytes | None = None
+
     def upsert_court_booking(
         self,
         ctx: RequestContext,
@@ -123,6 +126,7 @@ class CourtBookingUpserts(Lookups):
             item.end,
             checked_participants(item.participants),
             item.external_updated_at,
+            self.fingerprint_key,
         )
         court = self.get_court(item.court_id)
         if court.organization_id not in ctx.principal.organization_ids:

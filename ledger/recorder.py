@@ -13,6 +13,7 @@ from psycopg.sql import SQL, Identifier, Literal
 
 from ledger import recorder_sql
 from ledger.notifier import Notifier
+from ledger.personal_data.keys import SealedEvent, with_new_keys
 from ledger.safe_reads import SafeReads
 from ledger.stream_hashes import StreamHashes
 
@@ -43,9 +44,10 @@ class LedgerRecorder(SafeReads):
         self.pg_function_name_insert_events = f"ledger_insert_events_{self.datastore.originator_id_type}"
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         function = Identifier(self.pg_function_name_insert_events)
+        self.sql_insert_function = SQL("{schema}.{function}").format(schema=schema, function=function)
         self.sql_invoke_pg_function_insert_events = SQL(
-            "SELECT event_position, stored_hash FROM {schema}.{function}(%s, %s)"
-        ).format(schema=schema, function=function)
+            "SELECT event_position, stored_hash FROM {insert}(%s, %s)"
+        ).format(insert=self.sql_insert_function)
         names = {
             "schema": schema,
             "function": function,
@@ -89,9 +91,24 @@ class LedgerRecorder(SafeReads):
             for e in stored_events
         ]
         hashes = self.stream_hashes.chain(stored_events)
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.sql_invoke_pg_function_insert_events, (events, hashes), prepare=True)
-            rows = curs.fetchall()
+        # The data keys of people new to the ledger go in with the events that are sealed under them.
+        sealed = [e for e in stored_events if isinstance(e, SealedEvent)]
+        new_keys = list(dict.fromkeys(key for e in sealed for key in e.new_keys))
+        statement, params = self.sql_invoke_pg_function_insert_events, [events, hashes]
+        if new_keys:
+            statement, key_params = with_new_keys(self.datastore.schema, self.sql_insert_function, new_keys)
+            params = [*key_params, *params]
+        try:
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(statement, params, prepare=True)
+                rows = curs.fetchall()
+        except BaseException:
+            for key in new_keys:
+                key.settle(key, False)
+            raise
+        stored_keys = set(rows[0]["stored_keys"]) if new_keys and rows else set()
+        for key in new_keys:
+            key.settle(key, key.key_id in stored_keys)
         for event, row in zip(stored_events, rows, strict=True):
             digest = row["stored_hash"]
             assert isinstance(event.originator_id, UUID)

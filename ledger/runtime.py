@@ -187,6 +187,7 @@ def open_runtime(
             recorder.datastore, resolve_master_keys(settings), settings.personal_data_cache_seconds
         )
         register_vault(vault_token, runtime_vault)
+        ledger.fingerprint_key = runtime_vault.fingerprint_key
         stack.callback(unregister_vault, vault_token)
         views = {}
         for view_class in VIEWS:

@@ -9,9 +9,12 @@ A subject has at most one live key; data recorded after an erasure gets a new on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID, uuid4
 
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresDatastore
 from psycopg import sql
 
@@ -43,8 +46,63 @@ class StoredKey:
     sealed_key: str | None
 
 
+@dataclass(frozen=True, eq=False)
+class NewKey:
+    """A person's data key made for an append, and stored by the append's own statement (`with_new_keys`).
+
+    It is stored only while its subject's latest erasure is still `erased_before` (the one known when it was
+    made): values sealed under it for a person erased meanwhile read as erased. `settle` is told whether the
+    append stored it.
+    """
+
+    key_id: UUID
+    subject_digest: bytes
+    sealed_key: str = field(repr=False)
+    erased_before: datetime | None
+    subject: str = field(repr=False)
+    data_key: bytes = field(repr=False)
+    settle: Callable[[NewKey, bool], None] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SealedEvent(StoredEvent):
+    """A stored event with the new data keys it is sealed under, which its append stores with it."""
+
+    new_keys: tuple[NewKey, ...] = ()
+
+
+def with_new_keys(
+    schema: str, insert_function: sql.Composable, keys: list[NewKey]
+) -> tuple[sql.Composed, list[object]]:
+    """The append (a call of the events' insert function) with the insert of the new keys its events are
+    sealed under, in one statement and so one transaction; the parameters that come before the append's own.
+
+    Its rows also give, as `stored_keys`, the keys it stored. A key stored already (by another append of this
+    process that shared it) is skipped; a subject that got another live key meanwhile fails the statement on
+    the live-subject index, and the command is retried.
+    """
+    statement = sql.SQL(
+        "WITH offered AS (SELECT DISTINCT k, d, s, e FROM "
+        "unnest(%s::uuid[], %s::bytea[], %s::text[], %s::timestamptz[]) AS o(k, d, s, e)), "
+        "stored AS (INSERT INTO {t} (key_id, subject_digest, sealed_key) SELECT k, d, s FROM offered "
+        "WHERE e IS NOT DISTINCT FROM (SELECT max(erased_at) FROM {t} WHERE subject_digest = d "
+        "AND erased_at IS NOT NULL) "
+        "ON CONFLICT (key_id) DO NOTHING RETURNING key_id) "
+        "SELECT f.event_position, f.stored_hash, ARRAY(SELECT key_id FROM stored) AS stored_keys "
+        "FROM {insert}(%s, %s) AS f"
+    ).format(t=sql.Identifier(schema or "public", TABLE), insert=insert_function)
+    params: list[object] = [
+        [key.key_id for key in keys],
+        [key.subject_digest for key in keys],
+        [key.sealed_key for key in keys],
+        [key.erased_before for key in keys],
+    ]
+    return statement, params
+
+
 class KeyTable:
-    """Reads and writes of the key table, each in a short transaction of its own on the ledger's pool."""
+    """Reads and writes of the key table on the ledger's pool: a read is one statement (no transaction to
+    begin and end: one round trip), a write a short transaction of its own."""
 
     def __init__(self, datastore: PostgresDatastore) -> None:
         self.datastore = datastore
@@ -89,11 +147,32 @@ class KeyTable:
                 )
         return found
 
+    def find_live(self, digests: list[bytes]) -> tuple[dict[bytes, StoredKey], dict[bytes, datetime]]:
+        """The live key of each subject that has one, and the latest erasure of each erased subject: one
+        read, no transaction to commit."""
+        statement = sql.SQL(
+            "SELECT key_id, subject_digest, sealed_key, erased_at FROM {} WHERE subject_digest = ANY(%s) "
+            "AND (erased_at IS NULL OR erased_at = (SELECT max(erased_at) FROM {} e "
+            "WHERE e.subject_digest = {}.subject_digest AND e.erased_at IS NOT NULL))"
+        ).format(self.table, self.table, self.table)
+        live: dict[bytes, StoredKey] = {}
+        erased: dict[bytes, datetime] = {}
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, (digests,))
+            rows = curs.fetchall()
+        for row in rows:
+            digest = bytes(row["subject_digest"])
+            if row["erased_at"] is None:
+                live[digest] = StoredKey(row["key_id"], digest, row["sealed_key"])
+            else:
+                erased[digest] = row["erased_at"]
+        return live, erased
+
     def keys_by_id(self, key_ids: list[UUID]) -> dict[UUID, StoredKey]:
         statement = sql.SQL(
             "SELECT key_id, subject_digest, sealed_key FROM {} WHERE key_id = ANY(%s)"
         ).format(self.table)
-        with self.datastore.transaction(commit=False) as curs:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, (key_ids,))
             rows = curs.fetchall()
         return {
@@ -106,29 +185,25 @@ class KeyTable:
         statement = sql.SQL(
             "SELECT DISTINCT subject_digest FROM {} WHERE subject_digest = ANY(%s) AND erased_at IS NOT NULL"
         ).format(self.table)
-        with self.datastore.transaction(commit=False) as curs:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, (digests,))
             return {bytes(row["subject_digest"]) for row in curs.fetchall()}
 
     def destroy(self, digests: list[bytes]) -> list[UUID]:
-        """Destroy the live keys of these subjects; the ids of the keys destroyed now."""
+        """Destroy the live keys of these subjects, and record as erased (now) those that had none: their
+        data was all plaintext, or sealed under a new key no append has stored yet, which this erasure keeps
+        from being stored. The ids of the keys destroyed now."""
         statement = sql.SQL(
-            "UPDATE {} SET sealed_key = NULL, erased_at = now() WHERE subject_digest = ANY(%s) "
-            "AND erased_at IS NULL RETURNING key_id"
-        ).format(self.table)
-        with self.datastore.transaction(commit=True) as curs:
-            curs.execute(statement, (digests,))
-            return sorted(row["key_id"] for row in curs.fetchall())
-
-    def mark_erased(self, digests: list[bytes]) -> None:
-        """Record subjects as erased even where they never had a key (their data was all plaintext)."""
-        statement = sql.SQL(
-            "INSERT INTO {} (key_id, subject_digest, sealed_key, erased_at) "
+            "WITH destroyed AS (UPDATE {t} SET sealed_key = NULL, erased_at = now() "
+            "WHERE subject_digest = ANY(%s) AND erased_at IS NULL RETURNING key_id, subject_digest), "
+            "marked AS (INSERT INTO {t} (key_id, subject_digest, sealed_key, erased_at) "
             "SELECT gen_random_uuid(), d, NULL, now() FROM unnest(%s::bytea[]) AS d "
-            "WHERE NOT EXISTS (SELECT 1 FROM {} k WHERE k.subject_digest = d AND k.erased_at IS NOT NULL)"
-        ).format(self.table, self.table)
+            "WHERE d NOT IN (SELECT subject_digest FROM destroyed)) "
+            "SELECT key_id FROM destroyed"
+        ).format(t=self.table)
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(statement, (digests,))
+            curs.execute(statement, (digests, digests))
+            return sorted(row["key_id"] for row in curs.fetchall())
 
 
 def new_key_id() -> UUID:

@@ -23,6 +23,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 from domain.base import LedgerAggregate
 from domain.caches import BoundedCache
 from ledger.personal_data import cipher
+from ledger.personal_data.keys import NewKey, SealedEvent
 from ledger.personal_data.subjects import Place, aggregate_class, personal_fields, places
 from ledger.personal_data.vault import VAULT_ENV, Vault, registered_vault
 from projections.personal_data import PERSONAL_KEYS
@@ -113,25 +114,36 @@ class PersonalDataMapper(Mapper[UUID]):
         else:
             container = event_state
         found = places(owner, container, fields, originator_id, self.first_user)
+        # An event's new keys are stored by its append; a snapshot, stored by another recorder, gets
+        # committed keys only.
+        new_keys: list[NewKey] | None = None if topic == SNAPSHOT_TOPIC else []
         if found:
-            self._seal(container, found, originator_id, originator_version)
+            self._seal(container, found, originator_id, originator_version, new_keys)
         class_version = getattr(type(domain_event), "class_version", 1)
         if class_version > 1:
             event_state["class_version"] = class_version
+        state = self.transcoder.encode(event_state)
+        if new_keys:
+            keys = tuple(dict.fromkeys(new_keys))
+            return SealedEvent(originator_id, originator_version, topic, state, new_keys=keys)
         return StoredEvent(
-            originator_id=originator_id,
-            originator_version=originator_version,
-            topic=topic,
-            state=self.transcoder.encode(event_state),
+            originator_id=originator_id, originator_version=originator_version, topic=topic, state=state
         )
 
-    def _seal(self, container: dict[str, Any], found: list[Place], originator_id: UUID, version: int) -> None:
+    def _seal(
+        self,
+        container: dict[str, Any],
+        found: list[Place],
+        originator_id: UUID,
+        version: int,
+        new_keys: list[NewKey] | None,
+    ) -> None:
         vault = self.vault
         if vault is None:
             raise PersonalDataUnprotectedError(
                 "This ledger has no personal data keys to seal personal data with."
             )
-        keys = vault.keys_for(place.subject for place in found)
+        keys = vault.keys_for((place.subject for place in found), new_keys)
         if any(place.subject not in keys for place in found):
             raise PersonalDataUnprotectedError(
                 "A person's data key does not open with the configured master keys; every process of one "

@@ -11,12 +11,14 @@ import pytest
 from psycopg import sql
 
 from ledger.cli import main
+from ledger.personal_data.erasure import erase_user
 from ledger.runtime import Runtime
 from ledger.settings import Settings
 from projections.court_bookings import CourtBookingsView
 from replay.as_of import AsOfSchemaError, build_view_as_of, position_as_of
 from replay.rebuild import REBUILD_SUFFIX, rebuild_view
-from tests.integration.test_projection_and_rebuild import write_history
+from tests.integration.test_personal_data import ERASED, booked_user, context
+from tests.integration.test_projection_and_rebuild import seeded_service, write_history
 
 
 @pytest.fixture
@@ -108,3 +110,26 @@ def test_the_as_of_command_builds_the_view_and_refuses_a_malformed_instant(
         "events": head,
     }
     assert json.loads(capsys.readouterr().err)["error"]["type"] == "invalid_schema"
+
+
+def test_a_view_as_of_an_instant_before_an_erasure_shows_the_erased_persons_fields_as_erased(
+    own_runtime: Runtime, own_cli_env: None, audit_schema: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctx, service, court = seeded_service(own_runtime)
+    user_id = booked_user(own_runtime.ledger, ctx, service, court)
+    email = own_runtime.ledger.user(user_id).email
+    before_erasure = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+    assert own_runtime.vault is not None
+    erase_user(own_runtime.ledger, own_runtime.vault, context(), user_id, None)
+
+    command = ["replay", "as-of", before_erasure, "--view", "court-bookings", "--schema", audit_schema]
+    assert main(command) == 0
+    report = json.loads(capsys.readouterr().out)
+
+    table = sql.Identifier(audit_schema, CourtBookingsView.tables[0].name)
+    with psycopg.connect(own_runtime.database_url) as conn:
+        rows = conn.execute(sql.SQL("SELECT participants FROM {}").format(table)).fetchall()
+    emails = sorted(person["email"] for (participants,) in rows for person in participants)
+    assert report["events"] < (own_runtime.ledger.recorder.max_notification_id() or 0)
+    assert email not in json.dumps([row[0] for row in rows])
+    assert emails == sorted([ERASED, ERASED, "other-0@example.com", "other-1@example.com"])

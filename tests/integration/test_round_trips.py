@@ -29,7 +29,9 @@ class Partner:
     service_id: UUID
     court_id: UUID
 
-    def upsert(self, external_id: str, start: datetime, updated: datetime = UPDATED) -> Saved[CourtBooking]:
+    def upsert(
+        self, external_id: str, start: datetime, updated: datetime = UPDATED, email: str = "ana@example.com"
+    ) -> Saved[CourtBooking]:
         return self.runtime.ledger.upsert_court_booking(
             self.ctx,
             self.service_id,
@@ -37,7 +39,7 @@ class Partner:
             self.court_id,
             start,
             start + timedelta(hours=1),
-            [(None, "ana@example.com")],
+            [(None, email)],
             updated,
         )
 
@@ -69,6 +71,16 @@ def test_an_upsert_that_creates_takes_two_round_trips(partner: Partner) -> None:
 
     assert outcome.created
     assert trips.count == 2  # one read of the booking and its day, one append
+
+
+def test_an_upsert_naming_a_new_person_adds_one_read_and_stores_the_key_with_its_append(
+    partner: Partner,
+) -> None:
+    with counting() as trips:
+        outcome = partner.upsert("new-person", random_day() + timedelta(hours=9), email="new@example.com")
+
+    assert outcome.created
+    assert trips.count == 3  # the booking and its day, the person's key (none yet), the append with the key
 
 
 def test_an_idempotent_replay_takes_one_round_trip(partner: Partner) -> None:
