@@ -24,6 +24,10 @@ class BoundedCache(Generic[V]):
                 self._entries.move_to_end(key)
             return value
 
+    def discard(self, key: Any) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+
     def put(self, key: Any, value: V) -> None:
         with self._lock:
             self._entries[key] = value

@@ -15,6 +15,7 @@ from domain.coach_event import CoachEvent, CoachEventNotFoundError
 from domain.context import Principal, RequestContext
 from domain.event_visibility import client_may_see_event
 from domain.ids import client_user_link_id, number_index_id, resource_day_id, user_clients_id
+from domain.key_checks import RecentKeyChecks
 from domain.numbers import NumberIndex, parse_ref
 from domain.organization import (
     CourtNotFoundError,
@@ -40,6 +41,7 @@ class Lookups(LedgerBase):
         self._days_read: BoundedCache[ResourceDay] = BoundedCache(4096)
         # A number names the same entity forever, so the ids found by number are cached.
         self._ids_by_number: BoundedCache[UUID] = BoundedCache()
+        self.key_checks = RecentKeyChecks()
 
     def get_organization(self, organization_id: UUID) -> Organization:
         return self.load(organization_id, Organization, OrganizationNotFoundError, "Organization")

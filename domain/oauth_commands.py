@@ -82,7 +82,9 @@ class OAuthCommands(Lookups):
             client.revoke(meta)
             return Saved(client, position=self.save_all(client, *keys))
 
-        return self.with_retry(attempt)
+        saved = self.with_retry(attempt)
+        self.key_checks.forget(*saved.value.api_keys)
+        return saved
 
     def active_oauth_client(self, client_id: UUID) -> OAuthClient:
         """The client as it now is, read from the log on every call; an unknown or revoked one is refused."""

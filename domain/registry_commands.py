@@ -108,7 +108,9 @@ class RegistryCommands(VenueResourceIndex):
             api_key.revoke(meta)
             return Saved(None, position=self.save_all(client, api_key))
 
-        return self.with_retry(attempt)
+        saved = self.with_retry(attempt)
+        self.key_checks.forget(key_id)
+        return saved
 
     def create_user(
         self, ctx: RequestContext, email: str, first_name: str | None, last_name: str | None
@@ -153,7 +155,9 @@ class RegistryCommands(VenueResourceIndex):
         """The principal of an API key; revocation takes effect on the next call.
 
         A client's scopes and organizations never change, so its principal is cached per key; whether the key
-        was revoked is read from the log on every call (one indexed row), in this process or any other.
+        was revoked is read from the log (one indexed row) on every call, or, when `key_checks` has seconds,
+        at most once per that many seconds per key: a revocation saved by another process then takes effect
+        here within them, one saved by this process at once.
         """
         key_hash = hash_api_key(key)
         return self.principal_of_key(api_key_id(key_hash), key_hash)
@@ -163,8 +167,11 @@ class RegistryCommands(VenueResourceIndex):
 
         A console session keeps the id of the key it signed in with, never the key, and is let in by this.
         """
-        if not self._is_unrevoked_key(key_id):
-            raise InvalidApiTokenError("The API token is invalid or revoked.")
+        if not self.key_checks.fresh(key_id):
+            generation = self.key_checks.generation
+            if not self._is_unrevoked_key(key_id):
+                raise InvalidApiTokenError("The API token is invalid or revoked.")
+            self.key_checks.note(key_id, generation)
         # The id is derived from the key's hash, so one cached principal per id serves both callers.
         principal = self._principals.get(str(key_id))
         if principal is None:

@@ -173,6 +173,7 @@ def open_runtime(
         setup_lock = stack.enter_context(tables_setup_lock(database_url))
         ledger = Ledger(env=env, numbers=PostgresNumbers)
         ledger.command_attempts = settings.command_retries
+        ledger.key_checks.seconds = settings.api_key_recheck_seconds
         ledger.payments = payments = configured_provider(settings)
         ledger.payment_hold = timedelta(minutes=settings.payment_hold_minutes)
         ledger.webhook_loopback_allowed = settings.webhook_allow_loopback

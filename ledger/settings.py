@@ -60,6 +60,13 @@ class Settings(SmtpSettings):
         description="Average requests per second allowed per client; 0 disables the limit.",
     )
     rate_limit_burst: int = Field(default=2000, ge=1, description="Requests a client may send at once.")
+    api_key_recheck_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="How long a key found unrevoked is trusted before the log is read again: a revocation "
+        "saved by another process takes effect within it, one saved here at once; 0: every request.",
+    )
     failed_auth_per_second: float = Field(
         default=10.0,
         ge=0,

@@ -30,7 +30,7 @@ class InvalidIdempotencyKeyError(InvalidInputError):
     """Raised when an Idempotency-Key header is empty or longer than 255 characters."""
 
 
-def require_client_api(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+async def require_client_api(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
     """Admits a client holding the `client-api` scope."""
     if principal.client_id is None or not principal.has_scope(SCOPE):
         raise ScopePermissionDeniedError(PERMISSION_DENIED)

@@ -9,6 +9,7 @@ from fastapi import Query, Request, Response
 
 from api.partner_sync.batch import CourtBookingBatchIn, CourtBookingBatchOut, parse_item, result_of
 from api.partner_sync.deps import BatchBody, Consistency, Reader, ServiceId, UpsertBody, WriteContext
+from api.partner_sync.responses import booking_response
 from api.partner_sync.schemas import CourtBookingIn, CourtBookingOut, CourtBookingPage
 from api.partner_sync.surface import SURFACE
 from api.shared.cursor import decode_cursor, encode_cursor
@@ -43,21 +44,15 @@ BY_EXTERNAL_ID = "/by-external-id/{externalCourtBookingId}"
 MAX_LIMIT = 1000
 
 
-def _single(response: Response, booking: CourtBooking) -> CourtBookingOut:
-    response.headers["ETag"] = f'"{booking.version}"'
-    return CourtBookingOut.of(booking)
-
-
-def _written(response: Response, runtime: Runtime, saved: Saved[CourtBooking]) -> CourtBookingOut:
-    if saved.created:
-        response.status_code = 201
-    response.headers["X-Ledger-Position"] = str(runtime.reported_position(saved.position))
-    return _single(response, saved.value)
+def _written(runtime: Runtime, saved: Saved[CourtBooking]) -> Response:
+    position = runtime.reported_position(saved.position)
+    return booking_response(saved.value, 201 if saved.created else 200, position)
 
 
 @router.put(
     BY_EXTERNAL_ID,
     summary="Upsert court booking",
+    response_model=CourtBookingOut,
     openapi_extra=body_openapi(CourtBookingIn),
     responses={
         201: {"model": CourtBookingOut, "description": "Created."},
@@ -81,8 +76,7 @@ def upsert_court_booking(
     body: UpsertBody,
     ctx: WriteContext,
     runtime: RuntimeDep,
-    response: Response,
-) -> CourtBookingOut:
+) -> Response:
     """Create or update a booking by external booking id with stale-write protection."""
     outcome = runtime.ledger.upsert_court_booking(
         ctx,
@@ -94,7 +88,7 @@ def upsert_court_booking(
         body.participant_pairs(),
         body.externalUpdatedAt,
     )
-    return _written(response, runtime, outcome)
+    return _written(runtime, outcome)
 
 
 @router.post(
@@ -126,6 +120,7 @@ def upsert_court_bookings(
 @router.get(
     BY_EXTERNAL_ID,
     summary="Get court booking",
+    response_model=CourtBookingOut,
     responses=SURFACE.responses(
         CourtBookingNotFoundError, CourtBookingVersionNotFoundError, TimeTravelConflictError
     ),
@@ -135,21 +130,21 @@ def get_court_booking(
     externalCourtBookingId: ExternalIdPath,
     principal: Reader,
     runtime: RuntimeDep,
-    response: Response,
     version: Annotated[
         int | None, Query(ge=1, le=2**31, description="The booking as it was at this version.")
     ] = None,
     asOf: AsOf = None,
-) -> CourtBookingOut:
+) -> Response:
     """The booking now, as it was at `version` (its history lists each event's version), or as recorded by
     the instant `asOf`."""
     booking = runtime.ledger.get_court_booking(externalServiceId, externalCourtBookingId, version, asOf)
-    return _single(response, booking)
+    return booking_response(booking)
 
 
 @router.delete(
     BY_EXTERNAL_ID,
     summary="Cancel court booking",
+    response_model=CourtBookingOut,
     responses=SURFACE.responses(
         CourtBookingNotFoundError, OrganizationAccessDeniedError, StaleWriteError, VersionConflictError
     ),
@@ -162,13 +157,12 @@ def cancel_court_booking(
     ],
     ctx: WriteContext,
     runtime: RuntimeDep,
-    response: Response,
-) -> CourtBookingOut:
+) -> Response:
     """Cancel the booking: it frees its time and stays in history; a newer upsert re-activates it."""
     outcome = runtime.ledger.cancel_court_booking(
         ctx, externalServiceId, externalCourtBookingId, externalUpdatedAt
     )
-    return _written(response, runtime, outcome)
+    return _written(runtime, outcome)
 
 
 @router.get("", summary="List court bookings", responses=SURFACE.responses(PositionBeyondHeadError))

@@ -1,6 +1,6 @@
 """Authentication: the API-key resolver, the failed-attempt limit, the principal of the route's surface."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
@@ -74,10 +74,10 @@ def authenticated(request: Request, runtime: RuntimeDep) -> Principal:
     return surfaces.surface_for(request.scope).auth(request, runtime)
 
 
-def require_scope(scope: str) -> Callable[[Principal], Principal]:
-    """A dependency that admits callers holding `scope`."""
+def require_scope(scope: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that admits callers holding `scope` (async: it does no I/O, see `get_runtime`)."""
 
-    def dependency(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
+    async def dependency(principal: Annotated[Principal, Depends(authenticated)]) -> Principal:
         if not principal.has_scope(scope):
             raise ScopePermissionDeniedError(f"This operation needs the {scope!r} scope.")
         return principal
@@ -85,10 +85,10 @@ def require_scope(scope: str) -> Callable[[Principal], Principal]:
     return dependency
 
 
-def require_service_scope(scope: str) -> Callable[[Request, Principal], Principal]:
+def require_service_scope(scope: str) -> Callable[[Request, Principal], Awaitable[Principal]]:
     """A dependency admitting only the client whose id is the path's `externalServiceId`, with `scope`."""
 
-    def dependency(
+    async def dependency(
         request: Request, principal: Annotated[Principal, Depends(require_scope(scope))]
     ) -> Principal:
         if path_uuid(request, "externalServiceId") != principal.client_id:

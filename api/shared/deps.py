@@ -14,8 +14,12 @@ from domain.context import Principal, RequestContext
 from ledger.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
-    """The runtime; while the database is known to be down, requests that need it answer 503 at once."""
+async def get_runtime(request: Request) -> Runtime:
+    """The runtime; while the database is known to be down, requests that need it answer 503 at once.
+
+    Async, as every dependency that does no I/O: FastAPI runs a plain function in a worker thread, a hop
+    that costs more than the work itself.
+    """
     runtime: Runtime = request.app.state.runtime
     if runtime.database is not None and not runtime.database.available:
         raise ServiceUnavailableError("The database is unavailable.")
@@ -46,10 +50,10 @@ def carries_secret(request: Request) -> None:
 CarriesSecret = Depends(carries_secret)
 
 
-def context_of(principal_dependency: Callable[..., Principal]) -> Callable[..., RequestContext]:
+def context_of(principal_dependency: Callable[..., Any]) -> Callable[..., Awaitable[RequestContext]]:
     """A dependency that builds the command context for the principal that `principal_dependency` admits."""
 
-    def dependency(
+    async def dependency(
         request: Request, runtime: RuntimeDep, principal: Annotated[Principal, Depends(principal_dependency)]
     ) -> RequestContext:
         return RequestContext(

@@ -1,10 +1,12 @@
-"""Clients' request budgets in PostgreSQL: racing takers get exactly the burst, refills follow the rate."""
+"""Clients' request budgets in PostgreSQL: racing takers get exactly the burst, leases give back what they
+left unspent, refills follow the rate."""
 
 from __future__ import annotations
 
 import threading
 import uuid
 
+from api.shared.rate_limit import RateLimitedError, SharedRateLimiter
 from ledger.runtime import Runtime
 
 BURST = 50
@@ -53,3 +55,33 @@ def test_a_zero_rate_takes_nothing_from_the_database(runtime: Runtime) -> None:
     budget = runtime.client_budget(rate=0, burst=1)
 
     assert [budget.take("anyone") for _ in range(5)] == [0.0] * 5
+
+
+def test_a_lease_gives_back_its_unspent_tokens_and_takes_no_more_than_there_are(runtime: Runtime) -> None:
+    budget = runtime.client_budget(rate=0.0001, burst=10)
+    key = f"client-{uuid.uuid4()}"
+
+    assert budget.lease(key, 4, 0) == (4, 0.0)
+    assert budget.lease(key, 10, 3) == (9, 0.0)
+    taken, wait = budget.lease(key, 1, 0)
+    assert taken == 0
+    assert wait > 0
+
+
+def test_leasing_limiters_of_two_processes_let_through_exactly_the_burst_together(runtime: Runtime) -> None:
+    budget = runtime.client_budget(rate=0.0001, burst=400)
+    first, second = SharedRateLimiter(budget), SharedRateLimiter(budget)
+    assert first.lease_size > 1
+    key = f"client-{uuid.uuid4()}"
+    granted, refused = 0, 0
+    while refused < 2:  # until both refuse in the same round: neither holds a token any more
+        refused = 0
+        for limiter in (first, second):
+            try:
+                limiter.check(key)
+            except RateLimitedError:
+                refused += 1
+            else:
+                granted += 1
+
+    assert granted == 400
