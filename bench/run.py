@@ -323,7 +323,9 @@ class Bench:
         if not maximum > 0:
             raise RuntimeError(f"no closed-loop maximum to halve: {maximum} req/s")
         spec = self.spec("openloop", server, seed, OPEN_LOOP_DAY_BASE, rate=maximum / 2)
+        machine = psutil.cpu_times()
         result = run_load(spec)
+        machine_cores = busy_cores(machine)
         self.results["open_loop"] = result
         if result["open_loop_errors"]:
             self.problems.append(
@@ -337,6 +339,8 @@ class Bench:
             "requests": result["open_loop_requests"],
             "connections": self.sizes.concurrency,
             "send_lag_p99_ms": round(result["send_lag_p99_ms"], 1),
+            "client_cpu_cores": round(result["client_cpu_cores"], 2),
+            "machine_busy_cores": round(machine_cores, 2),
             "how": "sends scheduled evenly on the clock, none waiting for an answer; latency from the "
             "scheduled send; 201 each",
         }
