@@ -1,6 +1,6 @@
 """The load generator, run as its own process: an asyncio httpx client with N concurrent connections.
 
-`python -m bench.load SPEC.json RESULT.json`; modes: upsert, framework, mixed, timetravel.
+`python -m bench.load SPEC.json RESULT.json`; modes: upsert, framework, mixed, timetravel, openloop.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 
+from bench import open_loop
 from bench.slots import instant, slot
 from bench.stats import percentile
 
@@ -84,6 +85,7 @@ class Load:
         self.counter = itertools.count()
         self.headers = {"Authorization": f"Bearer {spec['key']}"} if spec.get("key") else {}
         self.base_path = f"/api/v1/external-services/{spec['service_id']}/court-bookings/by-external-id/"
+        self.extra: dict[str, Any] = {}
         start = time.monotonic()
         self.rec = Recorder(start + spec["warmup_seconds"], start + spec["warmup_seconds"] + spec["seconds"])
 
@@ -125,13 +127,16 @@ class Load:
         self.rec.record(kind, began, ended, response.status_code, ok, "" if ok else response.text)
         return response, ended
 
+    def next_upsert(self, letter: str) -> tuple[str, dict[str, Any]]:
+        """The path and body of an upsert of a booking on a slot of its own."""
+        n, court_id, start = self.new_slot()
+        body = self.body(court_id, start, UPDATED_AT, f"player-{n % 1000}@example.com")
+        return f"{self.base_path}{self.tag}-{letter}-{n}", body
+
     async def upsert_worker(self, client: httpx.AsyncClient, expected: int) -> None:
         while time.monotonic() < self.rec.until:
-            n, court_id, start = self.new_slot()
-            body = self.body(court_id, start, UPDATED_AT, f"player-{n % 1000}@example.com")
-            response, ended = await self.request(
-                client, "upsert", "PUT", f"{self.base_path}{self.tag}-u-{n}", expected, body
-            )
+            path, body = self.next_upsert("u")
+            response, ended = await self.request(client, "upsert", "PUT", path, expected, body)
             position = response.headers.get("x-ledger-position") if response is not None else None
             if (
                 response is not None
@@ -230,6 +235,10 @@ class Load:
     async def run(self) -> float:
         """Run the phase; return the measured window in seconds."""
         mode = self.spec["mode"]
+        if mode == "openloop":
+            started = time.monotonic()
+            self.extra = await open_loop.drive(self, self.clients[0])
+            return time.monotonic() - started
         if mode == "timetravel":
             started = time.monotonic()
             await self.time_travel()
@@ -267,6 +276,7 @@ def summary(load: Load, window: float, cpu_seconds: float, wall_seconds: float) 
         "error_samples": rec.error_samples,
         "writes": rec.writes,
         "client_cpu_cores": cpu_seconds / wall_seconds if wall_seconds else 0.0,
+        **load.extra,
     }
 
 
@@ -275,6 +285,10 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
     # load generator about three times the CPU per request.
     concurrency = int(spec.get("concurrency", 1))
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    if spec["mode"] == "openloop":
+        # No worker owns a connection: each scheduled send takes any free one of the pool, or waits for it.
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        concurrency = 1
     async with contextlib.AsyncExitStack() as stack:
         clients = [
             await stack.enter_async_context(

@@ -27,7 +27,7 @@ from bench.query_seed import ORGANISATIONS, cached_query_seed
 from bench.report import Figure, Target, check, table, write_json
 from bench.seed import Seed, cached_seed, restore_seed, runtime_settings, seed_schema
 from bench.server import RssSampler, Server, bare_server, ledger_server
-from bench.slots import GROWTH_DAY_BASE, MIXED_DAY_BASE, UPSERT_DAY_BASE
+from bench.slots import GROWTH_DAY_BASE, MIXED_DAY_BASE, OPEN_LOOP_DAY_BASE, UPSERT_DAY_BASE
 from bench.stats import busy_cores, lags_ms, percentile
 from bench.travel import travel_cases
 from domain.court_booking_upserts import MAX_BATCH
@@ -51,6 +51,9 @@ EXPECTED = [
     "upsert_p95_ms",
     "upsert_p99_ms",
     "upsert_errors",
+    "upsert_open_loop_rps",
+    "upsert_open_loop_p50_ms",
+    "upsert_open_loop_p99_ms",
     "upsert_vs_framework_ratio",
     "upsert_vs_db_ratio",
     "upsert_vs_append_ceiling_ratio",
@@ -234,6 +237,7 @@ class Bench:
         token = secrets.token_urlsafe(24)
         with ledger_server("ledger-small", self.db.url, seed.schema, token) as server:
             self._upsert(server, seed)
+            self._open_loop(server, seed)
             upsert_wrk = wrk.measure(
                 server.url,
                 seed,
@@ -313,6 +317,44 @@ class Bench:
         self.add("projection_lag_p50_ms", percentile(lags, 50), "ms", **how)
         self.add("projection_lag_p99_ms", percentile(lags, 99), "ms", target=("<=", 100), **how)
         self.add("growth_upsert_p99_small_ms", result["p99_ms"], "ms", events_before=seed.events)
+
+    def _open_loop(self, server: Server, seed: Seed) -> None:
+        """Upserts offered at half the closed-loop maximum just measured, on a clock: what a request waits at
+        a load the server can carry, queueing included (latency from each scheduled send)."""
+        maximum = float(self.results["upsert"]["requests_per_second"])
+        if not maximum > 0:
+            raise RuntimeError(f"no closed-loop maximum to halve: {maximum} req/s")
+        spec = self.spec("openloop", server, seed, OPEN_LOOP_DAY_BASE, rate=maximum / 2)
+        machine = psutil.cpu_times()
+        result = run_load(spec)
+        machine_cores = busy_cores(machine)
+        self.results["open_loop"] = result
+        if result["open_loop_errors"]:
+            self.problems.append(
+                f"open-loop upsert: {result['open_loop_errors']} errors, "
+                f"e.g. {result['open_loop_error_samples'][:3]}"
+            )
+        conditions: dict[str, Any] = {
+            "offered_rps": round(result["offered_rps"], 1),
+            "closed_loop_max_rps": round(maximum, 1),
+            "seconds": self.sizes.load_seconds,
+            "requests": result["open_loop_requests"],
+            "connections": self.sizes.concurrency,
+            "send_lag_p99_ms": round(result["send_lag_p99_ms"], 1),
+            "client_cpu_cores": round(result["client_cpu_cores"], 2),
+            "machine_busy_cores": round(machine_cores, 2),
+            "how": "sends scheduled evenly on the clock, none waiting for an answer; latency from the "
+            "scheduled send; 201 each",
+        }
+        self.add("upsert_open_loop_rps", result["achieved_rps"], "req/s", **conditions)
+        self.add("upsert_open_loop_p50_ms", result["open_loop_p50_ms"], "ms")
+        self.add(
+            "upsert_open_loop_p99_ms",
+            result["open_loop_p99_ms"],
+            "ms",
+            target=("<=", 25),
+            max_ms=round(result["open_loop_max_ms"], 1),
+        )
 
     def _mixed(self, server: Server, seed: Seed) -> None:
         spec = self.spec("mixed", server, seed, MIXED_DAY_BASE)

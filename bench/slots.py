@@ -16,6 +16,7 @@ WRK_DAY_BASE = 28_000
 # The encryption-cost phase's runs, each on days of its own from here.
 ENCRYPTION_DAY_BASE = 30_000
 SCALING_DAY_BASE = 32_000
+OPEN_LOOP_DAY_BASE = 34_000
 
 
 def slot(n: int, courts: int, day_base: int) -> tuple[int, datetime]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID, uuid4, uuid5
 
 from domain.app_base import Saved
 from domain.booking import SYSTEM, Booking
 from domain.booking_errors import BookingNotFoundError
+from domain.client import ClientUserLink
 from domain.coach_event import CoachEvent, CoachEventNotFoundError, TimeSlot
 from domain.context import RequestContext
 from domain.court_booking import UserAccessDeniedError
 from domain.errors import ConflictError, LedgerError
+from domain.ids import client_user_link_id
 from domain.ids import order_id as derived_order_id
 from domain.lookups import Lookups
 from domain.order import Order, OrderNotFoundError, check_order_request
@@ -88,19 +91,25 @@ class BookingCommands(Lookups):
         """
         check_order_request(event_ids, payment_type, payment_method_id)
         client_id = ctx.principal.client_id
-        if client_id is None or not self.can_act_for(ctx.principal, user_id):
+        if client_id is None:
             raise UserAccessDeniedError(f"The client may not act for user {user_id}.")
         order_id = derived_order_id(client_id, idempotency_key) if idempotency_key else uuid4()
+        booking_ids = [uuid5(order_id, str(event_id)) for event_id in event_ids]
+        link_id = client_user_link_id(client_id, user_id)
 
         def attempt() -> Saved[OrderWithBookings]:
-            existing = self.find(order_id, Order)
-            if existing is not None:
-                return Saved(OrderWithBookings(existing, self.bookings_of(existing)))
+            # The link, the order, its events and (for a retry) its bookings, read in one query: their ids are
+            # all known from the request, so an order costs one read and one append, and a retry one read.
+            found = self.find_together([link_id, order_id, *event_ids, *booking_ids])
+            if not isinstance(found.get(link_id), ClientUserLink):
+                raise UserAccessDeniedError(f"The client may not act for user {user_id}.")
+            existing = found.get(order_id)
+            if isinstance(existing, Order):
+                return Saved(OrderWithBookings(existing, self._bookings_among(existing, found)))
             meta = ctx.meta()
-            events, problems = self._bookable_events(ctx, event_ids, user_id)
+            events, problems = self._bookable_events(ctx, event_ids, user_id, found)
             if problems:
                 raise OrderRejectedError(problems)
-            booking_ids = [uuid5(order_id, str(event_id)) for event_id in event_ids]
             order = Order.place(
                 order_id, client_id, user_id, event_ids, booking_ids, payment_type, payment_method_id, meta
             )
@@ -128,22 +137,17 @@ class BookingCommands(Lookups):
         return self.with_retry(attempt)
 
     def _bookable_events(
-        self, ctx: RequestContext, event_ids: list[UUID], user_id: UUID
+        self, ctx: RequestContext, event_ids: list[UUID], user_id: UUID, found: dict[UUID, Any]
     ) -> tuple[list[CoachEvent], list[LedgerError]]:
+        """The order's events from `found` (read together with the order), and why any cannot be booked."""
         events: list[CoachEvent] = []
         problems: list[LedgerError] = []
-        # Unknown ids are answered from one query, so an order naming many of them costs no load each.
-        existing = self.existing_ids(event_ids)
         for event_id in event_ids:
-            if event_id not in existing:
+            coach_event = found.get(event_id)
+            if not isinstance(coach_event, CoachEvent) or not self.may_see_event(ctx.principal, coach_event):
                 problems.append(
                     CoachEventNotFoundError(f"Event {event_id} was not found.", event_ids=[str(event_id)])
                 )
-                continue
-            try:
-                coach_event = self.get_visible_coach_event(ctx, event_id)
-            except CoachEventNotFoundError as problem:
-                problems.append(problem)
                 continue
             try:
                 coach_event.check_seat_available(user_id, ctx.now)
@@ -151,6 +155,11 @@ class BookingCommands(Lookups):
                 problems.append(problem)
             events.append(coach_event)
         return events, problems
+
+    def _bookings_among(self, order: Order, found: dict[UUID, Any]) -> list[Booking]:
+        """The order's bookings from `found`; read anew when a retry named other events than the order."""
+        bookings = [each for each in map(found.get, order.booking_ids) if isinstance(each, Booking)]
+        return bookings if len(bookings) == len(order.booking_ids) else self.bookings_of(order)
 
     def get_order(
         self, ctx: RequestContext, order_id: UUID, as_of: datetime | None = None

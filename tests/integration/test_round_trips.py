@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
 
+from bench.round_trips import SLOT
 from domain.app_base import Saved
+from domain.booking_commands import OrderWithBookings
+from domain.coach_event import TimeSlot
 from domain.context import ADMIN, Principal, RequestContext
 from domain.court_booking import CourtBooking
 from domain.court_booking_upserts import UpsertItem
@@ -130,6 +133,62 @@ def test_a_batch_of_bookings_on_distinct_days_reads_once_and_saves_once(partner:
 
     assert all(isinstance(outcome, Saved) and outcome.created for outcome in outcomes)
     assert trips.count == 2
+
+
+@dataclass
+class Shop:
+    partner: Partner
+    athlete_id: UUID
+    event_ids: list[UUID]
+
+    def order(self, idempotency_key: str) -> Saved[OrderWithBookings]:
+        ledger, ctx = self.partner.runtime.ledger, self.partner.ctx
+        return ledger.place_order(ctx, self.athlete_id, self.event_ids, "Cash", None, idempotency_key)
+
+
+@pytest.fixture
+def shop(partner: Partner) -> Shop:
+    ledger = partner.runtime.ledger
+    admin = RequestContext(ADMIN, partner.runtime.clock(), "setup")
+    coach = ledger.create_user(admin, f"coach-{uuid4().hex[:8]}@example.com", None, None).value
+    athlete = ledger.create_user(admin, f"athlete-{uuid4().hex[:8]}@example.com", None, None).value
+    ledger.link_user(admin, partner.service_id, athlete.id)
+    organization_id = next(iter(partner.ctx.principal.organization_ids))
+    day = random_day()
+    event_ids = [
+        ledger.schedule_coach_event(
+            admin,
+            coach.id,
+            uuid4(),
+            day + timedelta(days=n, hours=10),
+            day + timedelta(days=n, hours=11),
+            None,
+            TimeSlot(time_slot_id=uuid4(), **SLOT),  # type: ignore[arg-type]
+            organization_id,
+        ).value.id
+        for n in range(3)
+    ]
+    return Shop(partner, athlete.id, event_ids)
+
+
+def test_an_order_reads_once_and_saves_once(shop: Shop) -> None:
+    with counting() as trips:
+        outcome = shop.order("first")
+
+    assert outcome.created
+    assert len(outcome.value.bookings) == 3
+    assert trips.count == 2  # the link, the order and its events in one read; one append
+
+
+def test_a_retried_order_takes_one_round_trip(shop: Shop) -> None:
+    placed = shop.order("retried")
+
+    with counting() as trips:
+        outcome = shop.order("retried")
+
+    assert not outcome.created
+    assert [booking.id for booking in outcome.value.bookings] == placed.value.order.booking_ids
+    assert trips.count == 1  # its bookings' ids derive from the request, so they are read with the order
 
 
 def test_the_pool_check_finds_a_connection_whose_session_was_ended(own_runtime: Runtime) -> None:
