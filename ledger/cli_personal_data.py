@@ -25,7 +25,7 @@ def run_personal_data(args: argparse.Namespace, settings: Settings) -> int:
         if args.operation == "erase-user":
             ctx = RequestContext(ADMIN, runtime.clock(), f"cli-{uuid.uuid4().hex}")
             result: dict[str, Any] = erase_user(
-                runtime.ledger, runtime.vault, ctx, args.user_id, None
+                runtime.ledger, runtime.vault, ctx, args.user_id, None, runtime.idempotency_keys()
             ).as_json()
         else:
             progress = progress_bar("positions")

@@ -150,6 +150,22 @@ class IdempotencyKeys:
             (answer.status, answer.body, answer.media_type, client_id, key, owner),
         )
 
+    def forget_answers_naming(self, needles: list[str]) -> int:
+        """Delete every stored answer whose body holds one of `needles` (an erased person's id or email), so
+        that a retry runs its request again and reads what the ledger holds now; the number deleted.
+
+        A scan of the bodies: erasure is rare, and a stored answer holds what its request answered in clear.
+        """
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                sql.SQL(
+                    "DELETE FROM {} WHERE body IS NOT NULL "
+                    "AND EXISTS (SELECT FROM unnest(%s::bytea[]) AS n WHERE position(n IN body) > 0)"
+                ).format(self.table),
+                ([needle.encode() for needle in needles if needle],),
+            )
+            return curs.rowcount
+
     def release(self, client_id: str, key: str, owner: UUID) -> None:
         """Drop this request's unfinished claim, so that a retry runs at once instead of after the lease."""
         self._write_quietly(

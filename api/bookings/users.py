@@ -60,7 +60,9 @@ def delete_user_data(
     if target != acting and not caller.is_system:
         raise ErasureNotPermittedError("Only a caller with the admin scope erases another user's data.")
     assert runtime.vault is not None
-    erasure = erase_user(runtime.ledger, runtime.vault, caller.ctx, target, acting)
+    erasure = erase_user(
+        runtime.ledger, runtime.vault, caller.ctx, target, acting, runtime.idempotency_keys()
+    )
     body = ErasureOut(
         userId=erasure.user_id,
         erasedAt=erasure.erased_at,

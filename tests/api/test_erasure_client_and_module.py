@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import psycopg
+from psycopg import sql
 
 from domain.context import ADMIN, RequestContext
+from ledger.idempotency_store import TABLE
 from ledger.runtime import Runtime
-from tests.api.client_api_support import CLIENT
+from tests.api.client_api_support import CLIENT, unique
 from tests.api.client_booking_support import BOOKINGS, local, make_bookable, soon
 from tests.api.erasure_support import ERASED, email_of, make_erasing_tenant
 from tests.api.module_support import local_day, make_module_org
@@ -60,3 +63,35 @@ def test_an_appointment_whose_customer_is_the_user_reads_as_erased(
         "address": None,
     }
     assert (read["start"], read["status"], read["price"]) == (added["start"], "BOOKED", added["price"])
+
+
+def stored_answers_naming(runtime: Runtime, text: str) -> int:
+    table = sql.Identifier(runtime.settings.db_schema, TABLE)
+    query = sql.SQL("SELECT count(*) FROM {} WHERE position(%s::bytea IN body) > 0").format(table)
+    with psycopg.connect(runtime.database_url) as conn:
+        row = conn.execute(query, (text.encode(),)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_an_answer_kept_for_an_idempotency_key_retry_is_forgotten_when_its_user_is_erased(
+    http: httpx.Client, admin_headers: dict[str, str], runtime: Runtime
+) -> None:
+    bookable = make_bookable(http, admin_headers)
+    email = f"{unique('kept')}@example.com"
+    body = {"external_id": unique("user"), "email": email}
+    registered = expect(
+        bookable.partner.post(f"{CLIENT}/users/register/", body, **{"Idempotency-Key": unique("key")}), 201
+    )
+    other = f"{unique('other')}@example.com"
+    other_body = {"external_id": unique("user"), "email": other}
+    expect(
+        bookable.partner.post(f"{CLIENT}/users/register/", other_body, **{"Idempotency-Key": unique("k")}),
+        201,
+    )
+    assert stored_answers_naming(runtime, email) == 1
+
+    erase_as_admin(http, admin_headers, str(registered["user_id"]))
+
+    assert stored_answers_naming(runtime, email) == 0
+    assert stored_answers_naming(runtime, str(registered["user_id"])) == 0
+    assert stored_answers_naming(runtime, other) == 1
