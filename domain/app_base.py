@@ -182,6 +182,11 @@ class LedgerBase(Application[UUID]):
 
     def _replay(self, stored_events: Iterable[Any], start: Callable[[UUID], Any]) -> dict[UUID, Any]:
         """Each stream's aggregate after its events, begun from what `start` gives for its id."""
+        stored_events = list(stored_events)
+        # A mapper that must look something up to decode (the personal data keys) does it once for all.
+        prefetch = getattr(self.mapper, "prefetch", None)
+        if callable(prefetch):
+            prefetch(stored_events)
         found: dict[UUID, Any] = {}
         for stored in stored_events:
             domain_event: Any = self.mapper.to_domain_event(stored)
