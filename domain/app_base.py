@@ -6,7 +6,7 @@ import copy
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -14,7 +14,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Transcoder
+from eventsourcing.persistence import EventStore, IntegrityError, JSONTranscoder, Recording, Transcoder
 from eventsourcing.utils import EnvType
 
 from domain.caches import BoundedCache
@@ -60,6 +60,17 @@ def recorded_at(event: Any) -> datetime:
     return moment
 
 
+class _PreparingEventStore(EventStore[UUID]):
+    """The library's event store, letting a mapper that offers `prepare` see a save's events together
+    before mapping them one by one (the personal data mapper finds all their people's keys at once)."""
+
+    def put(self, domain_events: Sequence[Any], **kwargs: Any) -> list[Recording[UUID]]:
+        prepare = getattr(self.mapper, "prepare", None)
+        if callable(prepare):
+            prepare(domain_events)
+        return super().put(domain_events, **kwargs)
+
+
 class LedgerBase(Application[UUID]):
     """Event-sourced application over PostgreSQL; subclasses add the commands."""
 
@@ -80,6 +91,9 @@ class LedgerBase(Application[UUID]):
         if self.numbers is None:
             raise NumberingUnavailableError("This ledger was built without a number allocator.")
         return self.numbers.next_number(kind)
+
+    def construct_event_store(self) -> EventStore[UUID]:
+        return _PreparingEventStore(self.mapper, self.recorder)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = CanonicalJSONTranscoder()
@@ -168,6 +182,11 @@ class LedgerBase(Application[UUID]):
 
     def _replay(self, stored_events: Iterable[Any], start: Callable[[UUID], Any]) -> dict[UUID, Any]:
         """Each stream's aggregate after its events, begun from what `start` gives for its id."""
+        stored_events = list(stored_events)
+        # A mapper that must look something up to decode (the personal data keys) does it once for all.
+        prefetch = getattr(self.mapper, "prefetch", None)
+        if callable(prefetch):
+            prefetch(stored_events)
         found: dict[UUID, Any] = {}
         for stored in stored_events:
             domain_event: Any = self.mapper.to_domain_event(stored)

@@ -44,10 +44,16 @@ class LedgerRecorder(SafeReads):
         self.pg_function_name_insert_events = f"ledger_insert_events_{self.datastore.originator_id_type}"
         schema, table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         function = Identifier(self.pg_function_name_insert_events)
-        self.sql_insert_function = SQL("{schema}.{function}").format(schema=schema, function=function)
+        # The events go as four columns in binary, made rows of the event type by the database: an array
+        # of the composite type is dumped as text in Python, quoting every field, about ten times slower.
+        self.sql_insert_call = SQL(
+            "{schema}.{function}(ARRAY("
+            "SELECT ROW(i, v, t, s)::{schema}.{event} FROM unnest(%b::uuid[], %b::int8[], %b::text[], "
+            "%b::bytea[]) WITH ORDINALITY AS u(i, v, t, s, n) ORDER BY n), %b::bytea[])"
+        ).format(schema=schema, function=function, event=Identifier(self.stored_event_type_name))
         self.sql_invoke_pg_function_insert_events = SQL(
-            "SELECT event_position, stored_hash FROM {insert}(%s, %s)"
-        ).format(insert=self.sql_insert_function)
+            "SELECT event_position, stored_hash FROM {insert}"
+        ).format(insert=self.sql_insert_call)
         names = {
             "schema": schema,
             "function": function,
@@ -86,17 +92,14 @@ class LedgerRecorder(SafeReads):
         """Insert the events with their hashes in one call of the function; their positions."""
         if not stored_events:
             return []
-        events = [
-            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-            for e in stored_events
-        ]
         hashes = self.stream_hashes.chain(stored_events)
         # The data keys of people new to the ledger go in with the events that are sealed under them.
         sealed = [e for e in stored_events if isinstance(e, SealedEvent)]
         new_keys = list(dict.fromkeys(key for e in sealed for key in e.new_keys))
-        statement, params = self.sql_invoke_pg_function_insert_events, [events, hashes]
+        statement = self.sql_invoke_pg_function_insert_events
+        params: list[Any] = insert_params(stored_events, hashes)
         if new_keys:
-            statement, key_params = with_new_keys(self.datastore.schema, self.sql_insert_function, new_keys)
+            statement, key_params = with_new_keys(self.datastore.schema, self.sql_insert_call, new_keys)
             params = [*key_params, *params]
         try:
             with self.datastore.get_connection() as conn, conn.cursor() as curs:
@@ -197,3 +200,14 @@ def _stored_event(row: Mapping[str, Any]) -> StoredEvent:
         topic=row["topic"],
         state=bytes(row["state"]),
     )
+
+
+def insert_params(stored_events: Sequence[StoredEvent], hashes: Sequence[bytes | None]) -> list[list[Any]]:
+    """The parameters of the insert function's call: the events' columns, then their hashes."""
+    return [
+        [e.originator_id for e in stored_events],
+        [e.originator_version for e in stored_events],
+        [e.topic for e in stored_events],
+        [e.state for e in stored_events],
+        list(hashes),
+    ]

@@ -13,7 +13,7 @@ import httpx
 import psycopg
 from psycopg import sql
 
-from ledger.recorder import LedgerRecorder
+from ledger.recorder import LedgerRecorder, insert_params
 from ledger.runtime import Runtime
 from tests.support import Tenant, booking_body, expect, random_day
 
@@ -83,10 +83,7 @@ def open_append(runtime: Runtime, *aggregates: Any) -> Iterator[list[int]]:
     recorder = runtime.ledger.recorder
     assert isinstance(recorder, LedgerRecorder)
     stored = [runtime.ledger.mapper.to_stored_event(e) for a in aggregates for e in a.collect_events()]
-    events = [
-        recorder.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
-        for e in stored
-    ]
+    params = insert_params(stored, [None] * len(stored))
     with recorder.datastore.get_connection() as conn, conn.transaction():
-        rows = conn.execute(recorder.sql_invoke_pg_function_insert_events, (events, [None] * len(events)))
+        rows = conn.execute(recorder.sql_invoke_pg_function_insert_events, params)
         yield [row["event_position"] for row in rows.fetchall()]

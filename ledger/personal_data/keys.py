@@ -72,10 +72,11 @@ class SealedEvent(StoredEvent):
 
 
 def with_new_keys(
-    schema: str, insert_function: sql.Composable, keys: list[NewKey]
+    schema: str, insert_call: sql.Composable, keys: list[NewKey]
 ) -> tuple[sql.Composed, list[object]]:
-    """The append (a call of the events' insert function) with the insert of the new keys its events are
-    sealed under, in one statement and so one transaction; the parameters that come before the append's own.
+    """The append (`insert_call`, a call of the events' insert function) with the insert of the new keys its
+    events are sealed under, in one statement and so one transaction; the parameters that come before the
+    append's own.
 
     Its rows also give, as `stored_keys`, the keys it stored. A key stored already (by another append of this
     process that shared it) is skipped; a subject that got another live key meanwhile fails the statement on
@@ -89,8 +90,8 @@ def with_new_keys(
         "AND erased_at IS NOT NULL) "
         "ON CONFLICT (key_id) DO NOTHING RETURNING key_id) "
         "SELECT f.event_position, f.stored_hash, ARRAY(SELECT key_id FROM stored) AS stored_keys "
-        "FROM {insert}(%s, %s) AS f"
-    ).format(t=sql.Identifier(schema or "public", TABLE), insert=insert_function)
+        "FROM {insert} AS f"
+    ).format(t=sql.Identifier(schema or "public", TABLE), insert=insert_call)
     params: list[object] = [
         [key.key_id for key in keys],
         [key.subject_digest for key in keys],

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any, cast
 from uuid import UUID
@@ -95,25 +95,44 @@ class PersonalDataMapper(Mapper[UUID]):
         owner, fields = _owner_and_fields(topic)
         return owner, fields, state
 
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+    def prepare(self, domain_events: Sequence[Any]) -> None:
+        """Find the keys of every person a save's events name in one query, not one query per event."""
+        unsealed = [self._unsealed(event) for event in domain_events] if self.vault is not None else []
+        subjects = [
+            place.subject for each in unsealed if each and each[0] != SNAPSHOT_TOPIC for place in each[3]
+        ]
+        if subjects:
+            # Keys made here for people new to the ledger wait, shared, for the append that stores them: each
+            # event that seals under one adds it to its own new keys.
+            cast(Vault, self.vault).keys_for(subjects, [])
+
+    def _unsealed(self, domain_event: Any) -> tuple[str, dict[str, Any], dict[str, Any], list[Place]] | None:
+        """The event's topic, state, the dict holding its personal values and where they are; or None."""
         topic = get_topic(domain_event.__class__)
         owner, fields, _ = self._container(topic, vars(domain_event))
         if owner is None or not fields:
-            return super().to_stored_event(domain_event)
+            return None
         event_state = dict(vars(domain_event))
         event_state.pop(PERSONAL_KEYS, None)
-        originator_id = event_state.pop("originator_id")
-        originator_version = event_state.pop("originator_version")
-        if originator_version == 1 and topic != SNAPSHOT_TOPIC and hasattr(self, "_first_users"):
+        stream, user_id = event_state["originator_id"], event_state.get("user_id")
+        first = event_state["originator_version"] == 1 and topic != SNAPSHOT_TOPIC
+        if first and hasattr(self, "_first_users"):
             # A stream's later events of the same save find their user here, before the first is stored.
-            user_id = event_state.get("user_id")
-            self._first_users.put(originator_id, (user_id if isinstance(user_id, UUID) else None,))
+            self._first_users.put(stream, (user_id if isinstance(user_id, UUID) else None,))
         if topic == SNAPSHOT_TOPIC:
             event_state["state"] = container = dict(event_state["state"])
             container.pop(PERSONAL_KEYS, None)
         else:
             container = event_state
-        found = places(owner, container, fields, originator_id, self.first_user)
+        return topic, event_state, container, places(owner, container, fields, stream, self.first_user)
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        unsealed = self._unsealed(domain_event)
+        if unsealed is None:
+            return super().to_stored_event(domain_event)
+        topic, event_state, container, found = unsealed
+        originator_id = event_state.pop("originator_id")
+        originator_version = event_state.pop("originator_version")
         # An event's new keys are stored by its append; a snapshot, stored by another recorder, gets
         # committed keys only.
         new_keys: list[NewKey] | None = None if topic == SNAPSHOT_TOPIC else []

@@ -19,7 +19,7 @@ from domain.court_booking import CourtBooking
 from domain.court_booking_upserts import UpsertItem
 from ledger.pool_check import check_if_signalled
 from ledger.round_trips import counting
-from ledger.runtime import Runtime
+from ledger.runtime import Runtime, open_runtime
 from tests.support import random_day, wait_until
 
 UPDATED = datetime(2030, 1, 1, tzinfo=UTC)
@@ -189,6 +189,51 @@ def test_a_retried_order_takes_one_round_trip(shop: Shop) -> None:
     assert not outcome.created
     assert [booking.id for booking in outcome.value.bookings] == placed.value.order.booking_ids
     assert trips.count == 1  # its bookings' ids derive from the request, so they are read with the order
+
+
+def _new_people_on_distinct_days(partner: Partner, count: int) -> list[UpsertItem]:
+    day, people = random_day(), uuid4().hex
+    return [
+        UpsertItem(
+            f"person-{people}-{n}",
+            partner.court_id,
+            day + timedelta(days=n, hours=9),
+            day + timedelta(days=n, hours=10),
+            [(None, f"{people}-{n}@example.com")],
+            UPDATED,
+        )
+        for n in range(count)
+    ]
+
+
+def test_a_batch_naming_new_people_creates_their_keys_in_one_round_trip(partner: Partner) -> None:
+    items = _new_people_on_distinct_days(partner, 50)
+
+    with counting() as trips:
+        outcomes = partner.batch(items)
+
+    assert all(isinstance(outcome, Saved) and outcome.created for outcome in outcomes)
+    # The read, one look-up of all the people's keys, and the append that stores the new keys with the
+    # events; a look-up per person would make it 2 + 50.
+    assert trips.count == 3
+
+
+def test_a_batch_replayed_by_a_process_that_never_opened_its_keys_opens_them_in_one_round_trip(
+    partner: Partner,
+) -> None:
+    items = _new_people_on_distinct_days(partner, 50)
+    partner.batch(items)
+    settings = partner.runtime.settings
+    with open_runtime(settings, run_projections=False, announce=lambda _: None) as other:
+        replayed = Partner(other, partner.ctx, partner.service_id, partner.court_id)
+        replayed.upsert("warm-up-elsewhere", random_day())  # its court read, as in the fixture
+
+        with counting() as trips:
+            outcomes = replayed.batch(items)
+
+    assert all(isinstance(outcome, Saved) and outcome.position is None for outcome in outcomes)
+    # The read, and one look-up of the keys its events' sealed values name.
+    assert trips.count == 2
 
 
 def test_the_pool_check_finds_a_connection_whose_session_was_ended(own_runtime: Runtime) -> None:
