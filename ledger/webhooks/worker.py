@@ -32,6 +32,8 @@ from projections.changes.outbox import outbox_channel
 
 log = logging.getLogger("ledger.webhooks")
 LEADER_RETRY_SECONDS = 2.0
+KEEPALIVE_SECONDS = 1.0
+"""How often the connection holding the lock is checked, whatever the poll."""
 DELIVERY_ROLE = "webhook-delivery"
 POOL_SIZE = 8
 
@@ -138,13 +140,17 @@ class DeliveryWorker:
         notification announced (a subscription enabled again, rows written by other means, a lost NOTIFY)."""
         await lock.execute(sql.SQL("LISTEN {}").format(sql.Identifier(outbox_channel(self.tables.outbox))))
         self._wake.set()  # what was queued before this process listened
+        loop = asyncio.get_running_loop()
+        polled = loop.time()
         while True:
-            async for _ in lock.notifies(timeout=self.poll_seconds):
+            async for _ in lock.notifies(timeout=min(self.poll_seconds, KEEPALIVE_SECONDS)):
                 self._wake.set()
                 lanes.queued()
             await lock.execute("SELECT 1")  # the lock is held as long as its connection lives
-            self._wake.set()
-            lanes.queued()
+            if loop.time() - polled >= self.poll_seconds:
+                polled = loop.time()
+                self._wake.set()
+                lanes.queued()
 
     async def _schedule(
         self, store: DeliveryStore, lanes: Lanes, lock: psycopg.AsyncConnection[object]

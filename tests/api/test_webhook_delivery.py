@@ -82,7 +82,8 @@ def test_a_receiver_that_never_answers_does_not_hold_up_another_subscription(ten
         held = len(dead.received)
 
     # Five bookings: each one's change in order, the five side by side.
-    assert sorted(json.loads(request.body)["externalId"] for request in delivered) == [f"d-{n}" for n in range(5)]
+    names = sorted(json.loads(request.body)["externalId"] for request in delivered)
+    assert names == [f"d-{n}" for n in range(5)]
     # Its first deliveries (five bookings' changes, up to its lane's window at once) wait for an answer.
     assert 1 <= held <= 5
 

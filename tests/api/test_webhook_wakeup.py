@@ -21,8 +21,9 @@ AN_HOUR = 3600.0
 @pytest.fixture
 def unpolled(settings: Settings) -> Iterator[httpx.Client]:
     """A ledger of its own whose delivery worker polls once an hour, served on a port of its own."""
+    hourly = settings.model_copy(update={"webhook_poll_seconds": AN_HOUR})
     with (
-        runtime_of_its_own(settings.model_copy(update={"webhook_poll_seconds": AN_HOUR}), "wakeup") as runtime,
+        runtime_of_its_own(hourly, "wakeup") as runtime,
         ServerThread(create_app(runtime=runtime)) as server,
         httpx.Client(base_url=server.url, timeout=30) as http,
     ):
