@@ -115,12 +115,12 @@ def test_an_entitys_next_change_waits_for_its_last_while_other_entities_changes_
         upsert_court_booking(tenant, "w-last", hour=12)
         received = receiver.wait_for(3)
 
-    changes = [json.loads(request.body) for request in received]
-    assert [(change["externalId"], change["type"]) for change in changes] == [
-        ("w-held", "court_booking.registered"),
-        ("w-other", "court_booking.registered"),
-        ("w-last", "court_booking.registered"),
-    ]
+    bodies = [json.loads(request.body) for request in received]
+    changes = [(body["externalId"], body["type"]) for body in bodies]
+    # The held booking's revision is not sent while its registration waits; the two others go side by side.
+    registered = "court_booking.registered"
+    assert changes[0] == ("w-held", registered)
+    assert sorted(changes[1:]) == [("w-last", registered), ("w-other", registered)]
 
 
 def test_a_subscription_gets_only_the_types_it_names(tenant: Tenant) -> None:
