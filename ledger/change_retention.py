@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from ledger.periodic import Periodic
+from projections.changes.notification_pruning import prune_notifications
 from projections.changes.view import ChangesView
 
 log = logging.getLogger("ledger.changes")
@@ -14,7 +15,8 @@ MAX_BATCHES_PER_ROUND = 20
 
 
 class ChangeRetention(Periodic):
-    """Every `interval` seconds, deletes the changes recorded more than `retention` ago, oldest first.
+    """Every `interval` seconds, deletes the changes recorded more than `retention` ago, oldest first, and
+    what goes with them: notifications' moments and claims (projections/changes/notification_pruning.py).
 
     Runs where the views are kept; two processes running it delete the same rows, which is harmless.
     """
@@ -42,5 +44,6 @@ class ChangeRetention(Periodic):
             deleted += pruned
             if not pruned:
                 break
+        prune_notifications(self.view, self.view.horizon())
         self.after()
         return deleted

@@ -160,6 +160,12 @@ class Settings(SmtpSettings):
     webhook_max_in_flight: int = Field(
         default=100, ge=1, le=10000, description="Destinations delivered to at once, one request each."
     )
+    webhook_lane_window: int = Field(
+        default=8, ge=1, le=100, description="Requests in flight to one destination (one per entity)."
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, le=3600, description="How often due deliveries are looked for unannounced."
+    )
 
     @field_validator("oauth_signing_keys", "webhook_secret_keys", "personal_data_keys")
     @classmethod

@@ -148,7 +148,12 @@ class TrackedView(PostgresTrackingRecorder):
                 return 0
             execute_in_order(curs, (s for _, statements in fresh for s in statements))
             self.set_position(curs, fresh[-1][0])
+            self.batch_applied(curs, current, fresh[-1][0])
         return len(fresh)
+
+    def batch_applied(self, curs: Cursor[DictRow], after: int, upto: int) -> None:
+        """Called in a batch's transaction once its rows are written: the events in (after, upto] were
+        applied. A view whose readers wait on its changes tells them here, so they hear it at the commit."""
 
     def position(self) -> int:
         return self.max_tracking_id(self.application_name) or 0

@@ -53,6 +53,7 @@ def delivery_worker(
         {SUBSCRIPTION: subscription_disabler(ledger, clock)},
         settings.connect_timeout,
         email_transports(settings, ledger),
+        settings.webhook_poll_seconds,
     )
 
 

@@ -1,9 +1,11 @@
-"""A destination's lane: its deliveries one at a time in outbox order, retried with back-off, then disabled.
+"""A destination's lane: its deliveries in outbox order, a few at once, retried with back-off, then disabled.
 
-Only the head of a lane is ever in flight, so a receiver sees one entity's changes (indeed all of its
-subscription's) in ledger order; a failed head is retried before anything after it. A slow or dead receiver
-holds up its own lane only: lanes run side by side, each an asyncio task holding no database connection
-while its request is out.
+Up to `lane_window` deliveries of a lane are in flight at once, but never two of one entity: an entity's
+delivery starts once the one before it is acknowledged, so a receiver sees each entity's changes in ledger
+order (with a window of 1, all of its subscription's). After a failure the lane starts nothing more, and the
+retry resumes at the first delivery not done, skipping those done past it. A slow or dead receiver holds up
+its own lane only: lanes run side by side, each an asyncio task holding no database connection while its
+requests are out.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from uuid import UUID
 
 import httpx
 
@@ -23,10 +27,12 @@ from ledger.settings import Settings
 from ledger.webhooks.secrets import SecretUnreadableError, WebhookSecretKeys
 from ledger.webhooks.sender import Outcome, post
 from ledger.webhooks.signing import delivery_headers
-from ledger.webhooks.store import DeliveryStore, Destination, Queued
+from ledger.webhooks.store import Cursor, DeliveryStore, Destination, Queued
 
 log = logging.getLogger("ledger.webhooks")
 BATCH = 50
+Failure = tuple[Queued, int, Outcome]
+"""A delivery that failed, the number of its attempt, and what it got."""
 Disabler = Callable[[Destination, str], None]
 """Stops deliveries to a destination that kept failing, saying why (a command; run on a thread)."""
 Transport = Callable[[Queued, int], Awaitable[Outcome]]
@@ -44,6 +50,7 @@ class DeliveryPolicy:
     retry_max: float
     disable_after: timedelta
     max_in_flight: int
+    lane_window: int = 1
 
     @classmethod
     def of(cls, settings: Settings) -> DeliveryPolicy:
@@ -55,6 +62,7 @@ class DeliveryPolicy:
             retry_max=settings.webhook_retry_max_seconds,
             disable_after=timedelta(seconds=settings.webhook_disable_after_seconds),
             max_in_flight=settings.webhook_max_in_flight,
+            lane_window=settings.webhook_lane_window,
         )
 
     def retry_delay(self, attempt: int) -> float:
@@ -62,6 +70,31 @@ class DeliveryPolicy:
         receivers that failed together are not retried together."""
         ceiling: float = min(self.retry_base * 2.0 ** min(attempt - 1, 30), self.retry_max)
         return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+class _Progress:
+    """A lane under way: up to where everything is delivered, the last delivery started, what failed."""
+
+    def __init__(self, cursor: Cursor) -> None:
+        self.reached = self.started = cursor
+        self.failed: list[Failure] = []
+        self.running: set[asyncio.Task[bool]] = set()
+        self._pending: deque[Cursor] = deque()
+        self._done: set[Cursor] = set()
+
+    def start(self, item: Queued, task: asyncio.Task[bool]) -> None:
+        self.started = item.cursor
+        self._pending.append(item.cursor)
+        self.running.add(task)
+        task.add_done_callback(self.running.discard)
+
+    def done(self, item: Queued) -> Cursor:
+        """Note the delivery done; returns the place up to which every delivery started is done."""
+        self._done.add(item.cursor)
+        while self._pending and self._pending[0] in self._done:
+            self.reached = self._pending.popleft()
+            self._done.discard(self.reached)
+        return self.reached
 
 
 class Lanes:
@@ -86,49 +119,92 @@ class Lanes:
         self.clock = clock
         self.disablers = disablers
         self.wake = wake
+        self._queued = asyncio.Event()
+
+    def queued(self) -> None:
+        """Deliveries may have been queued: running lanes waiting on their requests look for them."""
+        self._queued.set()
+        self._queued = asyncio.Event()
 
     async def run(self, destination: Destination) -> None:
-        """Deliver the destination's queue in order until it is empty or its head failed."""
+        """Deliver the destination's queue until it is empty or a delivery failed: up to `lane_window`
+        requests at once, each entity's one after another in order; after a failure, start no more."""
         send = self.transports.get(destination.kind) or self._poster(destination)
-        cursor = destination.delivered
-        while batch := await self.store.queued(destination.destination_id, cursor, BATCH):
-            attempt: int | None = await self.store.start_attempt(
-                destination.destination_id, batch[0], self.clock()
-            )
-            for index, item in enumerate(batch):
-                following = batch[index + 1] if index + 1 < len(batch) else None
-                attempt = await self._attempt(destination, send, item, attempt or 0, following)
-                if attempt is None:
-                    return
-                cursor = item.cursor
+        progress = _Progress(destination.delivered)
+        window = asyncio.Semaphore(self.policy.lane_window)
+        latest: dict[UUID | None, asyncio.Task[bool]] = {}
+        async with asyncio.TaskGroup() as group:
+            while not progress.failed:
+                queued = self._queued  # taken before the read, so news after it is not missed
+                batch = await self.store.queued(destination.destination_id, progress.started, BATCH)
+                if not batch:
+                    if not progress.running:
+                        break
+                    await self._news_or_answer(queued, progress.running)
+                    continue
+                for item in batch:
+                    await window.acquire()
+                    if progress.failed:
+                        window.release()
+                        break
+                    before = latest.get(item.entity_id)
+                    task = group.create_task(self._one(destination, send, item, before, progress, window))
+                    latest[item.entity_id] = task
+                    progress.start(item, task)
+                latest = {entity: task for entity, task in latest.items() if not task.done()}
+        if progress.failed:
+            await self._failed(destination, progress.failed)
 
-    async def _attempt(
+    @staticmethod
+    async def _news_or_answer(queued: asyncio.Event, running: set[asyncio.Task[bool]]) -> None:
+        """Wait until more may be queued, or one of the requests out is answered (there may be room)."""
+        news = asyncio.ensure_future(queued.wait())
+        try:
+            await asyncio.wait({news, *running}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            news.cancel()
+
+    async def _one(
         self,
         destination: Destination,
         send: Transport,
         item: Queued,
-        attempt: int,
-        following: Queued | None,
-    ) -> int | None:
-        """Make attempt number `attempt` of `item` (recorded as started already). Delivered: returns the
-        number of the attempt of `following` now started (0 when none follows); failed: None."""
-        outcome = await send(item, attempt)
+        before: asyncio.Task[bool] | None,
+        progress: _Progress,
+        window: asyncio.Semaphore,
+    ) -> bool:
+        """One delivery, once the delivery of its entity before it (`before`) is done; True if done."""
+        try:
+            if (before is not None and not await before) or progress.failed:
+                return False  # it waits for the retry of what failed
+            key = destination.destination_id
+            attempt = await self.store.start_attempt(key, item, self.clock())
+            outcome = await send(item, attempt)
+            if outcome.delivered and outcome.code is not None:
+                await self.store.delivered(key, item, outcome.code, self.clock(), progress.done(item))
+                return True
+            progress.failed.append((item, attempt, outcome))
+            return False
+        finally:
+            window.release()
+
+    async def _failed(self, destination: Destination, failures: list[Failure]) -> None:
+        """Record the failures once the batch has settled, retry the lane after the back-off of the first."""
         now = self.clock()
-        if outcome.delivered and outcome.code is not None:
-            return await self.store.delivered(destination.destination_id, item, outcome.code, now, following)
-        delay = self.policy.retry_delay(attempt)
-        failing_since = await self.store.failed(
-            destination.destination_id,
-            item,
-            outcome.code,
-            outcome.describe(),
-            now,
-            now + timedelta(seconds=delay),
-        )
+        failures.sort(key=lambda failure: failure[0].cursor)
+        delay = self.policy.retry_delay(failures[0][1])
+        for item, _, outcome in failures:
+            failing_since = await self.store.failed(
+                destination.destination_id,
+                item,
+                outcome.code,
+                outcome.describe(),
+                now,
+                now + timedelta(seconds=delay),
+            )
         asyncio.get_running_loop().call_later(delay, self.wake)
         if now - failing_since >= self.policy.disable_after:
-            await self._disable(destination, failing_since, outcome)
-        return None
+            await self._disable(destination, failing_since, failures[0][2])
 
     def _poster(self, destination: Destination) -> Transport:
         """A signed HTTP POST to the destination's URL, with its secret opened once for the lane."""

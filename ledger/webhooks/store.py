@@ -53,7 +53,6 @@ class Tables:
 
     destinations: str
     outbox: str
-    tracking: str
     lanes: str
     attempts: str
 
@@ -62,7 +61,6 @@ class Tables:
         return cls(
             view.table_sql(DESTINATIONS),
             view.table_sql(OUTBOX),
-            view.tracking_table.as_string(),
             view.table_sql(LANES),
             view.table_sql(ATTEMPTS),
         )
@@ -71,7 +69,6 @@ class Tables:
         names = {
             "d": self.destinations,
             "o": self.outbox,
-            "t": self.tracking,
             "l": self.lanes,
             "a": self.attempts,
         }
@@ -99,16 +96,13 @@ class Queued:
     delivery_id: UUID
     body: str
     attempts: int
+    entity_id: UUID | None = None
 
     @property
     def cursor(self) -> Cursor:
         return self.position, self.part
 
 
-POSITION = (
-    "SELECT (SELECT notification_id FROM {t} WHERE application_name = 'Ledger') AS notification_id, "
-    "EXISTS (SELECT 1 FROM {d} WHERE active) AS active"
-)
 DUE = (
     "SELECT d.destination_id, d.kind, d.client_id, d.url, d.secret_ciphertext, "
     "coalesce(l.delivered_position, 0) AS position, coalesce(l.delivered_part, 0) AS part "
@@ -120,11 +114,12 @@ DUE = (
     "ORDER BY l.next_attempt_at NULLS FIRST LIMIT %(room)s"
 )
 QUEUED = (
-    "SELECT o.position, o.part, o.delivery_id, o.body, coalesce(a.attempts, 0) AS attempts "
+    "SELECT o.position, o.part, o.delivery_id, o.body, coalesce(a.attempts, 0) AS attempts, o.entity_id "
     "FROM {o} o JOIN {d} d ON d.destination_id = o.destination_id AND d.active "
     "LEFT JOIN {a} a ON a.destination_id = o.destination_id AND a.position = o.position AND a.part = o.part "
     "WHERE o.destination_id = %(id)s AND (o.position, o.part) > (%(position)s, %(part)s) "
-    "ORDER BY o.position, o.part LIMIT %(limit)s"
+    # Delivered past a failure (another entity's, in the same window): not sent again at the retry.
+    "AND a.status IS DISTINCT FROM 'delivered' ORDER BY o.position, o.part LIMIT %(limit)s"
 )
 START = (
     "INSERT INTO {a} AS a (destination_id, position, part, delivery_id, status, attempts, first_attempt_at, "
@@ -137,15 +132,16 @@ MARK_DONE = (
     "delivered_at = %(now)s WHERE destination_id = %(id)s AND position = %(done_position)s "
     "AND part = %(done_part)s"
 )
+# Deliveries of a lane finish out of order: the lane only ever moves forward, and a failure stays recorded
+# until the lane moves past the delivery that failed.
 ADVANCE_LANE = (
-    "INSERT INTO {l} (destination_id, delivered_position, delivered_part, updated_at) "
-    "VALUES (%(id)s, %(done_position)s, %(done_part)s, %(now)s) ON CONFLICT (destination_id) DO UPDATE SET "
-    "delivered_position = EXCLUDED.delivered_position, delivered_part = EXCLUDED.delivered_part, "
-    "next_attempt_at = NULL, failing_since = NULL, updated_at = EXCLUDED.updated_at"
+    "INSERT INTO {l} AS l (destination_id, delivered_position, delivered_part, updated_at) "
+    "VALUES (%(id)s, %(reached_position)s, %(reached_part)s, %(now)s) ON CONFLICT (destination_id) DO UPDATE "
+    "SET delivered_position = EXCLUDED.delivered_position, delivered_part = EXCLUDED.delivered_part, "
+    "next_attempt_at = NULL, failing_since = NULL, updated_at = EXCLUDED.updated_at "
+    "WHERE (l.delivered_position, l.delivered_part) < (EXCLUDED.delivered_position, EXCLUDED.delivered_part)"
 )
 DELIVERED = "WITH done AS (" + MARK_DONE + ") " + ADVANCE_LANE
-# One round trip between two deliveries of a lane: the one answered is done, the next one is under way.
-DELIVERED_AND_START = "WITH done AS (" + MARK_DONE + "), lane AS (" + ADVANCE_LANE + ") " + START
 FAILED = (
     "WITH tried AS (UPDATE {a} SET status = 'failed', last_response_code = %(code)s, last_error = %(error)s "
     "WHERE destination_id = %(id)s AND position = %(position)s AND part = %(part)s) "
@@ -169,11 +165,6 @@ class DeliveryStore:
             await curs.execute(self._sql[name], params, prepare=True)
             return await curs.fetchall() if curs.description else []
 
-    async def view_position(self) -> tuple[int, bool]:
-        """The view's position, and whether any destination is active (with none, nothing can be due)."""
-        rows = await self._rows("position")
-        return (int(rows[0]["notification_id"] or 0), bool(rows[0]["active"])) if rows else (0, False)
-
     async def due(self, now: datetime, busy: list[UUID], room: int) -> list[Destination]:
         """Active destinations with a delivery waiting and no retry pending, at most `room` of them."""
         rows = await self._rows("due", {"now": now, "busy": busy, "room": room})
@@ -189,7 +180,10 @@ class DeliveryStore:
         """The next deliveries after `after` in order, while the destination is active."""
         params = {"id": destination_id, "position": after[0], "part": after[1], "limit": limit}
         rows = await self._rows("queued", params)
-        return [Queued(r["position"], r["part"], r["delivery_id"], r["body"], r["attempts"]) for r in rows]
+        return [
+            Queued(r["position"], r["part"], r["delivery_id"], r["body"], r["attempts"], r["entity_id"])
+            for r in rows
+        ]
 
     async def start_attempt(self, destination_id: UUID, item: Queued, now: datetime) -> int:
         """Record the attempt before it is made; returns its number."""
@@ -197,17 +191,12 @@ class DeliveryStore:
         return int((await self._rows("start", params))[0]["attempts"])
 
     async def delivered(
-        self, destination_id: UUID, item: Queued, code: int, now: datetime, following: Queued | None = None
-    ) -> int:
-        """Record the delivery done and advance the lane past it; with `following`, record that one's attempt
-        as started in the same statement and return its number (else 0)."""
+        self, destination_id: UUID, item: Queued, code: int, now: datetime, reached: Cursor
+    ) -> None:
+        """Record the delivery done, and the lane delivered up to `reached` (if that is further)."""
         params = {"id": destination_id, "done_position": item.position, "done_part": item.part}
-        params.update(code=code, now=now)
-        if following is None:
-            await self._rows("delivered", params)
-            return 0
-        params.update(position=following.position, part=following.part, delivery=following.delivery_id)
-        return int((await self._rows("delivered_and_start", params))[0]["attempts"])
+        params.update(code=code, now=now, reached_position=reached[0], reached_part=reached[1])
+        await self._rows("delivered", params)
 
     async def failed(
         self,
@@ -235,11 +224,9 @@ class DeliveryStore:
 
 
 QUERIES = {
-    "position": POSITION,
     "due": DUE,
     "queued": QUEUED,
     "start": START,
     "delivered": DELIVERED,
-    "delivered_and_start": DELIVERED_AND_START,
     "failed": FAILED,
 }

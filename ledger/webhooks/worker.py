@@ -20,6 +20,7 @@ from datetime import datetime
 from uuid import UUID
 
 import psycopg
+from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
 from ledger.election import APPLICATION_NAME, TRY_LOCK_SQL, lock_name
@@ -27,17 +28,14 @@ from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Lanes, Transport
 from ledger.webhooks.secrets import WebhookSecretKeys
 from ledger.webhooks.sender import new_client
 from ledger.webhooks.store import DeliveryStore, Destination, Tables
+from projections.changes.outbox import outbox_channel
 
 log = logging.getLogger("ledger.webhooks")
-FIRST_PAUSE, LONGEST_PAUSE = 0.01, 0.1
-"""How often the view's position is read: soon after activity, less often while nothing happens."""
-RESCAN_SECONDS = 1.0
-SCAN_GAP_SECONDS, BUSY_SCAN_GAP_SECONDS = 0.025, 0.1
-"""While the log moves, destinations are looked for at most this often; less often while lanes run, since a
-running lane reads on by itself and a lane that ends asks for a scan at once."""
 LEADER_RETRY_SECONDS = 2.0
+KEEPALIVE_SECONDS = 1.0
+"""How often the connection holding the lock is checked, whatever the poll."""
 DELIVERY_ROLE = "webhook-delivery"
-POOL_SIZE = 4
+POOL_SIZE = 8
 
 
 class DeliveryWorker:
@@ -54,8 +52,10 @@ class DeliveryWorker:
         disablers: Mapping[str, Disabler],
         connect_timeout: float,
         transports: Mapping[str, Transport] | None = None,
+        poll_seconds: float = 1.0,
     ) -> None:
         self.transports = transports
+        self.poll_seconds = poll_seconds
         self.database_url = database_url
         self.lock_name = lock_name(schema, DELIVERY_ROLE)
         self.tables = tables
@@ -78,8 +78,13 @@ class DeliveryWorker:
     def stop(self) -> None:
         if self._loop is not None and self._stopping is not None:
             with contextlib.suppress(RuntimeError):  # the loop has ended already
-                self._loop.call_soon_threadsafe(self._stopping.set)
+                self._loop.call_soon_threadsafe(self._stop_now)
         self._thread.join(timeout=15)
+
+    def _stop_now(self) -> None:
+        assert self._stopping is not None
+        self._stopping.set()
+        self._wake.set()
 
     def _run(self) -> None:
         asyncio.run(self._main())
@@ -129,35 +134,46 @@ class DeliveryWorker:
             self.leading.set()
             await self._schedule(store, lanes, lock)
 
+    async def _listen(self, lock: psycopg.AsyncConnection[object], lanes: Lanes) -> None:
+        """Wake the scheduler at each NOTIFY of the outbox's channel (the changes view sends one in the
+        transaction that queues deliveries), and at least every `poll_seconds` as well: a poll finds what no
+        notification announced (a subscription enabled again, rows written by other means, a lost NOTIFY)."""
+        await lock.execute(sql.SQL("LISTEN {}").format(sql.Identifier(outbox_channel(self.tables.outbox))))
+        self._wake.set()  # what was queued before this process listened
+        loop = asyncio.get_running_loop()
+        polled = loop.time()
+        while True:
+            async for _ in lock.notifies(timeout=min(self.poll_seconds, KEEPALIVE_SECONDS)):
+                self._wake.set()
+                lanes.queued()
+            await lock.execute("SELECT 1")  # the lock is held as long as its connection lives
+            if loop.time() - polled >= self.poll_seconds:
+                polled = loop.time()
+                self._wake.set()
+                lanes.queued()
+
     async def _schedule(
         self, store: DeliveryStore, lanes: Lanes, lock: psycopg.AsyncConnection[object]
     ) -> None:
+        """Start a lane for each destination with deliveries due, whenever something may have made one
+        due: a NOTIFY, a lane ending, a retry's time come, or the poll."""
         assert self._stopping is not None
         busy: dict[UUID, asyncio.Task[None]] = {}
-        loop = asyncio.get_running_loop()
-        last_position, pause, next_scan, last_scan, moved = -1, FIRST_PAUSE, 0.0, 0.0, False
+        listener = asyncio.create_task(self._listen(lock, lanes))
+        listener.add_done_callback(lambda _: self._wake.set())
         try:
             while not self._stopping.is_set():
-                position, active = await store.view_position()
-                # Without an active destination nothing can be due; the log's moves need no scan then.
-                moved = (moved or position != last_position) and active
-                last_position, now = position, loop.time()
-                gap = BUSY_SCAN_GAP_SECONDS if busy else SCAN_GAP_SECONDS
-                if self._wake.is_set() or now >= next_scan or (moved and now - last_scan >= gap):
-                    if now >= next_scan:
-                        await lock.execute("SELECT 1")  # the lock is held as long as its connection lives
-                        next_scan = now + RESCAN_SECONDS
-                    self._wake.clear()
-                    pause, last_scan, moved = FIRST_PAUSE, now, False
-                    await self._start_lanes(store, lanes, busy)
-                elif not moved:
-                    pause = min(pause * 2, LONGEST_PAUSE)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), max(pause, gap / 2) if busy else pause)
+                await self._wake.wait()
+                if listener.done():
+                    listener.result()  # the lock's connection is lost: raise, and stand for election again
+                    return
+                self._wake.clear()
+                await self._start_lanes(store, lanes, busy)
         finally:
+            listener.cancel()
             for task in busy.values():
                 task.cancel()
-            await asyncio.gather(*busy.values(), return_exceptions=True)
+            await asyncio.gather(listener, *busy.values(), return_exceptions=True)
 
     async def _start_lanes(
         self, store: DeliveryStore, lanes: Lanes, busy: dict[UUID, asyncio.Task[None]]

@@ -9,6 +9,7 @@ delivery worker (`ledger/webhooks/`) reads the rows; it never writes them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,10 @@ from projections.rows import Statement, query_text
 from projections.tables import Table, Targets
 
 DESTINATIONS, OUTBOX = "webhook_destinations", "webhook_outbox"
+QUEUED_NOTICE = (
+    "SELECT pg_notify(%(channel)s, '') WHERE EXISTS (SELECT 1 FROM {} WHERE position > %(after)s "
+    "AND position <= %(upto)s)"
+)
 SUBSCRIPTION = "subscription"
 """The kind of destination that a client's webhook subscription is."""
 DESTINATIONS_TABLE = Table(
@@ -165,3 +170,16 @@ def requeue(
     """Queue a delivery again, with its id and body, after what is queued now (a manual redelivery)."""
     values = {"id": destination_id, "delivery": delivery_id, "position": position, "at": at}
     return query_text(REQUEUE, targets[OUTBOX], targets[OUTBOX]), values
+
+
+def outbox_channel(outbox: str) -> str:
+    """The channel on which the outbox `outbox` (its quoted name) announces rows queued: a hash, so that
+    it stays within PostgreSQL's 63 bytes whatever the schema's name."""
+    return "webhook_outbox_" + hashlib.sha256(outbox.encode()).hexdigest()[:32]
+
+
+def queued_notice(targets: Targets, after: int, upto: int) -> Statement:
+    """A NOTIFY on the outbox's channel if deliveries were queued at positions in (after, upto]: sent in the
+    view's transaction, so the delivery worker hears of them as they commit."""
+    values = {"channel": outbox_channel(targets[OUTBOX]), "after": after, "upto": upto}
+    return query_text(QUEUED_NOTICE, targets[OUTBOX]), values

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from psycopg import sql
+from psycopg import Cursor, sql
+from psycopg.rows import DictRow
 
 from projections.changes.kinds import CHANGES, ChangeMapping
 from projections.changes.notifications import NOTIFICATION_TABLES
-from projections.changes.outbox import DESTINATIONS_TABLE, OUTBOX_TABLE, fan_out_change
+from projections.changes.outbox import DESTINATIONS_TABLE, OUTBOX_TABLE, fan_out_change, queued_notice
 from projections.changes.producers import PRODUCERS
 from projections.changes.tables import (
     CHANGE_JSON,
@@ -92,6 +93,11 @@ class ChangesView(TrackedView):
         *NOTIFICATION_TABLES,
     )
     handlers = HANDLERS
+
+    def batch_applied(self, curs: Cursor[DictRow], after: int, upto: int) -> None:
+        """Wake the delivery worker, in whichever process it runs, when the batch queued deliveries."""
+        query, params = queued_notice(self.live_targets, after, upto)
+        curs.execute(query, params, prepare=True)
 
     def feed_page(self, client_id: UUID, after: int | None, limit: int, types: Sequence[str]) -> FeedPage:
         """The client's changes after `after` (None: from the oldest kept), at most `limit`, in one query.
