@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime
 from typing import Any
 
 import httpx
@@ -32,22 +31,13 @@ class BatchLoad(PartnerLoad):
     5xx, a 429) is sent again as it was, as a partner's sync job would, and an item whose own result asks to
     retry goes into the next batch unchanged."""
 
-    def __init__(
-        self,
-        base_url: str,
-        client_id: str,
-        key: str,
-        court_ids: list[str],
-        first_day: datetime,
-        *,
-        clients: int,
-        seed: int = 0,
-        max_seconds: float = 120.0,
-    ) -> None:
-        super().__init__(base_url, client_id, key, court_ids, first_day, clients=clients, seed=seed)
-        self._hard_deadline = time.monotonic() + max_seconds
-        self.lanes_per_client = LANES_PER_COURT * len(court_ids) // clients
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.batches = 0
+
+    @property
+    def lanes_per_client(self) -> int:
+        return LANES_PER_COURT * len(self.court_ids) // self.clients
 
     def batch_path(self) -> str:
         return f"/api/v1/external-services/{self.client_id}/court-bookings/batch"

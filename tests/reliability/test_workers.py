@@ -75,12 +75,7 @@ def test_two_workers_leave_the_runners_to_two_projection_processes_of_their_own_
         victim = holders(database_url, schema)[COURT_BOOKINGS]
         assert victim is not None
 
-        os.kill(victim, signal.SIGKILL)
-        wait_until(
-            lambda: holders(database_url, schema)[COURT_BOOKINGS] not in (None, victim),
-            WAIT_SECONDS,
-            "the other projection process elected",
-        )
+        kill_and_await_another_holder(database_url, schema, victim, "the other projection process elected")
         wait_until(
             lambda: len(projection_children(pid)) == 2 and victim not in projection_children(pid),
             WAIT_SECONDS,
@@ -88,6 +83,13 @@ def test_two_workers_leave_the_runners_to_two_projection_processes_of_their_own_
         )
         assert_a_write_is_projected(served, database_url)
         assert set(holders(database_url, schema).values()) <= set(projection_children(pid))
+
+
+def kill_and_await_another_holder(database_url: str, schema: str, victim: int, what: str) -> None:
+    os.kill(victim, signal.SIGKILL)
+    wait_until(
+        lambda: holders(database_url, schema)[COURT_BOOKINGS] not in (None, victim), WAIT_SECONDS, what
+    )
 
 
 def assert_a_write_is_projected(served: Served, database_url: str) -> None:
@@ -115,12 +117,7 @@ def test_with_no_projection_processes_each_view_has_one_runner_among_the_workers
         victim = elected[COURT_BOOKINGS]
         assert victim is not None
 
-        os.kill(victim, signal.SIGKILL)
-        wait_until(
-            lambda: holders(database_url, schema)[COURT_BOOKINGS] not in (None, victim),
-            WAIT_SECONDS,
-            "another worker elected",
-        )
+        kill_and_await_another_holder(database_url, schema, victim, "another worker elected")
         assert_a_write_is_projected(served, database_url)
         now_elected = holders(database_url, schema)
         assert victim not in now_elected.values()
