@@ -11,10 +11,11 @@ from pydantic_settings import NoDecode, SettingsConfigDict
 
 from ledger.oauth_keys import parse_signing_keys
 from ledger.settings_smtp import SmtpSettings
+from ledger.settings_webhooks import WebhookDeliverySettings
 from ledger.slot_keys import parse_slot_keys
 
 
-class Settings(SmtpSettings):
+class Settings(SmtpSettings, WebhookDeliverySettings):
     """Configuration read from `LEDGER_*` environment variables."""
 
     # Inputs stay out of validation errors: some of them are secrets.
@@ -140,31 +141,6 @@ class Settings(SmtpSettings):
         default=None,
         description="Booking slot id keys, secrets separated by commas: the first signs, all verify. "
         "Unset: derived from the OAuth signing keys.",
-    )
-
-    webhook_timeout_seconds: float = Field(
-        default=10, gt=0, le=60, description="How long one delivery attempt may take, answer included."
-    )
-    webhook_max_response_bytes: int = Field(
-        default=64 * 1024, ge=0, description="How much of a receiver's answer is read; the rest is dropped."
-    )
-    webhook_retry_base_seconds: float = Field(
-        default=1.0, gt=0, le=3600, description="The first retry's delay; each further one doubles it."
-    )
-    webhook_retry_max_seconds: float = Field(
-        default=3600, gt=0, le=86400, description="The longest delay between two attempts."
-    )
-    webhook_disable_after_seconds: float = Field(
-        default=3 * 24 * 3600, gt=0, description="A subscription failing this long is disabled."
-    )
-    webhook_max_in_flight: int = Field(
-        default=100, ge=1, le=10000, description="Destinations delivered to at once, one request each."
-    )
-    webhook_lane_window: int = Field(
-        default=8, ge=1, le=100, description="Requests in flight to one destination (one per entity)."
-    )
-    webhook_poll_seconds: float = Field(
-        default=1.0, gt=0, le=3600, description="How often due deliveries are looked for unannounced."
     )
 
     @field_validator("oauth_signing_keys", "webhook_secret_keys", "personal_data_keys")

@@ -12,19 +12,17 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from typing import Any, cast
 from uuid import UUID
 
-from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import get_topic
 
-from domain.base import LedgerAggregate
 from domain.caches import BoundedCache
 from ledger.personal_data import cipher
+from ledger.personal_data.containers import SNAPSHOT_TOPIC, container_of
 from ledger.personal_data.keys import NewKey, SealedEvent
-from ledger.personal_data.subjects import Place, aggregate_class, personal_fields, places
+from ledger.personal_data.subjects import Place, places
 from ledger.personal_data.vault import VAULT_ENV, Vault, registered_vault
 from projections.personal_data import PERSONAL_KEYS
 
@@ -33,20 +31,6 @@ class PersonalDataUnprotectedError(Exception):
     """Raised when an event with personal data is stored by a ledger that has no personal data keys."""
 
 
-@lru_cache(maxsize=512)
-def _owner_and_fields(topic: str) -> tuple[type[LedgerAggregate] | None, tuple[str, ...]]:
-    cls = resolve_topic(topic)
-    owner = aggregate_class(cls)
-    return owner, personal_fields(cls)
-
-
-@lru_cache(maxsize=128)
-def _snapshot_owner(aggregate_topic: str) -> type[LedgerAggregate] | None:
-    cls = resolve_topic(aggregate_topic) if aggregate_topic else None
-    return cls if isinstance(cls, type) and issubclass(cls, LedgerAggregate) else None
-
-
-SNAPSHOT_TOPIC = get_topic(Snapshot)
 # The key id of each sealed value in stored (canonical, sorted-key) JSON, for prefetching.
 SEALED_KEY = re.compile(rb'"personalData":\{"erased":.*?"key":"([0-9a-f-]{36})"')
 
@@ -80,21 +64,6 @@ class PersonalDataMapper(Mapper[UUID]):
         self._first_users.put(stream, (user,))
         return user
 
-    @staticmethod
-    def _container(
-        topic: str, state: dict[str, Any]
-    ) -> tuple[type[LedgerAggregate] | None, tuple[str, ...], dict[str, Any]]:
-        """The aggregate, its personal fields, and the dict that holds them: the event's state, or a
-        snapshot's copy of the aggregate's state."""
-        if topic == SNAPSHOT_TOPIC:
-            owner = _snapshot_owner(str(state.get("topic", "")))
-            nested = state.get("state")
-            if owner is None or not isinstance(nested, dict):
-                return None, (), state
-            return owner, owner.PERSONAL_FIELDS, nested
-        owner, fields = _owner_and_fields(topic)
-        return owner, fields, state
-
     def prepare(self, domain_events: Sequence[Any]) -> None:
         """Find the keys of every person a save's events name in one query, not one query per event."""
         unsealed = [self._unsealed(event) for event in domain_events] if self.vault is not None else []
@@ -109,7 +78,7 @@ class PersonalDataMapper(Mapper[UUID]):
     def _unsealed(self, domain_event: Any) -> tuple[str, dict[str, Any], dict[str, Any], list[Place]] | None:
         """The event's topic, state, the dict holding its personal values and where they are; or None."""
         topic = get_topic(domain_event.__class__)
-        owner, fields, _ = self._container(topic, vars(domain_event))
+        owner, fields, _ = container_of(topic, vars(domain_event))
         if owner is None or not fields:
             return None
         event_state = dict(vars(domain_event))
@@ -193,7 +162,7 @@ class PersonalDataMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         domain_event = super().to_domain_event(stored_event)
         state = domain_event.__dict__
-        owner, fields, container = self._container(stored_event.topic, state)
+        owner, fields, container = container_of(stored_event.topic, state)
         if owner is None or not fields or self.vault is None:
             return domain_event
         stream = UUID(str(stored_event.originator_id))

@@ -30,6 +30,7 @@ from psycopg import sql
 from domain.application import Ledger
 from domain.base import LedgerAggregate
 from ledger.personal_data.cipher import sealed_parts
+from ledger.personal_data.containers import container_of
 from ledger.personal_data.mapper import PersonalDataMapper
 from ledger.personal_data.subjects import places
 from ledger.personal_data.vault import Vault
@@ -112,7 +113,7 @@ class PlaintextMigration:
     def _plaintext(self, stored: StoredEvent) -> list[tuple[bytes, str]]:
         """(subject digest, subject) of each plaintext personal value of one stored event or snapshot."""
         event: Any = self.plain.to_domain_event(stored)
-        owner, fields, container = self.mapper._container(stored.topic, vars(event))
+        owner, fields, container = container_of(stored.topic, vars(event))
         if owner is None or not fields:
             return []
         stream = UUID(str(stored.originator_id))
