@@ -110,13 +110,6 @@ class LedgerBase(Application[UUID]):
         events = self.recorder.select_events(aggregate_id, desc=True, limit=1)
         return events[0].topic if events else None
 
-    def existing_ids(self, aggregate_ids: list[UUID]) -> set[UUID]:
-        """Which of these aggregates exist: in one query where the recorder offers it (PostgreSQL does)."""
-        batched = getattr(self.recorder, "existing_ids", None)
-        if callable(batched):
-            return set(batched(aggregate_ids))
-        return {each for each in aggregate_ids if self.recorder.select_events(each, limit=1)}
-
     def find(self, aggregate_id: UUID, cls: type[A], as_of: datetime | None = None) -> A | None:
         """The aggregate with this id if it exists and is a `cls`, else None; with `as_of`, as it was then."""
         if as_of is not None:

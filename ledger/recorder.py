@@ -146,18 +146,6 @@ class LedgerRecorder(SafeReads):
         self.stream_hashes.seen_rows(rows)
         return [_stored_event(row) for row in rows]
 
-    def existing_ids(self, aggregate_ids: Iterable[UUID]) -> set[UUID]:
-        """Which of these aggregates have events: one query on the primary key, however many ids are asked."""
-        ids = list(dict.fromkeys(aggregate_ids))
-        if not ids:
-            return set()
-        statement = SQL(
-            "SELECT DISTINCT originator_id FROM {schema}.{table} WHERE originator_id = ANY(%s)"
-        ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name))
-        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
-            cursor.execute(statement, (ids,))
-            return {UUID(str(row["originator_id"])) for row in cursor.fetchall()}
-
     def select_events_of(
         self, aggregate_ids: Iterable[UUID], after: Mapping[UUID, int] | None = None
     ) -> list[StoredEvent]:
