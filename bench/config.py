@@ -28,7 +28,8 @@ class Sizes:
     query_rows: int
     query_rounds: int
     availability_requests: int
-    webhook_writes: int
+    webhook_paced_writes: int
+    webhook_flood_writes: int
     feed_changes: int
     batches: int
     concurrency: int = 32
@@ -64,7 +65,8 @@ FULL = Sizes(
     query_rows=1_000_000,
     query_rounds=200,
     availability_requests=200,
-    webhook_writes=2_000,
+    webhook_paced_writes=300,
+    webhook_flood_writes=2_000,
     feed_changes=100_000,
     batches=40,
 )
@@ -80,7 +82,8 @@ QUICK = Sizes(
     query_rows=100_000,
     query_rounds=30,
     availability_requests=30,
-    webhook_writes=200,
+    webhook_paced_writes=50,
+    webhook_flood_writes=200,
     feed_changes=10_000,
     console_requests=10,
     batches=6,

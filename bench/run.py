@@ -86,6 +86,9 @@ EXPECTED = [
     "availability_31d_p99_ms",
     "webhook_delivery_delay_p50_ms",
     "webhook_delivery_delay_p99_ms",
+    "webhook_flood_delay_p50_ms",
+    "webhook_flood_delay_p99_ms",
+    "webhook_flood_deliveries_per_s",
     "feed_changes_per_s",
     *(f"console_{page}_{stat}_ms" for page in console.PAGES for stat in ("p50", "p99")),
     "batch_upsert_bookings_per_s",
@@ -107,8 +110,12 @@ CEILING_HOW = {
     "hash, INSERT), COMMIT, NOTIFY after it; no table lock",
 }
 SERVER = (
-    "`ledger serve` subprocess (uvicorn defaults, 1 process, access log on; projection runners in-process)"
+    "`ledger serve` subprocess (uvicorn defaults, 1 request process, access log on; for the upsert, "
+    "open-loop, mixed, batch and encryption loads, projection runners in a `ledger projections run` process "
+    "it starts, as production runs them, elsewhere in-process)"
 )
+# The projection runners outside the request process, as in production (`LEDGER_PROJECTION_PROCESSES`).
+PRODUCTION = {"LEDGER_PROJECTION_PROCESSES": "1"}
 
 
 def log(message: str) -> None:
@@ -235,7 +242,7 @@ class Bench:
 
     def upsert_and_mixed(self, seed: Seed) -> None:
         token = secrets.token_urlsafe(24)
-        with ledger_server("ledger-small", self.db.url, seed.schema, token) as server:
+        with ledger_server("ledger-small", self.db.url, seed.schema, token, PRODUCTION) as server:
             self._upsert(server, seed)
             self._open_loop(server, seed)
             upsert_wrk = wrk.measure(
@@ -558,7 +565,12 @@ def main(argv: list[str] | None = None) -> int:
         bench.phase(
             "webhooks and feed",
             lambda: webhooks.measure(
-                db.url, sizes.webhook_writes, sizes.feed_changes, bench.add, bench.problems
+                db.url,
+                sizes.webhook_paced_writes,
+                sizes.webhook_flood_writes,
+                sizes.feed_changes,
+                bench.add,
+                bench.problems,
             ),
         )
         bench.phase(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -63,8 +64,14 @@ class Server:
             time.sleep(0.1)
 
     def cpu_seconds(self) -> float:
-        times = self.ps.cpu_times()
-        return float(times.user + times.system)
+        """CPU time (user and system) of the server and of the processes it started, such as its
+        projection process, while they run."""
+        total = 0.0
+        for process in [self.ps, *self.ps.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
 
     def stop(self) -> None:
         if self.process.poll() is None:

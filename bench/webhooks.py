@@ -1,26 +1,23 @@
-"""The webhook and feed figures: the delay from a write to its delivery at a local receiver, and how many
-changes per second the feed serves to a client reading it from the start."""
+"""The webhook and feed figures: the delay from a write to its delivery at a local receiver, at a steady
+rate of writes and in a flood of them, and how many changes per second the feed serves from the start."""
 
 from __future__ import annotations
 
 import json
 import secrets
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import psycopg
 from psycopg import sql
 
-from bench.config import HOST
 from bench.database import drop_schema
+from bench.receiver_handle import receiving
 from bench.server import ledger_server
 from bench.stats import percentile
 
@@ -29,57 +26,9 @@ WRITERS = 8
 PAGE = 1000
 # Far past any position the bench's log reaches, so the seeded changes never meet a real one.
 SEEDED_POSITIONS = 10**12
-DELIVERY_ENV = {"LEDGER_WEBHOOK_ALLOW_LOOPBACK": "true"}
-
-
-class Receipts:
-    """A webhook receiver on a loopback port: when each booking's change arrived (monotonic time)."""
-
-    def __init__(self) -> None:
-        self.at: dict[str, float] = {}
-        self.requests = 0
-        self.arrived = threading.Condition()
-        receipts = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keeps the connection, as a receiver in production would
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                now = time.monotonic()
-                with receipts.arrived:
-                    receipts.requests += 1
-                    receipts.at.setdefault(json.loads(body)["externalId"], now)
-                    receipts.arrived.notify_all()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer((HOST, 0), Handler)
-        self.server.daemon_threads = True
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.server.server_address[1]}/hooks"
-
-    def wait_for(self, count: int, timeout: float) -> bool:
-        with self.arrived:
-            return self.arrived.wait_for(lambda: len(self.at) >= count, timeout)
-
-
-@contextmanager
-def receiving() -> Iterator[Receipts]:
-    receipts = Receipts()
-    thread = threading.Thread(target=receipts.server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield receipts
-    finally:
-        receipts.server.shutdown()
-        receipts.server.server_close()
+# As production runs it: the delivery worker beside the projection runners, outside the request process.
+DELIVERY_ENV = {"LEDGER_WEBHOOK_ALLOW_LOOPBACK": "true", "LEDGER_PROJECTION_PROCESSES": "1"}
+PACED_RPS = 10.0
 
 
 def _partner(http: httpx.Client, admin: dict[str, str]) -> tuple[str, str, str]:
@@ -153,8 +102,11 @@ def _read_feed(base_url: str, key: str) -> tuple[int, float, list[float]]:
                 return read, time.monotonic() - started, pages
 
 
-def measure(url: str, writes: int, feed_changes: int, add: Callable[..., None], problems: list[str]) -> None:
-    """The delivery delay (p50, p99) of `writes` upserts by WRITERS threads, and the feed's rate."""
+def measure(
+    url: str, paced: int, flood: int, feed_changes: int, add: Callable[..., None], problems: list[str]
+) -> None:
+    """The delivery delay (p50, p99) of `paced` upserts offered at PACED_RPS, then of `flood` upserts sent
+    as fast as WRITERS threads can, the lane's rate in that flood, and the feed's rate."""
     drop_schema(url, SCHEMA)
     token = secrets.token_urlsafe(24)
     admin = {"Authorization": f"Bearer {token}"}
@@ -168,37 +120,69 @@ def measure(url: str, writes: int, feed_changes: int, add: Callable[..., None], 
             "/api/v1/webhooks", json={"url": receipts.url}, headers={"Authorization": f"Bearer {key}"}
         )
         subscribed.raise_for_status()
+        auth = {"Authorization": f"Bearer {key}"}
 
-        def write_share(first: int) -> list[tuple[str, float, int]]:
-            """Every WRITERS-th booking from `first`, one at a time on a connection of its own."""
-            auth = {"Authorization": f"Bearer {key}"}
+        def write_share(numbers: range, rate: float | None) -> list[tuple[str, float, int]]:
+            """Every WRITERS-th booking of `numbers`, one at a time on a connection of its own; at `rate`
+            a second across the writers (each write at its own time on the clock), or as fast as answered."""
+            written = []
             with httpx.Client(base_url=server.url, headers=auth, timeout=30) as own:
-                return [_write(own, client_id, court_id, n) for n in range(first, writes, WRITERS)]
+                for n in numbers:
+                    if rate is not None:
+                        time.sleep(max(0.0, began + (n - numbers.start) / rate - time.monotonic()))
+                    written.append(_write(own, client_id, court_id, n))
+            return written
 
-        started = time.monotonic()
-        with ThreadPoolExecutor(WRITERS) as pool:
-            acknowledged = [each for share in pool.map(write_share, range(WRITERS)) for each in share]
-        rate = writes / (time.monotonic() - started)
-        if not receipts.wait_for(writes, timeout=120):
-            problems.append(f"webhooks: {len(receipts.at)} of {writes} changes were delivered within 120 s")
-        failed = [status for _, _, status in acknowledged if status != 201]
-        if failed:
-            problems.append(f"webhooks: {len(failed)} writes were not answered 201, e.g. {failed[:3]}")
-        delays = [(receipts.at[name] - at) * 1000 for name, at, _ in acknowledged if name in receipts.at]
+        def run(first: int, count: int, rate: float | None) -> tuple[list[tuple[str, float, int]], float]:
+            shares = [range(first + w, first + count, WRITERS) for w in range(WRITERS)]
+            with ThreadPoolExecutor(WRITERS) as pool:
+                done = [each for share in pool.map(write_share, shares, [rate] * WRITERS) for each in share]
+            if not receipts.wait_for(first + count, timeout=120):
+                problems.append(f"webhooks: {len(receipts.at)} of {first + count} changes delivered in 120 s")
+            failed = [status for _, _, status in done if status != 201]
+            if failed:
+                problems.append(f"webhooks: {len(failed)} writes were not answered 201, e.g. {failed[:3]}")
+            return done, time.monotonic() - began
+
+        began = time.monotonic()
+        paced_writes, _ = run(0, paced, PACED_RPS)
+        began = time.monotonic()
+        flood_writes, flood_seconds = run(paced, flood, None)
+        last_answer = max(at for _, at, _ in flood_writes)
+        delays = {
+            kind: [(receipts.at[name] - at) * 1000 for name, at, _ in writes if name in receipts.at]
+            for kind, writes in (("paced", paced_writes), ("flood", flood_writes))
+        }
+        arrivals = [receipts.at[name] for name, _, _ in flood_writes if name in receipts.at]
         _seed_feed(url, client_id, feed_changes)
         read, seconds, pages = _read_feed(server.url, key)
+    how = (
+        "court-booking upserts answered 201 -> their change received by a local receiver (a process of its "
+        "own), one subscription, `ledger serve` with its projection runners and delivery worker in a "
+        "`ledger projections run` process (LEDGER_PROJECTION_PROCESSES=1)"
+    )
     conditions: dict[str, Any] = {
-        "writes": writes,
+        "writes": paced,
+        "offered_rps": PACED_RPS,
         "writers": WRITERS,
-        "write_rps": round(rate, 1),
         "deliveries_received": receipts.requests,
-        "how": "court-booking upserts answered 201 -> their change received by a local receiver (bench "
-        "process), one subscription, `ledger serve` with its projection runners and delivery worker",
+        "how": how + "; writes offered at a fixed rate, each at its time on the clock",
     }
-    add("webhook_delivery_delay_p50_ms", percentile(delays, 50), "ms", **conditions)
-    add("webhook_delivery_delay_p99_ms", percentile(delays, 99), "ms", target=("<=", 500), **conditions)
-    if read != feed_changes + writes:
-        problems.append(f"feed: read {read} changes, expected {feed_changes + writes}")
+    paced_p99 = percentile(delays["paced"], 99)
+    add("webhook_delivery_delay_p50_ms", percentile(delays["paced"], 50), "ms", **conditions)
+    add("webhook_delivery_delay_p99_ms", paced_p99, "ms", target=("<=", 500), **conditions)
+    flood_conditions: dict[str, Any] = {
+        "writes": flood,
+        "writers": WRITERS,
+        "write_rps": round(flood / (last_answer - began), 1),
+        "how": how + "; writes sent as fast as answered, so a backlog builds while they outrun delivery",
+    }
+    add("webhook_flood_delay_p50_ms", percentile(delays["flood"], 50), "ms", **flood_conditions)
+    add("webhook_flood_delay_p99_ms", percentile(delays["flood"], 99), "ms", **flood_conditions)
+    add("webhook_flood_deliveries_per_s", len(arrivals) / (max(arrivals) - began), "deliveries/s",
+        seconds=round(flood_seconds, 1), **flood_conditions)  # fmt: skip
+    if read != feed_changes + paced + flood:
+        problems.append(f"feed: read {read} changes, expected {feed_changes + paced + flood}")
     add(
         "feed_changes_per_s",
         read / seconds,

@@ -94,7 +94,14 @@ class DeliveryWorker:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._ready.set()
-        kwargs = {"autocommit": True, "connect_timeout": int(self.connect_timeout)}
+        kwargs = {
+            "autocommit": True,
+            "connect_timeout": int(self.connect_timeout),
+            # The worker's bookkeeping need not wait for the WAL flush: a crash can lose only its last few
+            # records of attempts and progress, and a lost record makes a delivery go out again (at least
+            # once), never one go missing. A later durable commit flushes them first, the WAL being one log.
+            "options": "-c synchronous_commit=off",
+        }
         pool = AsyncConnectionPool(
             self.database_url, min_size=1, max_size=POOL_SIZE, kwargs=kwargs, open=False
         )
