@@ -11,7 +11,8 @@ from domain.context import Principal, RequestContext
 from domain.user import User
 from ledger.settings import Settings
 from ledger.webhooks.email import EmailTransport, SmtpServer, no_smtp_server
-from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Transport
+from ledger.webhooks.lanes import Disabler, Transport
+from ledger.webhooks.policy import DeliveryPolicy
 from ledger.webhooks.secrets import WebhookSecretKeys
 from ledger.webhooks.store import Destination, Tables
 from ledger.webhooks.worker import DeliveryWorker

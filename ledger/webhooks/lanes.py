@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -23,7 +22,8 @@ from uuid import UUID
 import httpx
 
 from domain.context import format_instant
-from ledger.settings import Settings
+from ledger.webhooks.coalesced import Coalesced
+from ledger.webhooks.policy import DeliveryPolicy
 from ledger.webhooks.secrets import SecretUnreadableError, WebhookSecretKeys
 from ledger.webhooks.sender import Outcome, post
 from ledger.webhooks.signing import delivery_headers
@@ -37,39 +37,6 @@ Disabler = Callable[[Destination, str], None]
 """Stops deliveries to a destination that kept failing, saying why (a command; run on a thread)."""
 Transport = Callable[[Queued, int], Awaitable[Outcome]]
 """Makes one attempt (its number given) of a delivery: a signed HTTP POST, or for some kinds, an email."""
-
-
-@dataclass(frozen=True)
-class DeliveryPolicy:
-    """How long an attempt may take, how much of an answer is read, how retries back off, when to give up."""
-
-    timeout: float
-    connect_timeout: float
-    max_response_bytes: int
-    retry_base: float
-    retry_max: float
-    disable_after: timedelta
-    max_in_flight: int
-    lane_window: int = 1
-
-    @classmethod
-    def of(cls, settings: Settings) -> DeliveryPolicy:
-        return cls(
-            timeout=settings.webhook_timeout_seconds,
-            connect_timeout=min(settings.webhook_timeout_seconds, settings.connect_timeout),
-            max_response_bytes=settings.webhook_max_response_bytes,
-            retry_base=settings.webhook_retry_base_seconds,
-            retry_max=settings.webhook_retry_max_seconds,
-            disable_after=timedelta(seconds=settings.webhook_disable_after_seconds),
-            max_in_flight=settings.webhook_max_in_flight,
-            lane_window=settings.webhook_lane_window,
-        )
-
-    def retry_delay(self, attempt: int) -> float:
-        """Exponential back-off from `retry_base`, capped at `retry_max`, with jitter in its upper half, so
-        receivers that failed together are not retried together."""
-        ceiling: float = min(self.retry_base * 2.0 ** min(attempt - 1, 30), self.retry_max)
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 class _Progress:
@@ -95,6 +62,14 @@ class _Progress:
             self.reached = self._pending.popleft()
             self._done.discard(self.reached)
         return self.reached
+
+
+@dataclass(frozen=True)
+class _Books:
+    """A lane's bookkeeping, gathered across its deliveries in flight: attempts started, deliveries done."""
+
+    start: Coalesced[Queued, int]
+    finish: Coalesced[tuple[Queued, int], None]
 
 
 class Lanes:
@@ -131,6 +106,17 @@ class Lanes:
         requests at once, each entity's one after another in order; after a failure, start no more."""
         send = self.transports.get(destination.kind) or self._poster(destination)
         progress = _Progress(destination.delivered)
+        key = destination.destination_id
+
+        async def start(items: list[Queued]) -> list[int]:
+            return await self.store.start_attempts(key, items, self.clock())
+
+        async def finish(done: list[tuple[Queued, int]]) -> list[None]:
+            # Where the lane stands as the write goes out: every delivery up to it is in this write or before.
+            await self.store.delivered(key, done, self.clock(), progress.reached)
+            return [None] * len(done)
+
+        books = _Books(Coalesced(start), Coalesced(finish))
         window = asyncio.Semaphore(self.policy.lane_window)
         latest: dict[UUID | None, asyncio.Task[bool]] = {}
         async with asyncio.TaskGroup() as group:
@@ -148,7 +134,7 @@ class Lanes:
                         window.release()
                         break
                     before = latest.get(item.entity_id)
-                    task = group.create_task(self._one(destination, send, item, before, progress, window))
+                    task = group.create_task(self._one(books, send, item, before, progress, window))
                     latest[item.entity_id] = task
                     progress.start(item, task)
                 latest = {entity: task for entity, task in latest.items() if not task.done()}
@@ -166,7 +152,7 @@ class Lanes:
 
     async def _one(
         self,
-        destination: Destination,
+        books: _Books,
         send: Transport,
         item: Queued,
         before: asyncio.Task[bool] | None,
@@ -177,11 +163,11 @@ class Lanes:
         try:
             if (before is not None and not await before) or progress.failed:
                 return False  # it waits for the retry of what failed
-            key = destination.destination_id
-            attempt = await self.store.start_attempt(key, item, self.clock())
+            attempt = await books.start(item)
             outcome = await send(item, attempt)
             if outcome.delivered and outcome.code is not None:
-                await self.store.delivered(key, item, outcome.code, self.clock(), progress.done(item))
+                progress.done(item)
+                await books.finish((item, outcome.code))
                 return True
             progress.failed.append((item, attempt, outcome))
             return False

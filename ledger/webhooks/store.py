@@ -121,16 +121,20 @@ QUEUED = (
     # Delivered past a failure (another entity's, in the same window): not sent again at the retry.
     "AND a.status IS DISTINCT FROM 'delivered' ORDER BY o.position, o.part LIMIT %(limit)s"
 )
+# Attempts and deliveries are recorded several of a lane at once (`ledger/webhooks/coalesced.py`).
 START = (
     "INSERT INTO {a} AS a (destination_id, position, part, delivery_id, status, attempts, first_attempt_at, "
-    "last_attempt_at) VALUES (%(id)s, %(position)s, %(part)s, %(delivery)s, 'sending', 1, %(now)s, %(now)s) "
+    "last_attempt_at) SELECT %(id)s, t.position, t.part, t.delivery, 'sending', 1, %(now)s, %(now)s "
+    "FROM unnest(%(positions)s::bigint[], %(parts)s::integer[], %(deliveries)s::uuid[]) "
+    "AS t(position, part, delivery) "
     "ON CONFLICT (destination_id, position, part) DO UPDATE SET status = 'sending', "
-    "attempts = a.attempts + 1, last_attempt_at = EXCLUDED.last_attempt_at RETURNING attempts"
+    "attempts = a.attempts + 1, last_attempt_at = EXCLUDED.last_attempt_at RETURNING position, part, attempts"
 )
 MARK_DONE = (
-    "UPDATE {a} SET status = 'delivered', last_response_code = %(code)s, last_error = NULL, "
-    "delivered_at = %(now)s WHERE destination_id = %(id)s AND position = %(done_position)s "
-    "AND part = %(done_part)s"
+    "UPDATE {a} AS a SET status = 'delivered', last_response_code = t.code, last_error = NULL, "
+    "delivered_at = %(now)s FROM unnest(%(positions)s::bigint[], %(parts)s::integer[], %(codes)s::integer[]) "
+    "AS t(position, part, code) WHERE a.destination_id = %(id)s AND a.position = t.position "
+    "AND a.part = t.part"
 )
 # Deliveries of a lane finish out of order: the lane only ever moves forward, and a failure stays recorded
 # until the lane moves past the delivery that failed.
@@ -185,17 +189,31 @@ class DeliveryStore:
             for r in rows
         ]
 
-    async def start_attempt(self, destination_id: UUID, item: Queued, now: datetime) -> int:
-        """Record the attempt before it is made; returns its number."""
-        params = {**self._key(destination_id, item), "delivery": item.delivery_id, "now": now}
-        return int((await self._rows("start", params))[0]["attempts"])
+    async def start_attempts(self, destination_id: UUID, items: list[Queued], now: datetime) -> list[int]:
+        """Record the attempts before they are made; returns their numbers, in the order of `items`."""
+        params = {
+            "id": destination_id,
+            "positions": [item.position for item in items],
+            "parts": [item.part for item in items],
+            "deliveries": [item.delivery_id for item in items],
+            "now": now,
+        }
+        rows = await self._rows("start", params)
+        numbers = {(row["position"], row["part"]): int(row["attempts"]) for row in rows}
+        return [numbers[item.cursor] for item in items]
 
     async def delivered(
-        self, destination_id: UUID, item: Queued, code: int, now: datetime, reached: Cursor
+        self, destination_id: UUID, done: list[tuple[Queued, int]], now: datetime, reached: Cursor
     ) -> None:
-        """Record the delivery done, and the lane delivered up to `reached` (if that is further)."""
-        params = {"id": destination_id, "done_position": item.position, "done_part": item.part}
-        params.update(code=code, now=now, reached_position=reached[0], reached_part=reached[1])
+        """Record the deliveries done (each with its response code), and the lane delivered up to `reached`
+        (if that is further)."""
+        params = {
+            "id": destination_id,
+            "positions": [item.position for item, _ in done],
+            "parts": [item.part for item, _ in done],
+            "codes": [code for _, code in done],
+        }
+        params.update(now=now, reached_position=reached[0], reached_part=reached[1])
         await self._rows("delivered", params)
 
     async def failed(

@@ -24,7 +24,8 @@ from psycopg import sql
 from psycopg_pool import AsyncConnectionPool
 
 from ledger.election import APPLICATION_NAME, TRY_LOCK_SQL, lock_name
-from ledger.webhooks.lanes import DeliveryPolicy, Disabler, Lanes, Transport
+from ledger.webhooks.lanes import Disabler, Lanes, Transport
+from ledger.webhooks.policy import DeliveryPolicy
 from ledger.webhooks.secrets import WebhookSecretKeys
 from ledger.webhooks.sender import new_client
 from ledger.webhooks.store import DeliveryStore, Destination, Tables
