@@ -164,14 +164,30 @@ class LedgerBase(Application[UUID]):
         current = {**known, **fresh}
         return {each: aggregate for each, aggregate in current.items() if isinstance(aggregate, cls)}
 
-    def find_together(self, aggregate_ids: list[UUID]) -> dict[UUID, Any]:
+    def find_together(
+        self, aggregate_ids: list[UUID], cache: BoundedCache[Any] | None = None
+    ) -> dict[UUID, Any]:
         """The aggregates with these ids that exist, of any class, by id: replayed from all their events,
-        read in one query where the recorder offers it (PostgreSQL does), snapshots not used."""
+        read in one query where the recorder offers it (PostgreSQL does), snapshots not used.
+
+        With a `cache`, an aggregate found in it is brought up to date from its later events only, still in
+        the one query, so what is returned is the aggregate as it is now; each is a copy, for the caller to
+        change, so the cached one never changes. A save still fails on a version a concurrent writer took.
+        """
         batched = getattr(self.recorder, "select_events_of", None)
         if not callable(batched):
             found = {each: self.find(each, Aggregate) for each in dict.fromkeys(aggregate_ids)}
             return {each: aggregate for each, aggregate in found.items() if aggregate is not None}
-        return self._replay(batched(list(dict.fromkeys(aggregate_ids))), lambda _: None)
+        ids = list(dict.fromkeys(aggregate_ids))
+        known = {
+            each: cached for each in ids if cache is not None and (cached := cache.get(each)) is not None
+        }
+        fresh = self._replay(
+            batched(ids, {each: aggregate.version for each, aggregate in known.items()}),
+            lambda origin: copy.deepcopy(known[origin]) if origin in known else None,
+        )
+        unchanged = {each: copy.deepcopy(aggregate) for each, aggregate in known.items() if each not in fresh}
+        return {**unchanged, **fresh}
 
     def _replay(self, stored_events: Iterable[Any], start: Callable[[UUID], Any]) -> dict[UUID, Any]:
         """Each stream's aggregate after its events, begun from what `start` gives for its id."""

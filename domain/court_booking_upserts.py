@@ -148,6 +148,10 @@ class CourtBookingUpserts(Lookups):
             working = _Working(streams)
             decided = {p.index: self._decide_item(ctx, p, working) for p in chunk}
             position = self.save_all(*working.changed.values()) if working.changed else None
+            for aggregate in working.changed.values():
+                # Saved, so as the log has it: the next batch on the day reads only the events after it.
+                if isinstance(aggregate, ResourceDay):
+                    self._days_read.put(aggregate.id, aggregate)
             return {
                 index: Saved(outcome.value, outcome.created, position)
                 if changed and isinstance(outcome, Saved)
@@ -165,7 +169,7 @@ class CourtBookingUpserts(Lookups):
         one read; then, in a second, the days of a booking's present hold that the first did not ask for."""
         client_id = ctx.principal.client_id
         asked = {each: None for p in items for each in p.stream_ids(None, client_id)}
-        streams = self.find_together(list(asked))
+        streams = self.find_together(list(asked), self._days_read)
         more = [
             each
             for p in items
@@ -173,7 +177,7 @@ class CourtBookingUpserts(Lookups):
             if each not in asked
         ]
         if more:
-            streams.update(self.find_together(more))
+            streams.update(self.find_together(more, self._days_read))
         return streams
 
     def _decide_item(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -49,6 +51,14 @@ class ResourceDay(LedgerAggregate):
         self.resource_id = resource_id
         self.day = day
         self.reservations: dict[UUID, tuple[datetime, datetime]] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ResourceDay:
+        """A copy to change on its own: its own reservations and pending events. Their ids, instants and
+        events never change, so they are shared; a cached day is copied before every command (far faster)."""
+        clone = copy.copy(self)
+        clone.reservations = dict(self.reservations)
+        clone._pending_events = list(self._pending_events)
+        return clone
 
     def reserve(self, booking_id: UUID, start: datetime, end: datetime, meta: dict[str, str]) -> None:
         """Hold [start, end) for the booking, replacing its own earlier hold on this day."""
