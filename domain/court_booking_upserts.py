@@ -16,6 +16,7 @@ from domain.court_booking import CourtBooking, OrganizationAccessDeniedError, Us
 from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.errors import LedgerError
 from domain.ids import client_user_link_id, court_booking_id, resource_day_id
+from domain.key_locks import KeyLocks
 from domain.lookups import Lookups
 from domain.organization import Resource
 from domain.resource_day import ResourceDay
@@ -78,6 +79,10 @@ class CourtBookingUpserts(Lookups):
     # The key of the payload fingerprints (set by the runtime from the master keys); None: plain SHA-256.
     fingerprint_key: bytes | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._upsert_locks = KeyLocks()
+
     def upsert_court_booking(
         self,
         ctx: RequestContext,
@@ -107,13 +112,16 @@ class CourtBookingUpserts(Lookups):
                 prepared.append(self._prepare_upsert(ctx, external_service_id, index, item))
             except LedgerError as error:
                 outcomes[index] = error
-        streams = self._upsert_streams(ctx, prepared)
-        held = {p.booking_id: _hold_of(streams.get(p.booking_id)) for p in prepared}
-        keyed = [(p, _keys(p, held[p.booking_id])) for p in prepared]
-        for chunk in chunks(groups(keyed), SAVE_ITEMS):
-            chunk.sort(key=lambda p: p.index)
-            for index, outcome in self._decide_chunk(ctx, chunk, streams).items():
-                outcomes[index] = outcome
+        # This process's other upserts of these bookings and days wait, rather than decide on what this one
+        # is about to change and lose the race (a booking's present days, unknown yet, are not waited for).
+        with self._upsert_locks.holding(each for p in prepared for each in p.stream_ids(None, None)):
+            streams = self._upsert_streams(ctx, prepared)
+            held = {p.booking_id: _hold_of(streams.get(p.booking_id)) for p in prepared}
+            keyed = [(p, _keys(p, held[p.booking_id])) for p in prepared]
+            for chunk in chunks(groups(keyed), SAVE_ITEMS):
+                chunk.sort(key=lambda p: p.index)
+                for index, outcome in self._decide_chunk(ctx, chunk, streams).items():
+                    outcomes[index] = outcome
         assert all(outcome is not None for outcome in outcomes)
         return [outcome for outcome in outcomes if outcome is not None]
 
