@@ -53,9 +53,8 @@ def test_a_day_this_process_saved_is_read_with_what_another_process_added_since(
     upsert(own_runtime, ctx, service, item(court, day))
     upsert(other_process, ctx, service, item(court, day + timedelta(hours=2)))
 
-    overlapping, free = upsert(
-        own_runtime, ctx, service, item(court, day + timedelta(hours=2)), item(court, day + timedelta(hours=4))
-    )
+    later = [item(court, day + timedelta(hours=hours)) for hours in (2, 4)]
+    overlapping, free = upsert(own_runtime, ctx, service, *later)
 
     assert isinstance(overlapping, CourtBookingOverlapError)
     assert isinstance(free, Saved)

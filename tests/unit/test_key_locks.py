@@ -1,4 +1,4 @@
-"""Locks by key: a holder of a key waits for the one before it, and keys are forgotten when nobody holds them."""
+"""Locks by key: a holder waits for the one before it, and a key is forgotten once nobody holds it."""
 
 from __future__ import annotations
 
