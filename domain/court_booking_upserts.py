@@ -206,6 +206,7 @@ class CourtBookingUpserts(Lookups):
                     organization_id,
                     terms,
                     meta,
+                    prepared.booking_id,
                 )
                 days = calendar.reserve(booking.id, terms.hold, meta)
                 created = True
