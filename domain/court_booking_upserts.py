@@ -155,7 +155,7 @@ class CourtBookingUpserts(Lookups):
             streams = unused.pop() if unused else self._upsert_streams(ctx, chunk)
             working = _Working(streams)
             decided = {p.index: self._decide_item(ctx, p, working) for p in chunk}
-            position = self.save_all(*working.changed.values()) if working.changed else None
+            position = self.save_many(*working.changed.values()) if working.changed else None
             for aggregate in working.changed.values():
                 # Saved, so as the log has it: the next batch on the day reads only the events after it.
                 if isinstance(aggregate, ResourceDay):

@@ -68,15 +68,15 @@ def test_a_day_another_process_changes_between_read_and_save_is_decided_again(
     ctx, service, court = seeded_service(own_runtime)
     day = random_day()
     upsert(own_runtime, ctx, service, item(court, day))
-    ledger, save_all = own_runtime.ledger, own_runtime.ledger.save_all
+    ledger, save_many = own_runtime.ledger, own_runtime.ledger.save_many
     racing = [item(court, day + timedelta(hours=2))]
 
     def save_after_the_other_process(*aggregates: Any) -> int | None:
         while racing:
             upsert(other_process, ctx, service, racing.pop())
-        return save_all(*aggregates)
+        return save_many(*aggregates)
 
-    monkeypatch.setattr(ledger, "save_all", save_after_the_other_process)
+    monkeypatch.setattr(ledger, "save_many", save_after_the_other_process)
     (outcome,) = upsert(own_runtime, ctx, service, item(court, day + timedelta(hours=2, minutes=30)))
 
     assert isinstance(outcome, CourtBookingOverlapError)
