@@ -112,9 +112,10 @@ class CourtBookingUpserts(Lookups):
                 prepared.append(self._prepare_upsert(ctx, external_service_id, index, item))
             except LedgerError as error:
                 outcomes[index] = error
-        # This process's other upserts of these bookings and days wait, rather than decide on what this one
-        # is about to change and lose the race (a booking's present days, unknown yet, are not waited for).
-        with self._upsert_locks.holding(each for p in prepared for each in p.stream_ids(None, None)):
+        # This process's other upserts on these days wait, rather than decide on what this one is about to
+        # change and lose the race (a booking's present days, unknown yet, are not waited for).
+        days = (resource_day_id(*day) for p in prepared for day in p.terms.hold.days())
+        with self._upsert_locks.holding(days):
             streams = self._upsert_streams(ctx, prepared)
             held = {p.booking_id: _hold_of(streams.get(p.booking_id)) for p in prepared}
             keyed = [(p, _keys(p, held[p.booking_id])) for p in prepared]

@@ -24,35 +24,33 @@ class KeyLocks:
     @contextmanager
     def holding(self, keys: Iterable[UUID]) -> Iterator[None]:
         """Hold every key's lock for the duration of the block."""
-        taken: list[tuple[UUID, threading.Lock]] = []
+        ordered = sorted(set(keys), key=lambda key: key.int)
+        with self._mutex:
+            locks = [self._join(key) for key in ordered]
+        acquired = 0
         try:
-            for key in sorted(set(keys)):
-                lock = self._join(key)
-                try:
-                    lock.acquire()
-                except BaseException:
-                    self._leave(key)
-                    raise
-                taken.append((key, lock))
+            for lock in locks:
+                lock.acquire()
+                acquired += 1
             yield
         finally:
-            for key, lock in reversed(taken):
+            for lock in locks[:acquired]:
                 lock.release()
-                self._leave(key)
+            with self._mutex:
+                for key in ordered:
+                    self._leave(key)
 
     def _join(self, key: UUID) -> threading.Lock:
-        with self._mutex:
-            lock, users = self._locks.get(key) or (threading.Lock(), 0)
-            self._locks[key] = (lock, users + 1)
-            return lock
+        lock, users = self._locks.get(key) or (threading.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        return lock
 
     def _leave(self, key: UUID) -> None:
-        with self._mutex:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+        lock, users = self._locks[key]
+        if users == 1:
+            del self._locks[key]
+        else:
+            self._locks[key] = (lock, users - 1)
 
     def __len__(self) -> int:
         """How many keys are held or waited for now."""
