@@ -9,7 +9,11 @@ from uuid import UUID
 
 def format_instant(moment: datetime) -> str:
     """Render an aware datetime as a canonical UTC instant, e.g. `2026-01-02T03:04:05.000000Z`."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    utc = moment.astimezone(UTC)
+    if utc.year < 1000:  # strftime leaves such a year unpadded, isoformat pads it: keep what was stored
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat is about twice as fast as strftime; every instant of every event is written through here.
+    return f"{utc.replace(tzinfo=None).isoformat(timespec='microseconds')}Z"
 
 
 @dataclass(frozen=True)

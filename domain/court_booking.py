@@ -103,9 +103,13 @@ class CourtBooking(LedgerAggregate):
         organization_id: UUID,
         terms: CourtBookingTerms,
         meta: dict[str, str],
+        booking_id: UUID | None = None,
     ) -> CourtBooking:
+        """A new booking; `booking_id`, when the caller has it, spares computing it again."""
+        booking_id = booking_id or court_booking_id(external_service_id, external_court_booking_id)
         return cls._create(
             cls.Registered,
+            id=booking_id,
             external_service_id=external_service_id,
             external_court_booking_id=external_court_booking_id,
             meta=meta,

@@ -16,6 +16,7 @@ from domain.court_booking import CourtBooking, OrganizationAccessDeniedError, Us
 from domain.court_booking_terms import CourtBookingTerms, checked_participants
 from domain.errors import LedgerError
 from domain.ids import client_user_link_id, court_booking_id, resource_day_id
+from domain.key_locks import KeyLocks
 from domain.lookups import Lookups
 from domain.organization import Resource
 from domain.resource_day import ResourceDay
@@ -78,6 +79,10 @@ class CourtBookingUpserts(Lookups):
     # The key of the payload fingerprints (set by the runtime from the master keys); None: plain SHA-256.
     fingerprint_key: bytes | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._upsert_locks = KeyLocks()
+
     def upsert_court_booking(
         self,
         ctx: RequestContext,
@@ -107,13 +112,17 @@ class CourtBookingUpserts(Lookups):
                 prepared.append(self._prepare_upsert(ctx, external_service_id, index, item))
             except LedgerError as error:
                 outcomes[index] = error
-        streams = self._upsert_streams(ctx, prepared)
-        held = {p.booking_id: _hold_of(streams.get(p.booking_id)) for p in prepared}
-        keyed = [(p, _keys(p, held[p.booking_id])) for p in prepared]
-        for chunk in chunks(groups(keyed), SAVE_ITEMS):
-            chunk.sort(key=lambda p: p.index)
-            for index, outcome in self._decide_chunk(ctx, chunk, streams).items():
-                outcomes[index] = outcome
+        # This process's other upserts on these days wait, rather than decide on what this one is about to
+        # change and lose the race (a booking's present days, unknown yet, are not waited for).
+        days = (resource_day_id(*day) for p in prepared for day in p.terms.hold.days())
+        with self._upsert_locks.holding(days):
+            streams = self._upsert_streams(ctx, prepared)
+            held = {p.booking_id: _hold_of(streams.get(p.booking_id)) for p in prepared}
+            keyed = [(p, _keys(p, held[p.booking_id])) for p in prepared]
+            for chunk in chunks(groups(keyed), SAVE_ITEMS):
+                chunk.sort(key=lambda p: p.index)
+                for index, outcome in self._decide_chunk(ctx, chunk, streams).items():
+                    outcomes[index] = outcome
         assert all(outcome is not None for outcome in outcomes)
         return [outcome for outcome in outcomes if outcome is not None]
 
@@ -147,7 +156,11 @@ class CourtBookingUpserts(Lookups):
             streams = unused.pop() if unused else self._upsert_streams(ctx, chunk)
             working = _Working(streams)
             decided = {p.index: self._decide_item(ctx, p, working) for p in chunk}
-            position = self.save_all(*working.changed.values()) if working.changed else None
+            position = self.save_many(*working.changed.values()) if working.changed else None
+            for aggregate in working.changed.values():
+                # Saved, so as the log has it: the next batch on the day reads only the events after it.
+                if isinstance(aggregate, ResourceDay):
+                    self._days_read.put(aggregate.id, aggregate)
             return {
                 index: Saved(outcome.value, outcome.created, position)
                 if changed and isinstance(outcome, Saved)
@@ -165,7 +178,7 @@ class CourtBookingUpserts(Lookups):
         one read; then, in a second, the days of a booking's present hold that the first did not ask for."""
         client_id = ctx.principal.client_id
         asked = {each: None for p in items for each in p.stream_ids(None, client_id)}
-        streams = self.find_together(list(asked))
+        streams = self.find_together(list(asked), self._days_read)
         more = [
             each
             for p in items
@@ -173,7 +186,7 @@ class CourtBookingUpserts(Lookups):
             if each not in asked
         ]
         if more:
-            streams.update(self.find_together(more))
+            streams.update(self.find_together(more, self._days_read))
         return streams
 
     def _decide_item(
@@ -194,6 +207,7 @@ class CourtBookingUpserts(Lookups):
                     organization_id,
                     terms,
                     meta,
+                    prepared.booking_id,
                 )
                 days = calendar.reserve(booking.id, terms.hold, meta)
                 created = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 _NAMESPACE = UUID("6f6b1c52-3b8a-4a52-9a61-2d0e5bb1e0f4")
@@ -22,6 +23,8 @@ def court_booking_id(external_service_id: UUID, external_court_booking_id: str) 
     return uuid5(_COURT_BOOKING, f"{external_service_id}/{external_court_booking_id}")
 
 
+# A batch names each calendar day several times (to read, group, decide and save it); uuid5 hashes each time.
+@lru_cache(maxsize=65_536)
 def resource_day_id(resource_id: UUID, day: date) -> UUID:
     return uuid5(_RESOURCE_DAY, f"{resource_id}/{day.isoformat()}")
 

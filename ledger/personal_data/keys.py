@@ -78,7 +78,8 @@ def with_new_keys(
     events are sealed under, in one statement and so one transaction; the parameters that come before the
     append's own.
 
-    Its rows also give, as `stored_keys`, the keys it stored. A key stored already (by another append of this
+    Its first row also gives, as `stored_keys`, the keys it stored (the others give NULL: every row of a
+    large append giving them all was most of its cost). A key stored already (by another append of this
     process that shared it) is skipped; a subject that got another live key meanwhile fails the statement on
     the live-subject index, and the command is retried.
     """
@@ -89,8 +90,9 @@ def with_new_keys(
         "WHERE e IS NOT DISTINCT FROM (SELECT max(erased_at) FROM {t} WHERE subject_digest = d "
         "AND erased_at IS NOT NULL) "
         "ON CONFLICT (key_id) DO NOTHING RETURNING key_id) "
-        "SELECT f.event_position, f.stored_hash, ARRAY(SELECT key_id FROM stored) AS stored_keys "
-        "FROM {insert} AS f"
+        "SELECT f.event_position, f.stored_hash, "
+        "CASE WHEN f.n = 1 THEN ARRAY(SELECT key_id FROM stored) END AS stored_keys "
+        "FROM {insert} WITH ORDINALITY AS f(event_position, stored_hash, n) ORDER BY f.n"
     ).format(t=sql.Identifier(schema or "public", TABLE), insert=insert_call)
     params: list[object] = [
         [key.key_id for key in keys],

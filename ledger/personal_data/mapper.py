@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 from uuid import UUID
@@ -40,6 +41,8 @@ class PersonalDataMapper(Mapper[UUID]):
 
     vault_token: str | None = None
     first_event: Callable[[UUID], Any] | None = None
+    # Per thread, the events `prepare` looked at, last first, each with what it found.
+    _prepared = threading.local()
 
     def bind(self, application: Any) -> None:
         """Take the vault this process registered for the application, and its recorder for first events."""
@@ -67,6 +70,8 @@ class PersonalDataMapper(Mapper[UUID]):
     def prepare(self, domain_events: Sequence[Any]) -> None:
         """Find the keys of every person a save's events name in one query, not one query per event."""
         unsealed = [self._unsealed(event) for event in domain_events] if self.vault is not None else []
+        # Mapping the events next, on this thread, starts from these, not from looking at each event again.
+        self._prepared.events = list(zip(domain_events, unsealed, strict=False))[::-1]
         subjects = [
             place.subject for each in unsealed if each and each[0] != SNAPSHOT_TOPIC for place in each[3]
         ]
@@ -96,7 +101,11 @@ class PersonalDataMapper(Mapper[UUID]):
         return topic, event_state, container, places(owner, container, fields, stream, self.first_user)
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        unsealed = self._unsealed(domain_event)
+        prepared = getattr(self._prepared, "events", None)
+        if prepared and prepared[-1][0] is domain_event:
+            unsealed = prepared.pop()[1]
+        else:
+            unsealed = self._unsealed(domain_event)
         if unsealed is None:
             return super().to_stored_event(domain_event)
         topic, event_state, container, found = unsealed
