@@ -11,6 +11,7 @@ from ledger.change_retention import ChangeRetention
 from ledger.checkpointer import Checkpointer, load_checkpoint_key
 from ledger.election import Elector, Role, Worker
 from ledger.payments.expiry import PaymentExpiry
+from ledger.pool_check import use_check_if_signalled
 from ledger.webhooks.delivery import delivery_worker
 from projections.payment_holds import PaymentHoldsView
 from projections.registry import VIEWS
@@ -37,8 +38,14 @@ def start_background(runtime: Runtime, stack: ExitStack, announce: Callable[[str
     settings, ledger, clock = runtime.settings, runtime.ledger, runtime.clock
     failures = runtime.runner_failures
     failures.update({view.name: 0 for view in VIEWS})
+    # A runner takes a connection for each page it reads and each it writes: a ping before each cost about
+    # a third of a busy projection process, so runners check their pools as requests do.
+    runners_pool_check = None if settings.pool_ping_on_checkout else use_check_if_signalled
     roles = [
-        _role(projection_role(view.name), ProjectionSupervisor(runtime.env, [view], failures=failures))
+        _role(
+            projection_role(view.name),
+            ProjectionSupervisor(runtime.env, [view], failures=failures, adapt_pool=runners_pool_check),
+        )
         for view in VIEWS
     ]
     # Retention is measured on the wall clock: an injected clock that runs ahead must not prune.

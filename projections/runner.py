@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresRecorder
 from eventsourcing.projection import Projection, ProjectionRunner
 from psycopg import sql
 
@@ -59,6 +59,7 @@ class ProjectionSupervisor:
         views: Sequence[type[TrackedView]],
         watchdog_seconds: float = 1.0,
         failures: dict[str, int] | None = None,
+        adapt_pool: Callable[[Any], None] | None = None,
     ) -> None:
         # Runners need few connections: one LISTEN, one to read the log, one to write the view.
         # The runtime created every table before starting runners; creating them again from several
@@ -66,6 +67,8 @@ class ProjectionSupervisor:
         self._env = {**env, "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "n"}
         self._views = list(views)
         self._watchdog_seconds = watchdog_seconds
+        self._adapt_pool = adapt_pool
+        """Applied to each runner's connection pools as it starts (the runtime's check on checkout)."""
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self.failures: dict[str, int] = {view.name: 0 for view in views} if failures is None else failures
@@ -119,6 +122,10 @@ class ProjectionSupervisor:
             view_class=view,
             env=self._env,
         )
+        if self._adapt_pool is not None:
+            for datastore in {id(r.datastore): r.datastore for r in (runner.app.recorder, runner.view)
+                              if isinstance(r, PostgresRecorder)}.values():  # fmt: skip
+                self._adapt_pool(datastore.pool)
         with runner:
             last_position = -1
             while not stopping.is_set() and not runner.is_interrupted.is_set():

@@ -7,13 +7,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg_pool import ConnectionPool
 
 from domain.context import ADMIN, RequestContext
 from domain.organization import Organization
+from ledger.pool_check import use_check_if_signalled
 from ledger.runtime import Runtime, open_runtime
 from ledger.settings import Settings
 from projections.court_bookings import TABLE, CourtBookingsView
@@ -117,3 +120,24 @@ def test_an_event_whose_notification_was_lost_reaches_the_view_through_the_watch
         silent = append_without_notify(alone, Organization.register("Silent", "UTC", ctx.meta()))
 
         assert view.wait_for(silent, VIEW_WAIT_SECONDS)
+
+
+def test_each_runner_hands_its_pools_to_the_runtimes_check_and_still_follows_the_log(alone: Runtime) -> None:
+    adapted: list[ConnectionPool[Any]] = []
+
+    def check_if_signalled(pool: ConnectionPool[Any]) -> None:
+        adapted.append(pool)
+        use_check_if_signalled(pool)
+
+    view = alone.court_bookings
+    supervisor = ProjectionSupervisor(alone.env, [COURT_BOOKINGS], adapt_pool=check_if_signalled)
+    supervisor.start()
+    try:
+        written = write_history(alone, bookings=3)
+        assert view.wait_for(written, VIEW_WAIT_SECONDS)
+    finally:
+        supervisor.stop()
+
+    # The runner's application (reading the log) and its view (writing rows) each have a pool of their own.
+    assert len({id(pool) for pool in adapted}) == 2
+    assert alone.ledger.recorder.datastore.pool not in adapted  # type: ignore[attr-defined]
