@@ -139,15 +139,7 @@ class LedgerBase(Application[UUID]):
         if not callable(batched) or cls in (self.snapshotting_intervals or {}):
             found = {each: self.find(each, cls) for each in dict.fromkeys(aggregate_ids)}
             return {each: aggregate for each, aggregate in found.items() if aggregate is not None}
-        ids = list(dict.fromkeys(aggregate_ids))
-        known = {
-            each: cached for each in ids if cache is not None and (cached := cache.get(each)) is not None
-        }
-        # A copy takes the new events, so that whoever holds the cached one never sees it change.
-        fresh = self._replay(
-            batched(ids, {each: aggregate.version for each, aggregate in known.items()}),
-            lambda origin: copy.deepcopy(known[origin]) if origin in known else None,
-        )
+        known, fresh = self._caught_up(batched, list(dict.fromkeys(aggregate_ids)), cache)
         if cache is not None:
             for each, aggregate in fresh.items():
                 cache.put(each, aggregate)
@@ -168,16 +160,24 @@ class LedgerBase(Application[UUID]):
         if not callable(batched):
             found = {each: self.find(each, Aggregate) for each in dict.fromkeys(aggregate_ids)}
             return {each: aggregate for each, aggregate in found.items() if aggregate is not None}
-        ids = list(dict.fromkeys(aggregate_ids))
+        known, fresh = self._caught_up(batched, list(dict.fromkeys(aggregate_ids)), cache)
+        unchanged = {each: copy.deepcopy(aggregate) for each, aggregate in known.items() if each not in fresh}
+        return {**unchanged, **fresh}
+
+    def _caught_up(
+        self, batched: Callable[..., Any], ids: list[UUID], cache: BoundedCache[Any] | None
+    ) -> tuple[dict[UUID, Any], dict[UUID, Any]]:
+        """The aggregates of `ids` found in `cache`, and, replayed in one query, every stream with events past
+        its cached version (or with any, if not cached)."""
         known = {
             each: cached for each in ids if cache is not None and (cached := cache.get(each)) is not None
         }
+        # A copy takes the new events, so that whoever holds the cached one never sees it change.
         fresh = self._replay(
             batched(ids, {each: aggregate.version for each, aggregate in known.items()}),
             lambda origin: copy.deepcopy(known[origin]) if origin in known else None,
         )
-        unchanged = {each: copy.deepcopy(aggregate) for each, aggregate in known.items() if each not in fresh}
-        return {**unchanged, **fresh}
+        return known, fresh
 
     def _replay(self, stored_events: Iterable[Any], start: Callable[[UUID], Any]) -> dict[UUID, Any]:
         """Each stream's aggregate after its events, begun from what `start` gives for its id."""
