@@ -112,9 +112,12 @@ class CourtBookingUpserts(Lookups):
                 prepared.append(self._prepare_upsert(ctx, external_service_id, index, item))
             except LedgerError as error:
                 outcomes[index] = error
-        # This process's other upserts on these days wait, rather than decide on what this one is about to
-        # change and lose the race (a booking's present days, unknown yet, are not waited for).
-        days = (resource_day_id(*day) for p in prepared for day in p.terms.hold.days())
+        # This process's other batches on these days wait, rather than decide on what this one is about to
+        # change and lose the race (a booking's present days, unknown yet, are not waited for). A single
+        # upsert is short: it takes no lock and, like any writer, retries a race it loses.
+        days = (
+            (resource_day_id(*day) for p in prepared for day in p.terms.hold.days()) if len(items) > 1 else ()
+        )
         with self._upsert_locks.holding(days):
             streams = self._upsert_streams(ctx, prepared)
             held = {p.booking_id: _hold_of(streams.get(p.booking_id)) for p in prepared}

@@ -41,6 +41,8 @@ class Receiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
+                if len(body) < length:
+                    return  # the sender died mid-request: nothing arrived, as any receiver would judge
                 answer = receiver.record(
                     Received({k.lower(): v for k, v in self.headers.items()}, body, time.monotonic())
                 )
