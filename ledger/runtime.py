@@ -37,7 +37,7 @@ from ledger.personal_data.vault import (
 )
 from ledger.pool_check import use_check_if_signalled
 from ledger.settings import Settings
-from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock
+from ledger.storage import ensure_schema, eventsourcing_env, tables_setup_lock, wait_for_database
 from ledger.webhooks.log import DeliveryLog
 from ledger.webhooks.secrets import WebhookSecretKeys, resolve_webhook_secret_keys
 from ledger.webhooks.worker import DeliveryWorker
@@ -48,6 +48,8 @@ from projections.registry import VIEWS
 from projections.tables import TrackedView
 
 ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name, not a secret
+# How long a process starting during a database outage waits for it before its start-up fails.
+STARTUP_DATABASE_WAIT_SECONDS = 60.0
 View = TypeVar("View", bound=TrackedView)
 
 
@@ -167,6 +169,7 @@ def open_runtime(
         database_url = settings.database_url
         if database_url is None:
             database_url = stack.enter_context(embedded_postgres(settings.data_dir))
+        wait_for_database(database_url, STARTUP_DATABASE_WAIT_SECONDS)
         ensure_schema(database_url, settings.db_schema)
         vault_token = new_vault_token()
         env = {**eventsourcing_env(database_url, settings), VAULT_ENV: vault_token}

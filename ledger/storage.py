@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -48,6 +49,23 @@ def eventsourcing_env(database_url: str, settings: Settings) -> dict[str, str]:
         # Personal values are sealed per person (ledger/personal_data); the vault is this process's.
         "MAPPER_TOPIC": "ledger.personal_data.mapper:PersonalDataMapper",
     }
+
+
+def wait_for_database(database_url: str, seconds: float, pause: float = 0.5) -> None:
+    """Return once the database accepts a connection; after `seconds` of refusals, raise the last error.
+
+    A process that starts while the database restarts (a worker respawned during an outage) waits for it,
+    instead of failing its start-up: uvicorn ends `ledger serve`, every worker with it, when one does.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with psycopg.connect(database_url, connect_timeout=max(1, int(pause * 4))):
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
 
 
 def ensure_schema(database_url: str, schema: str) -> None:
